@@ -1,0 +1,726 @@
+/* Detection engine: Hyperscan finds candidate ends in one pass, PCRE2 confirms the exact span,
+ * validators and context words decide, and values leave the engine only masked and hashed. */
+#include "detectors/engine.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <hs.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_CANDIDATES_PER_WINDOW (1u << 18)
+#define DEFAULT_CONTEXT_BEFORE 64
+#define DEFAULT_CONTEXT_AFTER 24
+
+struct word_list {
+    char **words;
+    size_t count;
+};
+
+struct compiled_detector {
+    const struct pd_detector *det;
+    pcre2_code *code;
+    int value_group; /* 0: the whole match is the value */
+    struct word_list context, anti;
+};
+
+struct pd_engine {
+    hs_database_t *db;
+    hs_scratch_t *proto_scratch;
+    struct compiled_detector *dets;
+    const struct pd_detector **list;
+    size_t count;
+    size_t reach;
+    int min_confidence;
+    bool reveal;
+    unsigned char key[64];
+    size_t key_len;
+    int current_year;
+};
+
+struct candidate {
+    uint32_t det;
+    uint32_t end;
+};
+
+struct pd_engine_scratch {
+    const struct pd_engine *engine;
+    hs_scratch_t *hs;
+    pcre2_match_data *match;
+    pcre2_match_context *match_ctx;
+    pcre2_jit_stack *jit_stack;
+    struct candidate *cands;
+    size_t n_cands, cap_cands;
+    bool overflow;
+    struct pd_finding *found;
+    size_t n_found, cap_found;
+};
+
+static const char *hs_left_guard(enum pd_guard g)
+{
+    switch (g) {
+    case PD_GUARD_NUMBER: return "(?:^|[^0-9a-z.]|[^0-9]\\.)";
+    case PD_GUARD_WORD: return "(?:^|[^0-9a-z])";
+    case PD_GUARD_IP: return "(?:^|[^0-9.])";
+    case PD_GUARD_EMAIL: return "(?:^|[^a-z0-9._%+-])";
+    default: return "";
+    }
+}
+
+static const char *pcre_left_guard(enum pd_guard g)
+{
+    switch (g) {
+    case PD_GUARD_NUMBER: return "(?<![0-9a-z])(?<![0-9]\\.)";
+    case PD_GUARD_WORD: return "(?<![0-9a-z])";
+    case PD_GUARD_IP: return "(?<![0-9.])";
+    case PD_GUARD_EMAIL: return "(?<![a-z0-9._%+-])";
+    default: return "";
+    }
+}
+
+static char *join3(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s%s", a, b, c);
+    return s;
+}
+
+char *pd_engine_scan_pattern(const struct pd_detector *det)
+{
+    /* Hyperscan has no named groups: the value group becomes a plain one */
+    char *body = join3("(?:", det->pattern, ")");
+    if (!body)
+        return NULL;
+    for (char *p; (p = strstr(body, "(?<v>")) != NULL;)
+        memmove(p + 3, p + 5, strlen(p + 5) + 1), p[2] = ':';
+    char *full = join3(hs_left_guard(det->left), body, "");
+    free(body);
+    return full;
+}
+
+static void word_list_free(struct word_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->words[i]);
+    free(l->words);
+    l->words = NULL;
+    l->count = 0;
+}
+
+static enum pd_error word_list_parse(const char *spec, struct word_list *l)
+{
+    l->words = NULL;
+    l->count = 0;
+    if (!spec || !*spec)
+        return PD_OK;
+    size_t n = 1;
+    for (const char *p = spec; *p; p++)
+        n += *p == '|';
+    l->words = calloc(n, sizeof *l->words);
+    if (!l->words)
+        return PD_ERR_NOMEM;
+    for (const char *p = spec; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        l->words[l->count] = strndup(p, len);
+        if (!l->words[l->count])
+            return PD_ERR_NOMEM;
+        l->count++;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return PD_OK;
+}
+
+/* True if name (a detector id or a category name) is in the comma-separated list. */
+static bool listed(const char *list, const struct pd_detector *det)
+{
+    if (!list)
+        return false;
+    const char *cat = pd_category_name(det->category);
+    for (const char *p = list; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if ((strlen(det->id) == len && strncmp(p, det->id, len) == 0) ||
+            (strlen(cat) == len && strncmp(p, cat, len) == 0))
+            return true;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+/* Every name in the list must be a detector id or a category, so that typos do not silently
+ * disable detection. */
+static enum pd_error check_names(const char *list, const char *option, struct pd_diag *diag)
+{
+    if (!list)
+        return PD_OK;
+    size_t n;
+    const struct pd_detector *all = pd_detectors(&n);
+    for (const char *p = list; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        bool known = len == 0;
+        for (int c = 0; c < PD_CAT_COUNT && !known; c++)
+            known = strlen(pd_category_name(c)) == len && strncmp(p, pd_category_name(c), len) == 0;
+        for (size_t i = 0; i < n && !known; i++)
+            known = strlen(all[i].id) == len && strncmp(p, all[i].id, len) == 0;
+        if (!known)
+            return pd_fail(diag, PD_ERR_USAGE, "%s: unknown detector or category '%.*s' (see 'pdpscan detectors')",
+                           option, (int)len, p);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return PD_OK;
+}
+
+void pd_engine_destroy(struct pd_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->count; i++) {
+        pcre2_code_free(e->dets[i].code);
+        word_list_free(&e->dets[i].context);
+        word_list_free(&e->dets[i].anti);
+    }
+    free(e->dets);
+    free(e->list);
+    hs_free_scratch(e->proto_scratch);
+    hs_free_database(e->db);
+    free(e);
+}
+
+static enum pd_error compile_confirm(struct compiled_detector *cd, struct pd_diag *diag)
+{
+    char *pattern = join3(pcre_left_guard(cd->det->left), "(?:", cd->det->pattern);
+    char *full = pattern ? join3(pattern, ")", "") : NULL;
+    free(pattern);
+    if (!full)
+        return PD_ERR_NOMEM;
+    int errcode;
+    PCRE2_SIZE erroff;
+    /* end-anchored at compile time: at match time the option would silently disable JIT */
+    cd->code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, PCRE2_ENDANCHORED | PCRE2_MULTILINE,
+                             &errcode, &erroff, NULL);
+    free(full);
+    if (!cd->code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof msg);
+        return pd_fail(diag, PD_ERR_PATTERN, "detector %s: confirm pattern: %s at offset %zu", cd->det->id,
+                       (char *)msg, (size_t)erroff);
+    }
+    if (pcre2_jit_compile(cd->code, PCRE2_JIT_COMPLETE) != 0)
+        return pd_fail(diag, PD_ERR_PATTERN, "detector %s: PCRE2 JIT compilation failed", cd->det->id);
+    int group = pcre2_substring_number_from_name(cd->code, (PCRE2_SPTR) "v");
+    cd->value_group = group > 0 ? group : 0;
+    return PD_OK;
+}
+
+enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_engine **out, struct pd_diag *diag)
+{
+    *out = NULL;
+    if (hs_valid_platform() != HS_SUCCESS)
+        return pd_fail(diag, PD_ERR_PLATFORM, "Hyperscan: this CPU lacks the instructions it needs (SSSE3)");
+    enum pd_error err = check_names(opts->enable, "--detectors", diag);
+    if (!err)
+        err = check_names(opts->disable, "--skip-detectors", diag);
+    if (err)
+        return err;
+
+    struct pd_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return PD_ERR_NOMEM;
+    e->min_confidence = opts->min_confidence;
+    e->reveal = opts->reveal;
+    e->key_len = opts->key_len < sizeof e->key ? opts->key_len : sizeof e->key;
+    if (opts->key)
+        memcpy(e->key, opts->key, e->key_len);
+    if (opts->current_year) {
+        e->current_year = opts->current_year;
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        e->current_year = tm.tm_year + 1900;
+    }
+
+    size_t n_all;
+    const struct pd_detector *all = pd_detectors(&n_all);
+    e->dets = calloc(n_all, sizeof *e->dets);
+    e->list = calloc(n_all, sizeof *e->list);
+    char **patterns = calloc(n_all, sizeof *patterns);
+    unsigned *flags = calloc(n_all, sizeof *flags);
+    unsigned *ids = calloc(n_all, sizeof *ids);
+    if (!e->dets || !e->list || !patterns || !flags || !ids) {
+        err = PD_ERR_NOMEM;
+        goto done;
+    }
+    bool enable_all = !opts->enable || !*opts->enable;
+    for (size_t i = 0; i < n_all; i++) {
+        const struct pd_detector *d = &all[i];
+        if ((!enable_all && !listed(opts->enable, d)) || listed(opts->disable, d))
+            continue;
+        struct compiled_detector *cd = &e->dets[e->count];
+        cd->det = d;
+        e->list[e->count] = d;
+        e->count++;
+        if ((err = compile_confirm(cd, diag)) != PD_OK)
+            goto done;
+        if ((err = word_list_parse(d->context, &cd->context)) != PD_OK ||
+            (err = word_list_parse(d->anti_context, &cd->anti)) != PD_OK)
+            goto done;
+        size_t before = d->context_before ? d->context_before : DEFAULT_CONTEXT_BEFORE;
+        size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
+        size_t reach = d->max_len + (before > after ? before : after) + 16;
+        if (reach > e->reach)
+            e->reach = reach;
+        patterns[e->count - 1] = pd_engine_scan_pattern(d);
+        if (!patterns[e->count - 1]) {
+            err = PD_ERR_NOMEM;
+            goto done;
+        }
+        flags[e->count - 1] = HS_FLAG_MULTILINE;
+        ids[e->count - 1] = (unsigned)(e->count - 1);
+    }
+    if (e->count == 0) {
+        err = pd_fail(diag, PD_ERR_USAGE, "no detector selected");
+        goto done;
+    }
+    hs_compile_error_t *cerr = NULL;
+    if (hs_compile_multi((const char *const *)patterns, flags, ids, (unsigned)e->count, HS_MODE_BLOCK, NULL,
+                         &e->db, &cerr) != HS_SUCCESS) {
+        int which = cerr ? cerr->expression : -1;
+        err = pd_fail(diag, PD_ERR_PATTERN, "Hyperscan: detector %s: %s",
+                      which >= 0 ? e->list[which]->id : "(all)", cerr ? cerr->message : "compile failed");
+        hs_free_compile_error(cerr);
+        goto done;
+    }
+    if (hs_alloc_scratch(e->db, &e->proto_scratch) != HS_SUCCESS) {
+        err = PD_ERR_NOMEM;
+        goto done;
+    }
+done:
+    for (size_t i = 0; patterns && i < n_all; i++)
+        free(patterns[i]);
+    free(patterns);
+    free(flags);
+    free(ids);
+    if (err) {
+        pd_engine_destroy(e);
+        return err;
+    }
+    *out = e;
+    return PD_OK;
+}
+
+const struct pd_detector *const *pd_engine_detectors(const struct pd_engine *e, size_t *count)
+{
+    *count = e->count;
+    return e->list;
+}
+
+size_t pd_engine_reach(const struct pd_engine *e) { return e->reach; }
+
+enum pd_error pd_engine_scratch_create(const struct pd_engine *e, struct pd_engine_scratch **out, struct pd_diag *diag)
+{
+    struct pd_engine_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return PD_ERR_NOMEM;
+    s->engine = e;
+    uint32_t groups = 1;
+    for (size_t i = 0; i < e->count; i++) {
+        uint32_t c = 0;
+        pcre2_pattern_info(e->dets[i].code, PCRE2_INFO_CAPTURECOUNT, &c);
+        if (c + 1 > groups)
+            groups = c + 1;
+    }
+    if (hs_clone_scratch(e->proto_scratch, &s->hs) != HS_SUCCESS ||
+        !(s->match = pcre2_match_data_create(groups, NULL)) || !(s->match_ctx = pcre2_match_context_create(NULL)) ||
+        !(s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL))) {
+        pd_engine_scratch_destroy(s);
+        return pd_fail(diag, PD_ERR_NOMEM, "cannot allocate per-thread match state");
+    }
+    pcre2_jit_stack_assign(s->match_ctx, NULL, s->jit_stack);
+    *out = s;
+    return PD_OK;
+}
+
+void pd_engine_scratch_destroy(struct pd_engine_scratch *s)
+{
+    if (!s)
+        return;
+    if (s->hs)
+        hs_free_scratch(s->hs);
+    pcre2_match_data_free(s->match);
+    pcre2_match_context_free(s->match_ctx);
+    pcre2_jit_stack_free(s->jit_stack);
+    for (size_t i = 0; i < s->n_found; i++)
+        pd_finding_clear(&s->found[i]);
+    free(s->found);
+    free(s->cands);
+    free(s);
+}
+
+void pd_finding_clear(struct pd_finding *f)
+{
+    free(f->clear);
+    f->clear = NULL;
+}
+
+static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *arg)
+{
+    struct pd_engine_scratch *s = arg;
+    if (s->n_cands == s->cap_cands) {
+        size_t ncap = s->cap_cands ? s->cap_cands * 2 : 1024;
+        struct candidate *nc;
+        if (ncap > MAX_CANDIDATES_PER_WINDOW || !(nc = realloc(s->cands, ncap * sizeof *nc))) {
+            s->overflow = true;
+            return 1; /* stop scanning: the unit will be reported partial */
+        }
+        s->cands = nc;
+        s->cap_cands = ncap;
+    }
+    s->cands[s->n_cands].det = id;
+    s->cands[s->n_cands].end = (uint32_t)to;
+    s->n_cands++;
+    return 0;
+}
+
+static bool is_alnum_ascii(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+static bool right_guard_ok(enum pd_guard g, const char *f, size_t len, size_t e)
+{
+    if (e >= len)
+        return true;
+    unsigned char c = (unsigned char)f[e], next = e + 1 < len ? (unsigned char)f[e + 1] : 0;
+    switch (g) {
+    case PD_GUARD_NUMBER: return !is_alnum_ascii(c) && !(c == '.' && is_digit(next));
+    case PD_GUARD_WORD: return !is_alnum_ascii(c);
+    case PD_GUARD_IP: return !is_digit(c) && !(c == '.' && is_digit(next));
+    case PD_GUARD_EMAIL: return !(is_alnum_ascii(c) || c == '-' || c == '_') && !(c == '.' && is_alnum_ascii(next));
+    case PD_GUARD_TOKEN: return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    case PD_GUARD_NONE: return true;
+    }
+    return true;
+}
+
+/* A hotword counts only as a whole word (so "tin" does not fire inside "tinh"). */
+static bool has_word(const char *f, size_t lo, size_t hi, const struct word_list *l)
+{
+    for (size_t w = 0; w < l->count; w++) {
+        const char *word = l->words[w];
+        size_t n = strlen(word);
+        const char *p = f + lo, *end = f + hi;
+        while (p + n <= end && (p = memmem(p, (size_t)(end - p), word, n)) != NULL) {
+            bool left = p == f || !is_alnum_ascii((unsigned char)p[-1]);
+            bool right = p + n >= f + hi || !is_alnum_ascii((unsigned char)p[n]);
+            if (left && right)
+                return true;
+            p++;
+        }
+    }
+    return false;
+}
+
+/* Copies code point count of UTF-8 s. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Appends the first `keep` code points of s starting at *p, advancing *p. */
+static size_t copy_chars(const char **p, size_t keep, char *out, size_t o, size_t cap)
+{
+    while (**p && keep > 0) {
+        size_t k = 1;
+        while (((unsigned char)(*p)[k] & 0xC0) == 0x80)
+            k++;
+        if (o + k + 1 >= cap)
+            break;
+        memcpy(out + o, *p, k);
+        o += k;
+        *p += k;
+        keep--;
+    }
+    return o;
+}
+
+static void skip_chars(const char **p, size_t n)
+{
+    while (**p && n > 0) {
+        (*p)++;
+        while (((unsigned char)**p & 0xC0) == 0x80)
+            (*p)++;
+        n--;
+    }
+}
+
+static void mask_value(enum pd_mask_style style, const char *value, char *out, size_t cap)
+{
+    size_t o = 0, n = utf8_chars(value);
+    const char *p = value;
+    switch (style) {
+    case PD_MASK_DIGITS: {
+        size_t head = n >= 10 ? 3 : n >= 6 ? 2 : 1, tail = n >= 6 ? 2 : 0;
+        if (head + tail >= n)
+            head = n > 1 ? 1 : 0, tail = 0;
+        o = copy_chars(&p, head, out, o, cap);
+        for (size_t i = head; i + tail < n && o + 2 < cap; i++)
+            out[o++] = '*';
+        skip_chars(&p, n - head - tail);
+        o = copy_chars(&p, tail, out, o, cap);
+        break;
+    }
+    case PD_MASK_EMAIL: {
+        const char *at = strchr(value, '@');
+        o = copy_chars(&p, 1, out, o, cap);
+        if (o + 4 < cap) {
+            memcpy(out + o, "***", 3);
+            o += 3;
+        }
+        if (at) {
+            p = at;
+            o = copy_chars(&p, strlen(at), out, o, cap);
+        }
+        break;
+    }
+    case PD_MASK_WORDS: {
+        bool start = true;
+        while (*p && o + 5 < cap) {
+            if (*p == ' ') {
+                out[o++] = ' ';
+                p++;
+                start = true;
+            } else if (start) {
+                o = copy_chars(&p, 1, out, o, cap);
+                memcpy(out + o, "***", 3);
+                o += 3;
+                start = false;
+            } else {
+                skip_chars(&p, 1);
+            }
+        }
+        break;
+    }
+    case PD_MASK_HIDDEN:
+        o = copy_chars(&p, 1, out, o, cap);
+        if (o + 4 < cap) {
+            memcpy(out + o, "***", 3);
+            o += 3;
+        }
+        break;
+    case PD_MASK_NONE:
+        o = copy_chars(&p, n, out, o, cap);
+        break;
+    }
+    out[o] = '\0';
+}
+
+static void value_hash(const struct pd_engine *e, const char *id, const char *norm, char out[33])
+{
+    unsigned char data[PD_NORM_MAX + 64], md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    size_t idlen = strlen(id), nlen = strlen(norm);
+    memcpy(data, id, idlen + 1);
+    memcpy(data + idlen + 1, norm, nlen);
+    HMAC(EVP_sha256(), e->key, (int)e->key_len, data, idlen + 1 + nlen, md, &mdlen);
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void default_norm(struct pd_candidate *c, enum pd_mask_style style)
+{
+    const char *f = c->text->fold;
+    size_t o = 0;
+    for (size_t i = c->start; i < c->end && o + 1 < sizeof c->norm; i++) {
+        unsigned char ch = (unsigned char)f[i];
+        if (style == PD_MASK_DIGITS) {
+            if (is_alnum_ascii(ch))
+                c->norm[o++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+        } else if (ch == ' ' || ch == '\t' || ch == '\r') {
+            if (o > 0 && c->norm[o - 1] != ' ')
+                c->norm[o++] = ' ';
+        } else {
+            c->norm[o++] = (char)ch;
+        }
+    }
+    c->norm[o] = '\0';
+}
+
+static enum pd_error push_finding(struct pd_engine_scratch *s, const struct pd_finding *f)
+{
+    if (s->n_found == s->cap_found) {
+        size_t ncap = s->cap_found ? s->cap_found * 2 : 64;
+        struct pd_finding *nf = realloc(s->found, ncap * sizeof *nf);
+        if (!nf)
+            return PD_ERR_NOMEM;
+        s->found = nf;
+        s->cap_found = ncap;
+    }
+    s->found[s->n_found++] = *f;
+    return PD_OK;
+}
+
+/* Confirms one candidate; appends a finding when it passes every check. */
+static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *t, const struct candidate *cand,
+                             size_t own_lo, size_t own_hi)
+{
+    const struct pd_engine *e = s->engine;
+    const struct compiled_detector *cd = &e->dets[cand->det];
+    const struct pd_detector *d = cd->det;
+    size_t end = cand->end;
+    if (!right_guard_ok(d->right, t->fold, t->fold_len, end))
+        return PD_OK;
+    size_t lo = end > d->max_len ? end - d->max_len : 0;
+    int rc = pcre2_match(cd->code, (PCRE2_SPTR)t->fold, end, lo, 0, s->match, s->match_ctx);
+    if (rc < 0)
+        return PD_OK;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match);
+    size_t vs = ov[2 * cd->value_group], ve = ov[2 * cd->value_group + 1];
+    if (vs == PCRE2_UNSET || ve <= vs)
+        return PD_OK;
+
+    struct pd_candidate c = {.text = t, .start = vs, .end = ve, .confidence = d->base_confidence,
+                             .current_year = e->current_year};
+    if (d->validate && !d->validate(&c))
+        return PD_OK;
+    size_t before = d->context_before ? d->context_before : DEFAULT_CONTEXT_BEFORE;
+    size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
+    size_t clo = c.start > before ? c.start - before : 0;
+    size_t chi = c.end + after < t->fold_len ? c.end + after : t->fold_len;
+    bool context = cd->context.count && (has_word(t->fold, clo, c.start, &cd->context) ||
+                                         has_word(t->fold, c.end, chi, &cd->context));
+    bool anti = cd->anti.count &&
+                (has_word(t->fold, clo, c.start, &cd->anti) || has_word(t->fold, c.end, chi, &cd->anti));
+    if (d->context_required && !context)
+        return PD_OK;
+    int confidence = c.confidence + (context ? d->context_bonus : 0) - (anti ? d->anti_penalty : 0);
+    if (confidence > 100)
+        confidence = 100;
+    if (confidence <= 0 || confidence < e->min_confidence)
+        return PD_OK;
+
+    size_t raw_start = pd_text_raw_offset(t, c.start), raw_end = pd_text_raw_offset(t, c.end);
+    if (raw_start < own_lo || raw_start >= own_hi || raw_end <= raw_start)
+        return PD_OK;
+
+    struct pd_finding f = {.detector = d, .offset = raw_start, .length = (uint32_t)(raw_end - raw_start),
+                           .confidence = confidence, .n_attrs = c.n_attrs};
+    memcpy(f.attrs, c.attrs, sizeof f.attrs);
+    if (!c.norm[0])
+        default_norm(&c, d->mask);
+    value_hash(e, d->id, c.norm, f.value_hash);
+    char original[PD_NORM_MAX];
+    if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL) {
+        mask_value(d->mask, c.norm, f.masked, sizeof f.masked);
+    } else {
+        pd_text_original(t, c.start, c.end, original, sizeof original);
+        mask_value(d->mask, original, f.masked, sizeof f.masked);
+    }
+    if (e->reveal) {
+        pd_text_original(t, c.start, c.end, original, sizeof original);
+        if (!(f.clear = strdup(original)))
+            return PD_ERR_NOMEM;
+    }
+    enum pd_error err = push_finding(s, &f);
+    if (err)
+        pd_finding_clear(&f);
+    return err;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const struct pd_finding *x = a, *y = b;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    if (x->length != y->length)
+        return x->length > y->length ? -1 : 1;
+    return x->detector < y->detector ? -1 : x->detector > y->detector;
+}
+
+/* One value, one finding: a detector's overlapping matches keep the longest; detectors claiming
+ * the same span keep the most confident (table order breaks ties). */
+static void resolve_overlaps(struct pd_engine_scratch *s)
+{
+    if (s->n_found < 2)
+        return;
+    qsort(s->found, s->n_found, sizeof *s->found, by_offset);
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n_found; i++) {
+        struct pd_finding *f = &s->found[i];
+        bool drop = false;
+        for (size_t j = kept; j-- > 0 && kept - j <= 32;) {
+            struct pd_finding *k = &s->found[j];
+            if (k->offset + k->length <= f->offset)
+                continue;
+            bool same_span = k->offset == f->offset && k->length == f->length;
+            if (k->detector == f->detector || same_span) {
+                bool better = k->detector == f->detector ? f->length > k->length : f->confidence > k->confidence;
+                if (better) {
+                    pd_finding_clear(k);
+                    *k = *f;
+                    f->clear = NULL;
+                }
+                drop = true;
+                break;
+            }
+        }
+        if (drop) {
+            pd_finding_clear(f);
+            continue;
+        }
+        if (kept != i)
+            s->found[kept] = *f;
+        kept++;
+    }
+    s->n_found = kept;
+    qsort(s->found, s->n_found, sizeof *s->found, by_offset);
+}
+
+enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *t, size_t own_lo, size_t own_hi,
+                             pd_finding_sink sink, void *arg, bool *truncated)
+{
+    const struct pd_engine *e = s->engine;
+    s->n_cands = 0;
+    s->n_found = 0;
+    s->overflow = false;
+    *truncated = false;
+    if (t->fold_len == 0)
+        return PD_OK;
+    hs_error_t hr = hs_scan(e->db, t->fold, (unsigned)t->fold_len, 0, s->hs, on_hs_match, s);
+    if (hr != HS_SUCCESS && hr != HS_SCAN_TERMINATED)
+        return PD_ERR_INTERNAL;
+    *truncated = s->overflow;
+    enum pd_error err = PD_OK;
+    for (size_t i = 0; i < s->n_cands && !err; i++)
+        err = confirm(s, t, &s->cands[i], own_lo, own_hi);
+    if (!err)
+        resolve_overlaps(s);
+    bool go_on = true;
+    for (size_t i = 0; i < s->n_found; i++) {
+        if (!err && go_on)
+            go_on = sink(arg, &s->found[i]); /* the sink takes ownership of the clear value */
+        else
+            pd_finding_clear(&s->found[i]);
+    }
+    s->n_found = 0;
+    return err;
+}

@@ -1,0 +1,262 @@
+/* Structural checks of identifiers; the sources of each rule are in docs/detectors.md. */
+#include "detectors/validators.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool pd_cccd_province_known(int code)
+{
+    /* The 63 assigned codes (001 Hà Nội ... 096 Cà Mau); the 2025 mergers renumbered nothing. */
+    static const unsigned char assigned[] = {
+        1,  2,  4,  6,  8,  10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33,
+        34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66,
+        67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96};
+    for (size_t i = 0; i < sizeof assigned; i++)
+        if (assigned[i] == code)
+            return true;
+    return false;
+}
+
+bool pd_valid_cccd(const char *d, int current_year, int *birth_year, int *sex, int *province)
+{
+    if (strlen(d) != 12 || !all_digits(d, 12) || d[0] != '0')
+        return false;
+    int prov = digits_value(d, 3);
+    if (!pd_cccd_province_known(prov))
+        return false;
+    int g = d[3] - '0';
+    if (g > 3) /* centuries after 2099 cannot be born yet */
+        return false;
+    int year = 1900 + (g / 2) * 100 + digits_value(d + 4, 2);
+    if (year > current_year)
+        return false;
+    if (birth_year)
+        *birth_year = year;
+    if (sex)
+        *sex = g % 2;
+    if (province)
+        *province = prov;
+    return true;
+}
+
+bool pd_valid_mst(const char *d, size_t n)
+{
+    static const int weights[9] = {31, 29, 23, 19, 17, 13, 7, 5, 3};
+    if ((n != 10 && n != 13) || !all_digits(d, n))
+        return false;
+    if (memcmp(d + 2, "0000000", 7) == 0)
+        return false;
+    if (n == 13 && memcmp(d + 10, "000", 3) == 0)
+        return false;
+    int s = 0;
+    for (int i = 0; i < 9; i++)
+        s += weights[i] * (d[i] - '0');
+    int r = s % 11;
+    if (r == 0)
+        return false;
+    return d[9] - '0' == 10 - r;
+}
+
+bool pd_luhn(const char *d, size_t n)
+{
+    if (n < 2 || !all_digits(d, n))
+        return false;
+    int sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = d[n - 1 - i] - '0';
+        if (i % 2 == 1) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    return sum % 10 == 0;
+}
+
+bool pd_valid_pan(const char *d, size_t n)
+{
+    if (n < 13 || n > 19 || !all_digits(d, n) || strncmp(d, "9704", 4) == 0)
+        return false;
+    int p2 = digits_value(d, 2), p3 = digits_value(d, 3), p4 = digits_value(d, 4);
+    bool issuer = false;
+    if (d[0] == '4')
+        issuer = n == 13 || n == 16 || n == 19;
+    else if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+        issuer = n == 16;
+    else if (p2 == 34 || p2 == 37)
+        issuer = n == 15;
+    else if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649) || p2 == 62)
+        issuer = n >= 16;
+    else if (p4 >= 3528 && p4 <= 3589)
+        issuer = n >= 16;
+    else if (p2 == 36 || p2 == 38 || p2 == 39 || (p3 >= 300 && p3 <= 305))
+        issuer = n >= 14;
+    return issuer && pd_luhn(d, n);
+}
+
+/* National significant number (without 0 or 84) against the mobile and fixed-line tables. */
+static bool vn_mobile_nsn(const char *s, size_t n)
+{
+    if (n != 9)
+        return false;
+    int p2 = digits_value(s, 2), p3 = digits_value(s, 3);
+    if (p3 == 522 || p3 == 523 || p3 == 528 || p3 == 559 || (p3 >= 896 && p3 <= 899) ||
+        p3 == 990 || p3 == 991 || (p3 >= 993 && p3 <= 999))
+        return true;
+    return (p2 >= 30 && p2 <= 39) || p2 == 51 || p2 == 56 || p2 == 58 || p2 == 59 || p2 == 70 ||
+           (p2 >= 76 && p2 <= 79) || (p2 >= 81 && p2 <= 88) || (p2 >= 90 && p2 <= 98);
+}
+
+static bool vn_fixed_nsn(const char *s, size_t n)
+{
+    if (n != 10 || s[0] != '2')
+        return false;
+    int a = s[1] - '0', b = s[2] - '0';
+    switch (a) {
+    case 0: return b >= 3;
+    case 1: return b <= 6 || b == 8 || b == 9;
+    case 2: return b <= 2 || b >= 5;
+    case 3:
+    case 8: return b >= 2;
+    case 4: return b >= 2 && b <= 8;
+    case 5: return b == 1 || b == 2 || b >= 4;
+    case 6: return b <= 3 || b == 9;
+    case 7: return b <= 7;
+    case 9: return b <= 4 || b == 6 || b == 7 || b == 9;
+    default: return false;
+    }
+}
+
+bool pd_valid_vn_phone(const char *d, size_t n, bool *mobile)
+{
+    if (!all_digits(d, n))
+        return false;
+    const char *nsn;
+    size_t len;
+    if (n >= 10 && d[0] == '0') {
+        nsn = d + 1;
+        len = n - 1;
+    } else if (n >= 11 && d[0] == '8' && d[1] == '4') {
+        nsn = d + 2;
+        len = n - 2;
+    } else {
+        return false;
+    }
+    bool m = vn_mobile_nsn(nsn, len);
+    if (mobile)
+        *mobile = m;
+    return m || vn_fixed_nsn(nsn, len);
+}
+
+bool pd_valid_bhyt(const char *c)
+{
+    /* Group codes of health-insurance cards (list marked uncertain in the sources). */
+    static const char groups[] =
+        "DN HX CH NN TK HC XK HT TB NO CT XB TN CS QN CA CY XN MS CC CK CB KC HD TE BT HN DT DK "
+        "XD TS TC TQ TV TA TY HG LS PV CN HS SV GB GD";
+    if (strlen(c) != 15)
+        return false;
+    if (c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z')
+        return false;
+    bool known = false;
+    for (const char *g = groups; *g; g += 3)
+        if (g[0] == c[0] && g[1] == c[1])
+            known = true;
+    if (!known || c[2] < '1' || c[2] > '5' || !all_digits(c + 3, 12))
+        return false;
+    return pd_cccd_province_known(digits_value(c + 3, 2));
+}
+
+static bool plate_series_letter(char ch)
+{
+    return ch >= 'A' && ch <= 'Z' && ch != 'I' && ch != 'O' && ch != 'Q' && ch != 'W';
+}
+
+bool pd_valid_plate(const char *p)
+{
+    if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'))
+        return false;
+    int area = digits_value(p, 2);
+    if (area < 11)
+        return false;
+    p += 2;
+    if (*p == '-')
+        p++;
+    int letters = 0;
+    while (plate_series_letter(*p) && letters < 2) {
+        p++;
+        letters++;
+    }
+    if (letters == 0 || (*p >= 'A' && *p <= 'Z'))
+        return false;
+    if (*p >= '0' && *p <= '9' && letters == 1)
+        p++; /* motorbike series digit: 29-B1, 77L1 */
+    int seps = 0;
+    while (*p == '-' || *p == ' ') {
+        p++;
+        seps++;
+    }
+    if (seps == 0 || seps > 3)
+        return false;
+    size_t n = strlen(p);
+    if (n == 6 && all_digits(p, 3) && p[3] == '.' && all_digits(p + 4, 2))
+        return true;
+    return (n == 4 || n == 5) && all_digits(p, n);
+}
+
+bool pd_valid_date(int day, int month, int year, int current_year)
+{
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1900 || year > current_year || month < 1 || month > 12 || day < 1)
+        return false;
+    if (day > days[month - 1])
+        return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return !(month == 2 && day == 29 && !leap);
+}
+
+bool pd_valid_ipv4(const char *s, bool *is_private)
+{
+    int o[4];
+    const char *p = s;
+    for (int i = 0; i < 4; i++) {
+        size_t n = 0;
+        while (p[n] >= '0' && p[n] <= '9')
+            n++;
+        if (n == 0 || n > 3 || (n > 1 && p[0] == '0'))
+            return false;
+        o[i] = digits_value(p, n);
+        if (o[i] > 255)
+            return false;
+        p += n;
+        if (i < 3) {
+            if (*p != '.')
+                return false;
+            p++;
+        }
+    }
+    if (*p || o[0] == 0 || o[0] >= 224)
+        return false;
+    if (is_private)
+        *is_private = o[0] == 10 || o[0] == 127 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
+                      (o[0] == 192 && o[1] == 168) || (o[0] == 169 && o[1] == 254) ||
+                      (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
+    return true;
+}

@@ -1,0 +1,102 @@
+/* The JSON report, the contract other tools parse. Findings stream into the (temporary) file as
+ * units finish; unit records go to a spill file and are copied in at the end, when the scan
+ * summary is known. The file is renamed into place only when complete. */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/writer.h"
+
+#define PD_REPORT_SCHEMA_VERSION "1.0.0"
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+struct json_writer {
+    FILE *out;
+    FILE *units;
+    bool reveal;
+    bool any_finding, any_unit;
+};
+
+static enum pd_error put(FILE *out, struct json_object *o)
+{
+    int ok = o && fputs(json_object_to_json_string_ext(o, JSON_FLAGS), out) >= 0;
+    json_object_put(o);
+    return ok ? PD_OK : PD_ERR_IO;
+}
+
+static enum pd_error json_begin(void **state, FILE *out, const struct pd_report_info *info)
+{
+    struct json_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return PD_ERR_NOMEM;
+    w->out = out;
+    w->reveal = info->reveal;
+    if (!(w->units = tmpfile())) {
+        free(w);
+        return PD_ERR_IO;
+    }
+    *state = w;
+    fprintf(out, "{\"schema_version\":\"%s\",\"tool\":{\"name\":\"pdpscan\",\"version\":\"%s\"},\n\"findings\":[",
+            PD_REPORT_SCHEMA_VERSION, info->tool_version);
+    return ferror(out) ? PD_ERR_IO : PD_OK;
+}
+
+static enum pd_error json_unit(void *state, const struct pd_unit *u)
+{
+    struct json_writer *w = state;
+    enum pd_error err = PD_OK;
+    for (size_t i = 0; i < u->n_findings && !err; i++) {
+        fputs(w->any_finding ? ",\n" : "\n", w->out);
+        w->any_finding = true;
+        err = put(w->out, pd_json_finding(&u->findings[i], u, w->reveal));
+    }
+    if (err)
+        return err;
+    fputs(w->any_unit ? ",\n" : "\n", w->units);
+    w->any_unit = true;
+    return put(w->units, pd_json_unit(u));
+}
+
+static enum pd_error json_end(void *state, const struct pd_report_summary *s)
+{
+    struct json_writer *w = state;
+    fputs("],\n\"units\":[", w->out);
+    rewind(w->units);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, w->units)) > 0)
+        if (fwrite(buf, 1, n, w->out) != n)
+            return PD_ERR_IO;
+    if (ferror(w->units))
+        return PD_ERR_IO;
+    fputs("],\n\"scan\":", w->out);
+    enum pd_error err = put(w->out, pd_json_scan(s));
+    fputs(",\n\"counters\":", w->out);
+    if (!err)
+        err = put(w->out, pd_json_counters(s));
+    fputs(",\n\"totals\":", w->out);
+    if (!err)
+        err = put(w->out, pd_json_totals(s));
+    fputs("}\n", w->out);
+    return err || ferror(w->out) ? PD_ERR_IO : PD_OK;
+}
+
+static void json_destroy(void *state)
+{
+    struct json_writer *w = state;
+    if (!w)
+        return;
+    if (w->units)
+        fclose(w->units);
+    free(w);
+}
+
+const struct pd_writer pd_writer_json = {
+    .format = "json",
+    .description = "one JSON document (the documented, versioned contract)",
+    .atomic = true,
+    .begin = json_begin,
+    .unit = json_unit,
+    .end = json_end,
+    .destroy = json_destroy,
+};

@@ -1,0 +1,74 @@
+/* JSON Lines: one event per line (start, finding, unit, end), flushed as units finish, for
+ * streaming consumers and for sharded scans whose outputs are merged later. */
+#include <json-c/json.h>
+#include <stdlib.h>
+
+#include "reports/writer.h"
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+struct jsonl_writer {
+    FILE *out;
+    bool reveal;
+};
+
+static enum pd_error emit(FILE *out, const char *type, struct json_object *o)
+{
+    if (!o)
+        return PD_ERR_NOMEM;
+    json_object_object_add(o, "type", json_object_new_string(type));
+    int ok = fputs(json_object_to_json_string_ext(o, JSON_FLAGS), out) >= 0 && fputc('\n', out) != EOF;
+    json_object_put(o);
+    return ok ? PD_OK : PD_ERR_IO;
+}
+
+static enum pd_error jsonl_begin(void **state, FILE *out, const struct pd_report_info *info)
+{
+    struct jsonl_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return PD_ERR_NOMEM;
+    w->out = out;
+    w->reveal = info->reveal;
+    *state = w;
+    struct json_object *o = json_object_new_object();
+    char started[32];
+    pd_json_time(started, info->started);
+    json_object_object_add(o, "tool", json_object_new_string("pdpscan"));
+    json_object_object_add(o, "version", json_object_new_string(info->tool_version));
+    json_object_object_add(o, "started_at", json_object_new_string(started));
+    return emit(out, "start", o);
+}
+
+static enum pd_error jsonl_unit(void *state, const struct pd_unit *u)
+{
+    struct jsonl_writer *w = state;
+    enum pd_error err = PD_OK;
+    for (size_t i = 0; i < u->n_findings && !err; i++)
+        err = emit(w->out, "finding", pd_json_finding(&u->findings[i], u, w->reveal));
+    if (!err)
+        err = emit(w->out, "unit", pd_json_unit(u));
+    fflush(w->out);
+    return err;
+}
+
+static enum pd_error jsonl_end(void *state, const struct pd_report_summary *s)
+{
+    struct jsonl_writer *w = state;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "scan", pd_json_scan(s));
+    json_object_object_add(o, "counters", pd_json_counters(s));
+    json_object_object_add(o, "totals", pd_json_totals(s));
+    return emit(w->out, "end", o);
+}
+
+static void jsonl_destroy(void *state) { free(state); }
+
+const struct pd_writer pd_writer_jsonl = {
+    .format = "jsonl",
+    .description = "JSON Lines: start, finding, unit and end events, one per line",
+    .atomic = false,
+    .begin = jsonl_begin,
+    .unit = jsonl_unit,
+    .end = jsonl_end,
+    .destroy = jsonl_destroy,
+};

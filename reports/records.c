@@ -1,0 +1,138 @@
+/* JSON records shared by the JSON and JSON Lines writers: the documented report shapes
+ * (docs/report-format.md, docs/report.schema.json). */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/writer.h"
+#include "scanner/text.h"
+
+struct json_object *pd_json_string(const char *s)
+{
+    size_t cap = strlen(s) * 3 + 1;
+    char *safe = malloc(cap);
+    if (!safe)
+        return NULL;
+    pd_text_repair_utf8(s, safe, cap);
+    struct json_object *o = json_object_new_string(safe);
+    free(safe);
+    return o;
+}
+
+void pd_json_time(char out[32], time_t t)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static struct json_object *attribute_value(const char *v)
+{
+    /* plain integers become numbers; codes with leading zeros stay strings */
+    size_t n = strlen(v);
+    bool integer = n > 0 && n < 10 && (v[0] != '0' || n == 1);
+    for (size_t i = 0; i < n && integer; i++)
+        integer = v[i] >= '0' && v[i] <= '9';
+    return integer ? json_object_new_int(atoi(v)) : json_object_new_string(v);
+}
+
+struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_unit *u, bool reveal)
+{
+    struct json_object *o = json_object_new_object(), *loc = json_object_new_object(),
+                       *val = json_object_new_object(), *attrs = json_object_new_object();
+    json_object_object_add(o, "fingerprint", json_object_new_string(f->fingerprint));
+    json_object_object_add(o, "detector", json_object_new_string(f->detector->id));
+    json_object_object_add(o, "category", json_object_new_string(pd_category_name(f->detector->category)));
+    json_object_object_add(o, "confidence", json_object_new_int(f->confidence));
+    json_object_object_add(o, "confidence_level", json_object_new_string(pd_confidence_name(f->confidence)));
+    json_object_object_add(loc, "path", pd_json_string(u->path));
+    json_object_object_add(loc, "offset", json_object_new_int64((int64_t)f->offset));
+    json_object_object_add(loc, "length", json_object_new_int64(f->length));
+    json_object_object_add(loc, "line", json_object_new_int64((int64_t)f->line));
+    json_object_object_add(loc, "column", json_object_new_int64((int64_t)f->column));
+    json_object_object_add(o, "location", loc);
+    json_object_object_add(val, "masked", pd_json_string(f->masked));
+    json_object_object_add(val, "hash", json_object_new_string(f->value_hash));
+    if (reveal && f->clear)
+        json_object_object_add(val, "clear", pd_json_string(f->clear));
+    json_object_object_add(o, "value", val);
+    for (unsigned i = 0; i < f->n_attrs; i++)
+        json_object_object_add(attrs, f->attrs[i].key, attribute_value(f->attrs[i].value));
+    json_object_object_add(o, "attributes", attrs);
+    return o;
+}
+
+struct json_object *pd_json_unit(const struct pd_unit *u)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "path", pd_json_string(u->path));
+    json_object_object_add(o, "status", json_object_new_string(pd_unit_status_name(u->status)));
+    json_object_object_add(o, "reason", u->reason[0] ? pd_json_string(u->reason) : NULL);
+    json_object_object_add(o, "size", json_object_new_int64((int64_t)u->size));
+    json_object_object_add(o, "bytes_scanned", json_object_new_int64((int64_t)u->bytes_scanned));
+    json_object_object_add(o, "mime", u->mime[0] ? json_object_new_string(u->mime) : NULL);
+    json_object_object_add(o, "encoding", u->encoding ? json_object_new_string(u->encoding) : NULL);
+    if (u->have_stat) {
+        char when[32], mode[8];
+        pd_json_time(when, (time_t)u->mtime);
+        snprintf(mode, sizeof mode, "%04o", (unsigned)(u->mode & 07777));
+        json_object_object_add(o, "mtime", json_object_new_string(when));
+        json_object_object_add(o, "mode", json_object_new_string(mode));
+        json_object_object_add(o, "uid", json_object_new_int64((int64_t)u->uid));
+    }
+    json_object_object_add(o, "findings", json_object_new_int64((int64_t)(u->n_findings + u->findings_unlisted)));
+    json_object_object_add(o, "findings_unlisted", json_object_new_int64((int64_t)u->findings_unlisted));
+    return o;
+}
+
+struct json_object *pd_json_scan(const struct pd_report_summary *s)
+{
+    struct json_object *o = json_object_new_object(), *roots = json_object_new_array();
+    char started[32], finished[32];
+    pd_json_time(started, s->info->started);
+    pd_json_time(finished, s->finished);
+    json_object_object_add(o, "started_at", json_object_new_string(started));
+    json_object_object_add(o, "finished_at", json_object_new_string(finished));
+    json_object_object_add(o, "duration_seconds", json_object_new_int64((int64_t)difftime(s->finished, s->info->started)));
+    json_object_object_add(o, "partial", json_object_new_boolean(s->partial));
+    json_object_object_add(o, "interrupted_by", s->interrupted_by ? json_object_new_string(s->interrupted_by) : NULL);
+    for (size_t i = 0; i < s->info->n_roots; i++)
+        json_object_array_add(roots, pd_json_string(s->info->roots[i]));
+    json_object_object_add(o, "roots", roots);
+    json_object_object_add(o, "options", s->info->options ? json_object_get(s->info->options) : json_object_new_object());
+    return o;
+}
+
+struct json_object *pd_json_counters(const struct pd_report_summary *s)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "units", json_object_new_int64((int64_t)s->units));
+    for (int st = 0; st < PD_UNIT_STATUS_COUNT; st++)
+        json_object_object_add(o, pd_unit_status_name(st), json_object_new_int64((int64_t)s->by_status[st]));
+    json_object_object_add(o, "bytes_total", json_object_new_int64((int64_t)s->bytes_total));
+    json_object_object_add(o, "bytes_scanned", json_object_new_int64((int64_t)s->bytes_scanned));
+    json_object_object_add(o, "findings", json_object_new_int64((int64_t)s->findings));
+    json_object_object_add(o, "findings_unlisted", json_object_new_int64((int64_t)s->findings_unlisted));
+    json_object_object_add(o, "units_with_findings", json_object_new_int64((int64_t)s->units_with_findings));
+    return o;
+}
+
+struct json_object *pd_json_totals(const struct pd_report_summary *s)
+{
+    struct json_object *o = json_object_new_object(), *det = json_object_new_object(), *cat = json_object_new_object();
+    for (size_t i = 0; i < s->n_detectors; i++) {
+        if (!s->by_detector[i].findings)
+            continue;
+        struct json_object *d = json_object_new_object();
+        json_object_object_add(d, "category", json_object_new_string(pd_category_name(s->by_detector[i].detector->category)));
+        json_object_object_add(d, "findings", json_object_new_int64((int64_t)s->by_detector[i].findings));
+        json_object_object_add(d, "units", json_object_new_int64((int64_t)s->by_detector[i].units));
+        json_object_object_add(det, s->by_detector[i].detector->id, d);
+    }
+    for (int c = 0; c < PD_CAT_COUNT; c++)
+        json_object_object_add(cat, pd_category_name(c), json_object_new_int64((int64_t)s->by_category[c]));
+    json_object_object_add(o, "by_detector", det);
+    json_object_object_add(o, "by_category", cat);
+    return o;
+}

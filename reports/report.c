@@ -1,0 +1,244 @@
+/* The report pipeline: a bounded queue from the workers, one thread that counts and writes, and
+ * output files created 0600 (the complete JSON document renamed into place atomically). */
+#include "reports/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scanner/queue.h"
+
+#define REPORT_QUEUE_LENGTH 256
+
+static const struct pd_writer *const writers[] = {
+#define PD_WRITER_ENTRY(name) &pd_writer_##name,
+    PD_WRITER_LIST(PD_WRITER_ENTRY)
+#undef PD_WRITER_ENTRY
+};
+
+const struct pd_writer *pd_writer_find(const char *format)
+{
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
+        if (strcmp(writers[i]->format, format) == 0)
+            return writers[i];
+    return NULL;
+}
+
+struct output {
+    const struct pd_writer *writer;
+    void *state;
+    FILE *fp;
+    char *path;     /* final path, NULL for a standard stream */
+    char *tmp_path; /* atomic writers: where the document is built */
+};
+
+struct pd_report {
+    struct output outs[2];
+    size_t n_outs;
+    struct pd_queue *queue;
+    pthread_t thread;
+    bool thread_started;
+    struct pd_report_summary sum;
+    const struct pd_detector *table;
+    uint64_t *last_unit_seen; /* per detector: units counted once */
+    enum pd_error write_err;
+    char write_err_path[256];
+};
+
+static void close_output(struct output *o, bool keep)
+{
+    if (o->writer && o->state)
+        o->writer->destroy(o->state);
+    o->state = NULL;
+    if (o->fp && o->path)
+        fclose(o->fp);
+    else if (o->fp)
+        fflush(o->fp);
+    o->fp = NULL;
+    if (!keep && o->tmp_path)
+        unlink(o->tmp_path);
+    free(o->path);
+    free(o->tmp_path);
+    o->path = o->tmp_path = NULL;
+}
+
+static enum pd_error open_output(struct output *o, const struct pd_writer *writer, const char *path, FILE *std,
+                                 const struct pd_report_info *info, struct pd_diag *diag)
+{
+    o->writer = writer;
+    if (!path || strcmp(path, "-") == 0) {
+        o->fp = std;
+    } else {
+        int fd;
+        if (!(o->path = strdup(path)))
+            return PD_ERR_NOMEM;
+        if (writer->atomic) {
+            size_t n = strlen(path) + 16;
+            if (!(o->tmp_path = malloc(n)))
+                return PD_ERR_NOMEM;
+            snprintf(o->tmp_path, n, "%s.tmp.XXXXXX", path);
+            fd = mkstemp(o->tmp_path); /* created 0600 */
+        } else {
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            if (fd >= 0)
+                fchmod(fd, 0600); /* an existing file keeps no wider mode */
+        }
+        if (fd < 0)
+            return pd_fail(diag, PD_ERR_IO, "cannot create report %s: %s", path, strerror(errno));
+        if (!(o->fp = fdopen(fd, "w"))) {
+            close(fd);
+            return pd_fail(diag, PD_ERR_IO, "cannot open report %s: %s", path, strerror(errno));
+        }
+    }
+    enum pd_error err = writer->begin(&o->state, o->fp, info);
+    if (err)
+        return pd_fail(diag, err, "cannot start %s report %s: %s", writer->format, path ? path : "on standard output",
+                       pd_strerror(err));
+    return PD_OK;
+}
+
+static void count_unit(struct pd_report *r, const struct pd_unit *u)
+{
+    struct pd_report_summary *s = &r->sum;
+    s->units++;
+    s->by_status[u->status]++;
+    s->bytes_total += u->size;
+    s->bytes_scanned += u->bytes_scanned;
+    uint64_t total = u->n_findings + u->findings_unlisted;
+    s->findings += total;
+    s->findings_unlisted += u->findings_unlisted;
+    if (total)
+        s->units_with_findings++;
+    for (size_t i = 0; i < u->n_findings; i++) {
+        const struct pd_detector *d = u->findings[i].detector;
+        size_t idx = (size_t)(d - r->table);
+        s->by_category[d->category]++;
+        s->by_detector[idx].findings++;
+        if (r->last_unit_seen[idx] != s->units) {
+            r->last_unit_seen[idx] = s->units;
+            s->by_detector[idx].units++;
+        }
+    }
+}
+
+static void *report_thread(void *arg)
+{
+    struct pd_report *r = arg;
+    struct pd_unit *u;
+    while ((u = pd_queue_pop(r->queue)) != NULL) {
+        count_unit(r, u);
+        for (size_t i = 0; i < r->n_outs && !r->write_err; i++) {
+            enum pd_error err = r->outs[i].writer->unit(r->outs[i].state, u);
+            if (err) {
+                r->write_err = err;
+                snprintf(r->write_err_path, sizeof r->write_err_path, "%s",
+                         r->outs[i].path ? r->outs[i].path : "standard output");
+            }
+        }
+        pd_unit_destroy(u);
+    }
+    return NULL;
+}
+
+static void report_free(struct pd_report *r, bool keep_files)
+{
+    for (size_t i = 0; i < r->n_outs; i++)
+        close_output(&r->outs[i], keep_files);
+    pd_queue_destroy(r->queue);
+    free(r->sum.by_detector);
+    free(r->last_unit_seen);
+    free(r);
+}
+
+enum pd_error pd_report_open(const char *format, const char *path, bool summary_to_terminal,
+                             const struct pd_report_info *info, struct pd_report **out, struct pd_diag *diag)
+{
+    const struct pd_writer *writer = pd_writer_find(format);
+    if (!writer)
+        return pd_fail(diag, PD_ERR_USAGE, "unknown report format '%s' (json, jsonl, text)", format);
+    struct pd_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return PD_ERR_NOMEM;
+    r->sum.info = info;
+    r->table = pd_detectors(&r->sum.n_detectors);
+    r->sum.by_detector = calloc(r->sum.n_detectors, sizeof *r->sum.by_detector);
+    r->last_unit_seen = calloc(r->sum.n_detectors, sizeof *r->last_unit_seen);
+    enum pd_error err = PD_ERR_NOMEM;
+    if (!r->sum.by_detector || !r->last_unit_seen || pd_queue_create(REPORT_QUEUE_LENGTH, &r->queue) != PD_OK)
+        goto fail;
+    for (size_t i = 0; i < r->sum.n_detectors; i++)
+        r->sum.by_detector[i].detector = &r->table[i];
+    r->n_outs = 1;
+    if ((err = open_output(&r->outs[0], writer, path, stdout, info, diag)) != PD_OK)
+        goto fail;
+    bool to_stdout = !path || strcmp(path, "-") == 0;
+    if (summary_to_terminal && !(to_stdout && writer == &pd_writer_text)) {
+        r->n_outs = 2;
+        if ((err = open_output(&r->outs[1], &pd_writer_text, NULL, to_stdout ? stderr : stdout, info, diag)) != PD_OK)
+            goto fail;
+    }
+    if (pthread_create(&r->thread, NULL, report_thread, r) != 0) {
+        err = pd_fail(diag, PD_ERR_INTERNAL, "cannot start the report thread");
+        goto fail;
+    }
+    r->thread_started = true;
+    *out = r;
+    return PD_OK;
+fail:
+    report_free(r, false);
+    return err;
+}
+
+void pd_report_submit(struct pd_report *r, struct pd_unit *u)
+{
+    if (!pd_queue_push(r->queue, u))
+        pd_unit_destroy(u);
+}
+
+enum pd_error pd_report_close(struct pd_report *r, const char *interrupted_by, struct pd_report_summary *out,
+                              struct pd_diag *diag)
+{
+    pd_queue_close(r->queue);
+    if (r->thread_started)
+        pthread_join(r->thread, NULL);
+    struct pd_report_summary *s = &r->sum;
+    s->finished = time(NULL);
+    s->interrupted_by = interrupted_by;
+    s->partial = interrupted_by || s->by_status[PD_UNIT_PARTIAL] > 0;
+    enum pd_error err = r->write_err;
+    if (err)
+        pd_fail(diag, err, "writing report %s failed: %s", r->write_err_path, pd_strerror(err));
+    for (size_t i = 0; i < r->n_outs && !err; i++) {
+        struct output *o = &r->outs[i];
+        err = o->writer->end(o->state, s);
+        if (!err && fflush(o->fp) != 0)
+            err = PD_ERR_IO;
+        if (!err && o->path && fsync(fileno(o->fp)) != 0)
+            err = PD_ERR_IO;
+        if (err) {
+            pd_fail(diag, err, "writing report %s failed: %s", o->path ? o->path : "standard output", strerror(errno));
+            break;
+        }
+        if (o->tmp_path) {
+            fclose(o->fp);
+            o->fp = NULL;
+            if (rename(o->tmp_path, o->path) != 0) {
+                err = pd_fail(diag, PD_ERR_IO, "cannot put report %s in place: %s", o->path, strerror(errno));
+                break;
+            }
+            free(o->tmp_path);
+            o->tmp_path = NULL;
+        }
+    }
+    if (out) {
+        *out = *s;
+        out->by_detector = NULL;
+        out->n_detectors = 0;
+    }
+    report_free(r, !err);
+    return err;
+}

@@ -1,0 +1,27 @@
+/* The report pipeline: workers submit finished units to a bounded queue; one report thread
+ * updates the counters and feeds every writer, so a writer never needs a lock. */
+#ifndef PD_REPORT_H
+#define PD_REPORT_H
+
+#include <stdbool.h>
+
+#include "reports/writer.h"
+#include "scanner/error.h"
+#include "scanner/unit.h"
+
+struct pd_report;
+
+/* Opens the report in format to path (NULL or "-": standard output), created mode 0600.
+ * With summary_to_terminal, a text summary also goes to standard error at the end. */
+enum pd_error pd_report_open(const char *format, const char *path, bool summary_to_terminal,
+                             const struct pd_report_info *info, struct pd_report **out, struct pd_diag *diag);
+
+/* Hands a finished unit to the report thread (takes ownership; blocks while the queue is full). */
+void pd_report_submit(struct pd_report *report, struct pd_unit *unit);
+
+/* Drains the queue, writes the end of every output and puts files in place. The summary's counts
+ * are copied to *out_summary when it is not NULL (its by_detector is then freed by the report). */
+enum pd_error pd_report_close(struct pd_report *report, const char *interrupted_by,
+                              struct pd_report_summary *out_summary, struct pd_diag *diag);
+
+#endif

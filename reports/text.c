@@ -1,0 +1,158 @@
+/* The terminal summary: counts, findings by category and detector, the units with the most
+ * findings, a sample of findings (masked) and the units that were not read whole. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/writer.h"
+
+#define TOP_UNITS 10
+#define SHOWN_FINDINGS 40
+#define SHOWN_PROBLEMS 20
+
+struct unit_line {
+    char *path;
+    char *text;
+    uint64_t count;
+};
+
+struct text_writer {
+    FILE *out;
+    struct unit_line top[TOP_UNITS];
+    size_t n_top;
+    struct unit_line problems[SHOWN_PROBLEMS];
+    size_t n_problems;
+    uint64_t more_problems;
+    struct unit_line shown[SHOWN_FINDINGS];
+    size_t n_shown;
+};
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static enum pd_error text_begin(void **state, FILE *out, const struct pd_report_info *info)
+{
+    struct text_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return PD_ERR_NOMEM;
+    w->out = out;
+    *state = w;
+    return PD_OK;
+}
+
+static void remember_top(struct text_writer *w, const struct pd_unit *u, uint64_t count)
+{
+    size_t at = w->n_top;
+    while (at > 0 && w->top[at - 1].count < count)
+        at--;
+    if (at >= TOP_UNITS)
+        return;
+    if (w->n_top == TOP_UNITS) {
+        free(w->top[TOP_UNITS - 1].path);
+        w->n_top--;
+    }
+    memmove(&w->top[at + 1], &w->top[at], (w->n_top - at) * sizeof w->top[0]);
+    w->top[at] = (struct unit_line){.path = dup_or_null(u->path), .count = count};
+    w->n_top++;
+}
+
+static enum pd_error text_unit(void *state, const struct pd_unit *u)
+{
+    struct text_writer *w = state;
+    uint64_t count = u->n_findings + u->findings_unlisted;
+    if (count)
+        remember_top(w, u, count);
+    for (size_t i = 0; i < u->n_findings && w->n_shown < SHOWN_FINDINGS; i++) {
+        const struct pd_finding *f = &u->findings[i];
+        char line[512];
+        snprintf(line, sizeof line, "%s:%llu:%llu  %-22s %-6s %s", u->path, (unsigned long long)f->line,
+                 (unsigned long long)f->column, f->detector->id, pd_confidence_name(f->confidence), f->masked);
+        w->shown[w->n_shown++].text = strdup(line);
+    }
+    if (u->status == PD_UNIT_ERROR || u->status == PD_UNIT_PARTIAL) {
+        if (w->n_problems < SHOWN_PROBLEMS) {
+            char line[1024];
+            snprintf(line, sizeof line, "%-7s %s: %s", pd_unit_status_name(u->status), u->path, u->reason);
+            w->problems[w->n_problems++].text = strdup(line);
+        } else {
+            w->more_problems++;
+        }
+    }
+    return PD_OK;
+}
+
+static void human_bytes(uint64_t n, char out[32])
+{
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)n;
+    int i = 0;
+    while (v >= 1024 && i < 4) {
+        v /= 1024;
+        i++;
+    }
+    snprintf(out, 32, i ? "%.1f %s" : "%.0f %s", v, units[i]);
+}
+
+static enum pd_error text_end(void *state, const struct pd_report_summary *s)
+{
+    struct text_writer *w = state;
+    FILE *o = w->out;
+    char scanned[32];
+    human_bytes(s->bytes_scanned, scanned);
+    fprintf(o, "pdpscan %s: %s in %.0f s%s%s\n", s->info->tool_version, s->partial ? "PARTIAL scan" : "scan complete",
+            difftime(s->finished, s->info->started), s->interrupted_by ? ", interrupted by " : "",
+            s->interrupted_by ? s->interrupted_by : "");
+    fprintf(o, "Units: %llu (scanned %llu, partial %llu, skipped %llu, error %llu), %s read\n",
+            (unsigned long long)s->units, (unsigned long long)s->by_status[PD_UNIT_SCANNED],
+            (unsigned long long)s->by_status[PD_UNIT_PARTIAL], (unsigned long long)s->by_status[PD_UNIT_SKIPPED],
+            (unsigned long long)s->by_status[PD_UNIT_ERROR], scanned);
+    fprintf(o, "Findings: %llu in %llu units (basic %llu, sensitive %llu, state_secret %llu)\n",
+            (unsigned long long)s->findings, (unsigned long long)s->units_with_findings,
+            (unsigned long long)s->by_category[PD_CAT_BASIC], (unsigned long long)s->by_category[PD_CAT_SENSITIVE],
+            (unsigned long long)s->by_category[PD_CAT_STATE_SECRET]);
+    if (s->findings) {
+        fprintf(o, "\nBy detector:\n");
+        for (size_t i = 0; i < s->n_detectors; i++)
+            if (s->by_detector[i].findings)
+                fprintf(o, "  %-22s %8llu in %llu units\n", s->by_detector[i].detector->id,
+                        (unsigned long long)s->by_detector[i].findings, (unsigned long long)s->by_detector[i].units);
+        fprintf(o, "\nUnits with most findings:\n");
+        for (size_t i = 0; i < w->n_top; i++)
+            fprintf(o, "  %8llu  %s\n", (unsigned long long)w->top[i].count, w->top[i].path);
+        fprintf(o, "\nFindings (masked%s):\n", s->findings > w->n_shown ? ", first ones only" : "");
+        for (size_t i = 0; i < w->n_shown; i++)
+            if (w->shown[i].text)
+                fprintf(o, "  %s\n", w->shown[i].text);
+    }
+    if (w->n_problems) {
+        fprintf(o, "\nNot read whole:\n");
+        for (size_t i = 0; i < w->n_problems; i++)
+            if (w->problems[i].text)
+                fprintf(o, "  %s\n", w->problems[i].text);
+        if (w->more_problems)
+            fprintf(o, "  ... and %llu more (see the JSON report)\n", (unsigned long long)w->more_problems);
+    }
+    return ferror(o) ? PD_ERR_IO : PD_OK;
+}
+
+static void text_destroy(void *state)
+{
+    struct text_writer *w = state;
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->n_top; i++)
+        free(w->top[i].path);
+    for (size_t i = 0; i < w->n_problems; i++)
+        free(w->problems[i].text);
+    for (size_t i = 0; i < w->n_shown; i++)
+        free(w->shown[i].text);
+    free(w);
+}
+
+const struct pd_writer pd_writer_text = {
+    .format = "text",
+    .description = "terminal summary (counts, top units, masked sample of findings)",
+    .atomic = false,
+    .begin = text_begin,
+    .unit = text_unit,
+    .end = text_end,
+    .destroy = text_destroy,
+};

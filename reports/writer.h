@@ -1,0 +1,77 @@
+/* The report-writer interface. A writer sees the scan start, each finished unit (with its
+ * findings) and the summary at the end, always from the single report thread. Writers are listed
+ * once in PD_WRITER_LIST; adding one is a new file and one line there. */
+#ifndef PD_WRITER_H
+#define PD_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "detectors/detector.h"
+#include "scanner/error.h"
+#include "scanner/unit.h"
+
+struct json_object;
+
+struct pd_report_info {
+    const char *tool_version;
+    time_t started;
+    char **roots;
+    size_t n_roots;
+    struct json_object *options; /* what was asked, never secrets; owned by the caller */
+    bool reveal;
+};
+
+struct pd_detector_total {
+    const struct pd_detector *detector;
+    uint64_t findings;
+    uint64_t units;
+};
+
+struct pd_report_summary {
+    const struct pd_report_info *info;
+    time_t finished;
+    const char *interrupted_by; /* "SIGINT", "SIGTERM" or NULL */
+    bool partial;               /* interrupted, or some unit not read whole */
+    uint64_t units;
+    uint64_t by_status[PD_UNIT_STATUS_COUNT];
+    uint64_t bytes_total, bytes_scanned;
+    uint64_t findings, findings_unlisted, units_with_findings;
+    uint64_t by_category[PD_CAT_COUNT];
+    struct pd_detector_total *by_detector; /* in table order */
+    size_t n_detectors;
+};
+
+struct pd_writer {
+    const char *format;
+    const char *description;
+    bool atomic; /* written to a temporary file renamed into place at the end */
+    enum pd_error (*begin)(void **state, FILE *out, const struct pd_report_info *info);
+    enum pd_error (*unit)(void *state, const struct pd_unit *unit);
+    enum pd_error (*end)(void *state, const struct pd_report_summary *summary);
+    void (*destroy)(void *state);
+};
+
+#define PD_WRITER_LIST(X) \
+    X(json)               \
+    X(jsonl)              \
+    X(text)
+
+#define PD_WRITER_DECLARE(name) extern const struct pd_writer pd_writer_##name;
+PD_WRITER_LIST(PD_WRITER_DECLARE)
+#undef PD_WRITER_DECLARE
+
+const struct pd_writer *pd_writer_find(const char *format);
+
+/* Shared by the JSON-based writers: records in the report's documented shape. Return new objects. */
+struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_unit *u, bool reveal);
+struct json_object *pd_json_unit(const struct pd_unit *u);
+struct json_object *pd_json_scan(const struct pd_report_summary *s);
+struct json_object *pd_json_counters(const struct pd_report_summary *s);
+struct json_object *pd_json_totals(const struct pd_report_summary *s);
+struct json_object *pd_json_string(const char *maybe_invalid_utf8);
+void pd_json_time(char out[32], time_t t);
+
+#endif

@@ -1,0 +1,88 @@
+/* Loading or creating the hashing key. */
+#include "scanner/key.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static enum pd_error read_key(const char *path, unsigned char *key, size_t *len, struct pd_diag *diag)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return pd_fail(diag, PD_ERR_IO, "key file %s: %s", path, strerror(errno));
+    ssize_t n = read(fd, key, PD_KEY_MAX);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return pd_fail(diag, PD_ERR_IO, "key file %s: %s", path, strerror(e));
+    if (n < 16)
+        return pd_fail(diag, PD_ERR_FORMAT, "key file %s: shorter than 16 bytes", path);
+    *len = (size_t)n;
+    return PD_OK;
+}
+
+static bool random_bytes(unsigned char *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(p + got, n - got, 0);
+        if (r < 0 && errno != EINTR)
+            return false;
+        if (r > 0)
+            got += (size_t)r;
+    }
+    return true;
+}
+
+/* Creates dir/pdpscan/key (0600) unless present; returns its path in out. */
+static bool default_key_path(char *out, size_t cap)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char dir[4096];
+    if (xdg && *xdg)
+        snprintf(dir, sizeof dir, "%s", xdg);
+    else if (home && *home)
+        snprintf(dir, sizeof dir, "%s/.config", home);
+    else
+        return false;
+    mkdir(dir, 0700);
+    size_t n = strlen(dir);
+    snprintf(dir + n, sizeof dir - n, "/pdpscan");
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return false;
+    return (size_t)snprintf(out, cap, "%s/key", dir) < cap;
+}
+
+enum pd_error pd_key_load(const char *path, unsigned char *key, size_t *len, bool *ephemeral, struct pd_diag *diag)
+{
+    *ephemeral = false;
+    if (!path || !*path)
+        path = getenv("PDPSCAN_KEY_FILE");
+    if (path && *path)
+        return read_key(path, key, len, diag);
+    char def[4200];
+    if (default_key_path(def, sizeof def)) {
+        if (access(def, F_OK) != 0) {
+            unsigned char fresh[32];
+            int fd = open(def, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd >= 0) {
+                bool ok = random_bytes(fresh, sizeof fresh) && write(fd, fresh, sizeof fresh) == (ssize_t)sizeof fresh;
+                close(fd);
+                if (!ok)
+                    unlink(def);
+            }
+        }
+        if (read_key(def, key, len, NULL) == PD_OK)
+            return PD_OK;
+    }
+    if (!random_bytes(key, 32))
+        return pd_fail(diag, PD_ERR_INTERNAL, "no key file and no random source for a temporary key");
+    *len = 32;
+    *ephemeral = true;
+    return PD_OK;
+}

@@ -1,0 +1,83 @@
+/* pdpscan: finds personal data and state-secret markings in file shares.
+ * This file only dispatches subcommands; the work is in scanner/, detectors/ and reports/. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detectors/engine.h"
+#include "scanner/scan.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: pdpscan scan [OPTIONS] PATH...\n"
+            "       pdpscan detectors [--patterns]\n"
+            "       pdpscan --version | --help\n"
+            "\n"
+            "Scan options:\n"
+            "  -j, --jobs N              worker threads (default: online CPUs)\n"
+            "  -o, --output FILE         write the report to FILE (created 0600; '-' for stdout)\n"
+            "  -f, --format FMT          json, jsonl or text (default: from FILE's extension, else text)\n"
+            "  -q, --quiet               no terminal summary besides the report\n"
+            "      --exclude GLOB        skip names or paths matching GLOB (repeatable)\n"
+            "      --max-file-size SIZE  skip larger files (e.g. 2G; default: no limit)\n"
+            "      --follow-symlinks     follow symbolic links (loops are detected)\n"
+            "      --detectors LIST      only these detector ids or categories (comma-separated)\n"
+            "      --skip-detectors LIST leave these detector ids or categories out\n"
+            "      --min-confidence C    low, medium, high or 0-100 (default: low)\n"
+            "      --reveal              write found values in clear (dangerous: off by default)\n"
+            "      --key-file FILE       key for value hashes and fingerprints\n"
+            "                            (default: $PDPSCAN_KEY_FILE, else ~/.config/pdpscan/key)\n"
+            "      --window-size SIZE    bytes scanned at a time (default 256K)\n"
+            "\n"
+            "Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error,\n"
+            "            3 interrupted (a valid report marked partial was written).\n");
+}
+
+static int list_detectors(bool patterns)
+{
+    size_t n;
+    const struct pd_detector *d = pd_detectors(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (patterns) {
+            char *p = pd_engine_scan_pattern(&d[i]);
+            if (!p)
+                return 2;
+            printf("%s\t%s\n", d[i].id, p);
+            free(p);
+        } else {
+            printf("%-24s %-13s %s\n", d[i].id, pd_category_name(d[i].category), d[i].description);
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return PD_EXIT_FATAL;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("pdpscan %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "detectors") == 0)
+        return list_detectors(argc > 2 && strcmp(argv[2], "--patterns") == 0);
+    if (strcmp(cmd, "scan") == 0) {
+        struct pd_scan_options opts;
+        int code = PD_EXIT_FATAL;
+        if (pd_scan_options_parse(argc - 1, argv + 1, &opts))
+            code = pd_scan_run(&opts);
+        pd_scan_options_free(&opts);
+        return code;
+    }
+    fprintf(stderr, "pdpscan: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return PD_EXIT_FATAL;
+}

@@ -1,0 +1,189 @@
+/* Command-line options of `pdpscan scan`. */
+#include "scanner/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool pd_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return false;
+    uint64_t mult = 1;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mult = 1ULL << 10; end++; break;
+    case 'm': case 'M': mult = 1ULL << 20; end++; break;
+    case 'g': case 'G': mult = 1ULL << 30; end++; break;
+    case 't': case 'T': mult = 1ULL << 40; end++; break;
+    default: return false;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+    if (*end || (v && mult > UINT64_MAX / v))
+        return false;
+    *out = v * mult;
+    return true;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool add_string(char ***list, size_t *n, const char *s)
+{
+    char **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    if (!nl)
+        return false;
+    *list = nl;
+    if (!(nl[*n] = strdup(s)))
+        return false;
+    (*n)++;
+    return true;
+}
+
+static const char *format_for_path(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return "text";
+    const char *dot = strrchr(path, '.');
+    if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))
+        return "jsonl";
+    if (dot && strcmp(dot, ".txt") == 0)
+        return "text";
+    return "json";
+}
+
+enum {
+    OPT_EXCLUDE = 256,
+    OPT_MAX_FILE_SIZE,
+    OPT_FOLLOW,
+    OPT_DETECTORS,
+    OPT_SKIP,
+    OPT_MIN_CONF,
+    OPT_REVEAL,
+    OPT_KEY_FILE,
+    OPT_WINDOW,
+};
+
+bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
+{
+    static const struct option longopts[] = {
+        {"jobs", required_argument, NULL, 'j'},
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+        {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+        {"detectors", required_argument, NULL, OPT_DETECTORS},
+        {"skip-detectors", required_argument, NULL, OPT_SKIP},
+        {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+        {"reveal", no_argument, NULL, OPT_REVEAL},
+        {"key-file", required_argument, NULL, OPT_KEY_FILE},
+        {"window-size", required_argument, NULL, OPT_WINDOW},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cpus > 0 ? (unsigned)cpus : 1;
+    o->min_confidence = 1;
+    optind = 1;
+    opterr = 0;
+    int c;
+    long v;
+    uint64_t size;
+    while ((c = getopt_long(argc, argv, "+j:o:f:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            if (!parse_int(optarg, 1, 1024, &v)) {
+                fprintf(stderr, "pdpscan scan: -j/--jobs takes a number of threads from 1 to 1024, not '%s'\n", optarg);
+                return false;
+            }
+            o->jobs = (unsigned)v;
+            break;
+        case 'o': o->output = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "json") && strcmp(optarg, "jsonl") && strcmp(optarg, "text")) {
+                fprintf(stderr, "pdpscan scan: --format takes json, jsonl or text, not '%s'\n", optarg);
+                return false;
+            }
+            o->format = optarg;
+            break;
+        case 'q': o->quiet = true; break;
+        case OPT_EXCLUDE:
+            if (!add_string(&o->excludes, &o->n_excludes, optarg))
+                return false;
+            break;
+        case OPT_MAX_FILE_SIZE:
+            if (!pd_parse_size(optarg, &o->max_file_size)) {
+                fprintf(stderr, "pdpscan scan: --max-file-size takes a size such as 500M or 2G, not '%s'\n", optarg);
+                return false;
+            }
+            break;
+        case OPT_FOLLOW: o->follow_symlinks = true; break;
+        case OPT_DETECTORS: o->detectors = optarg; break;
+        case OPT_SKIP: o->skip_detectors = optarg; break;
+        case OPT_MIN_CONF:
+            if (strcmp(optarg, "low") == 0)
+                o->min_confidence = 1;
+            else if (strcmp(optarg, "medium") == 0)
+                o->min_confidence = 50;
+            else if (strcmp(optarg, "high") == 0)
+                o->min_confidence = 80;
+            else if (parse_int(optarg, 0, 100, &v))
+                o->min_confidence = (int)v;
+            else {
+                fprintf(stderr, "pdpscan scan: --min-confidence takes low, medium, high or 0-100, not '%s'\n", optarg);
+                return false;
+            }
+            break;
+        case OPT_REVEAL: o->reveal = true; break;
+        case OPT_KEY_FILE: o->key_file = optarg; break;
+        case OPT_WINDOW:
+            if (!pd_parse_size(optarg, &size) || size < 4096 || size > (1ULL << 30)) {
+                fprintf(stderr, "pdpscan scan: --window-size takes a size from 4K to 1G, not '%s'\n", optarg);
+                return false;
+            }
+            o->window_size = (size_t)size;
+            break;
+        default:
+            fprintf(stderr, "pdpscan scan: unknown or incomplete option '%s' (see pdpscan --help)\n", argv[optind - 1]);
+            return false;
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        if (!add_string(&o->roots, &o->n_roots, argv[i]))
+            return false;
+    if (o->n_roots == 0) {
+        fprintf(stderr, "pdpscan scan: name at least one PATH to scan\n");
+        return false;
+    }
+    if (!o->format)
+        o->format = format_for_path(o->output);
+    return true;
+}
+
+void pd_scan_options_free(struct pd_scan_options *o)
+{
+    for (size_t i = 0; i < o->n_roots; i++)
+        free(o->roots[i]);
+    for (size_t i = 0; i < o->n_excludes; i++)
+        free(o->excludes[i]);
+    free(o->roots);
+    free(o->excludes);
+    memset(o, 0, sizeof *o);
+}

@@ -1,0 +1,36 @@
+/* Everything `pdpscan scan` was asked to do, as parsed from the command line. */
+#ifndef PD_OPTIONS_H
+#define PD_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pd_scan_options {
+    char **roots;
+    size_t n_roots;
+    unsigned jobs;             /* worker threads */
+    const char *output;        /* NULL: standard output */
+    const char *format;        /* json, jsonl, text */
+    char **excludes;           /* fnmatch globs, matched against the name and the whole path */
+    size_t n_excludes;
+    uint64_t max_file_size;    /* 0: no limit */
+    bool follow_symlinks;
+    const char *detectors;     /* comma list, NULL: all */
+    const char *skip_detectors;
+    int min_confidence;
+    bool reveal;
+    const char *key_file;      /* HMAC key for value hashes and fingerprints */
+    bool quiet;
+    size_t window_size;        /* bytes read and scanned at a time */
+};
+
+/* Parses `scan` arguments (argv[0] is "scan"). On error prints a message naming the option and
+ * returns false; opts then needs pd_scan_options_free all the same. */
+bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *opts);
+void pd_scan_options_free(struct pd_scan_options *opts);
+
+/* Parses sizes like 100, 64K, 10M, 2G. */
+bool pd_parse_size(const char *s, uint64_t *out);
+
+#endif

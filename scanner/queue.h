@@ -1,0 +1,25 @@
+/* A bounded blocking queue of pointers: the only way threads hand work to each other. */
+#ifndef PD_QUEUE_H
+#define PD_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scanner/error.h"
+
+struct pd_queue;
+
+enum pd_error pd_queue_create(size_t capacity, struct pd_queue **out);
+/* The queue must be empty or its items already released by the caller. */
+void pd_queue_destroy(struct pd_queue *q);
+
+/* Blocks while full. Returns false (item not taken) once the queue is closed. */
+bool pd_queue_push(struct pd_queue *q, void *item);
+
+/* Blocks while empty. Returns NULL once the queue is closed and drained. */
+void *pd_queue_pop(struct pd_queue *q);
+
+/* No more pushes; poppers drain what is left, then get NULL. Safe to call twice. */
+void pd_queue_close(struct pd_queue *q);
+
+#endif

@@ -1,0 +1,239 @@
+/* One scan from start to report: engine, report, workers, walker and a signal thread that turns
+ * SIGINT/SIGTERM into an orderly stop with a valid partial report. */
+#include "scanner/scan.h"
+
+#include <json-c/json.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detectors/engine.h"
+#include "reports/report.h"
+#include "scanner/key.h"
+#include "scanner/queue.h"
+#include "scanner/walker.h"
+#include "scanner/worker.h"
+
+#define JOB_QUEUE_LENGTH 4096
+
+struct scan {
+    const struct pd_scan_options *opts;
+    struct pd_engine *engine;
+    struct pd_report *report;
+    struct pd_queue *jobs;
+    atomic_int stop; /* the signal number that stopped the scan, or 0 */
+    atomic_bool done;
+    pthread_t signal_thread;
+};
+
+struct worker_thread {
+    struct scan *scan;
+    struct pd_worker *worker;
+    pthread_t thread;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker_thread *wt = arg;
+    struct scan *sc = wt->scan;
+    char *path;
+    while ((path = pd_queue_pop(sc->jobs)) != NULL) {
+        struct pd_unit *u;
+        if (atomic_load(&sc->stop)) {
+            if ((u = pd_unit_create(path)) != NULL)
+                pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this file was read");
+        } else {
+            u = pd_worker_scan_file(wt->worker, path);
+        }
+        if (u)
+            pd_report_submit(sc->report, u);
+        else
+            fprintf(stderr, "pdpscan: out of memory recording a unit\n");
+        free(path);
+    }
+    return NULL;
+}
+
+static void *signal_main(void *arg)
+{
+    struct scan *sc = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGUSR1 && atomic_load(&sc->done))
+            return NULL;
+        if (sig == SIGINT || sig == SIGTERM) {
+            if (atomic_load(&sc->stop)) {
+                static const char msg[] = "pdpscan: second signal, exiting without a report\n";
+                ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+                (void)ignored;
+                _exit(128 + sig);
+            }
+            atomic_store(&sc->stop, sig);
+            pd_queue_close(sc->jobs); /* wakes the walker if it waits on a full queue */
+        }
+    }
+}
+
+static bool walk_file(void *arg, char *path)
+{
+    struct scan *sc = arg;
+    if (pd_queue_push(sc->jobs, path))
+        return true;
+    /* queue closed by a signal: the file was seen, so it is reported as not read */
+    struct pd_unit *u = pd_unit_create(path);
+    if (u) {
+        pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this file was read");
+        pd_report_submit(sc->report, u);
+    }
+    free(path);
+    return false;
+}
+
+static void walk_unit(void *arg, struct pd_unit *u)
+{
+    struct scan *sc = arg;
+    pd_report_submit(sc->report, u);
+}
+
+static struct json_object *options_json(const struct pd_scan_options *o)
+{
+    struct json_object *j = json_object_new_object(), *ex = json_object_new_array();
+    json_object_object_add(j, "jobs", json_object_new_int((int)o->jobs));
+    json_object_object_add(j, "format", json_object_new_string(o->format));
+    json_object_object_add(j, "output", o->output ? json_object_new_string(o->output) : NULL);
+    for (size_t i = 0; i < o->n_excludes; i++)
+        json_object_array_add(ex, json_object_new_string(o->excludes[i]));
+    json_object_object_add(j, "exclude", ex);
+    json_object_object_add(j, "max_file_size", json_object_new_int64((int64_t)o->max_file_size));
+    json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
+    json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
+    json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
+    json_object_object_add(j, "min_confidence", json_object_new_int(o->min_confidence));
+    json_object_object_add(j, "reveal", json_object_new_boolean(o->reveal));
+    return j;
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : NULL;
+}
+
+int pd_scan_run(const struct pd_scan_options *opts)
+{
+    struct scan sc = {.opts = opts};
+    struct pd_diag diag = {{0}};
+    struct worker_thread *threads = NULL;
+    size_t started = 0;
+    int code = PD_EXIT_FATAL;
+    bool signals_up = false;
+    struct json_object *options = NULL;
+
+    unsigned char key[PD_KEY_MAX];
+    size_t key_len = 0;
+    bool ephemeral = false;
+    if (pd_key_load(opts->key_file, key, &key_len, &ephemeral, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return PD_EXIT_FATAL;
+    }
+    if (ephemeral)
+        fprintf(stderr, "pdpscan: warning: no key file could be used; value hashes and fingerprints "
+                        "will differ from other runs (see --key-file)\n");
+    if (opts->reveal)
+        fprintf(stderr, "pdpscan: warning: --reveal writes found values in clear into the report; "
+                        "protect it like the data itself\n");
+
+    struct pd_engine_options eo = {.enable = opts->detectors, .disable = opts->skip_detectors,
+                                   .min_confidence = opts->min_confidence, .reveal = opts->reveal,
+                                   .key = key, .key_len = key_len};
+    if (pd_engine_create(&eo, &sc.engine, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        goto done;
+    }
+
+    /* signals are taken by one thread only: block them here, before any thread exists */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    if (pd_queue_create(JOB_QUEUE_LENGTH, &sc.jobs) != PD_OK) {
+        fprintf(stderr, "pdpscan: out of memory\n");
+        goto done;
+    }
+    options = options_json(opts);
+    struct pd_report_info info = {.tool_version = PACKAGE_VERSION, .started = time(NULL), .roots = opts->roots,
+                                  .n_roots = opts->n_roots, .options = options, .reveal = opts->reveal};
+    bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
+    if (pd_report_open(opts->format, opts->output, summary, &info, &sc.report, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        goto done;
+    }
+    if (pthread_create(&sc.signal_thread, NULL, signal_main, &sc) == 0)
+        signals_up = true;
+
+    threads = calloc(opts->jobs, sizeof *threads);
+    struct pd_worker_config wc = {.engine = sc.engine, .max_file_size = opts->max_file_size,
+                                  .window_size = opts->window_size, .stop = &sc.stop};
+    for (size_t i = 0; threads && i < opts->jobs; i++) {
+        threads[i].scan = &sc;
+        if (pd_worker_create(&wc, &threads[i].worker, &diag) != PD_OK) {
+            fprintf(stderr, "pdpscan: %s\n", diag.text);
+            break;
+        }
+        if (pthread_create(&threads[i].thread, NULL, worker_main, &threads[i]) != 0) {
+            pd_worker_destroy(threads[i].worker);
+            break;
+        }
+        started++;
+    }
+    enum pd_error walk_err = PD_ERR_INTERNAL;
+    if (started == opts->jobs) {
+        struct pd_walk_sink sink = {.file = walk_file, .unit = walk_unit, .arg = &sc};
+        walk_err = pd_walk(opts, &sink, &sc.stop);
+        if (walk_err)
+            fprintf(stderr, "pdpscan: walking stopped: %s\n", pd_strerror(walk_err));
+    }
+    pd_queue_close(sc.jobs);
+    for (size_t i = 0; i < started; i++) {
+        pthread_join(threads[i].thread, NULL);
+        pd_worker_destroy(threads[i].worker);
+    }
+    int sig = atomic_load(&sc.stop);
+    struct pd_report_summary sum;
+    enum pd_error rerr = pd_report_close(sc.report, signal_name(sig), &sum, &diag);
+    sc.report = NULL;
+    if (rerr) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        goto done;
+    }
+    if (walk_err)
+        goto done;
+    code = sig ? PD_EXIT_INTERRUPTED : sum.findings ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
+done:
+    if (sc.report)
+        pd_report_close(sc.report, "fatal error", NULL, &diag);
+    if (signals_up) {
+        atomic_store(&sc.done, true);
+        pthread_kill(sc.signal_thread, SIGUSR1);
+        pthread_join(sc.signal_thread, NULL);
+    }
+    free(threads);
+    pd_queue_destroy(sc.jobs);
+    pd_engine_destroy(sc.engine);
+    json_object_put(options);
+    memset(key, 0, sizeof key);
+    return code;
+}

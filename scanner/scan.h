@@ -1,0 +1,18 @@
+/* Runs one scan: walker -> job queue -> workers -> report thread, with signal handling. */
+#ifndef PD_SCAN_H
+#define PD_SCAN_H
+
+#include "scanner/options.h"
+
+/* Exit codes: the contract with CI and schedulers (docs/report-format.md). */
+enum pd_exit {
+    PD_EXIT_CLEAN = 0,       /* scan complete, nothing found */
+    PD_EXIT_FINDINGS = 1,    /* something found */
+    PD_EXIT_FATAL = 2,       /* usage or fatal error: no valid report */
+    PD_EXIT_INTERRUPTED = 3, /* SIGINT/SIGTERM: a valid report marked partial was written */
+};
+
+/* Runs the scan described by opts and returns the exit code; messages go to stderr. */
+int pd_scan_run(const struct pd_scan_options *opts);
+
+#endif

@@ -1,0 +1,511 @@
+/* Text views: UTF-8 validation and repair, UTF-16 decoding, folding, offset maps, NFC of spans. */
+#include "scanner/text.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define FOLD_TABLE_SIZE 0x2000 /* Latin, Greek, Cyrillic, Latin Extended Additional (Vietnamese) */
+#define FOLD_MAX_OUT 15
+#define DEFAULT_MAX_BYTES ((size_t)64 << 20)
+
+struct fold_entry {
+    unsigned char len;
+    unsigned char bytes[FOLD_MAX_OUT];
+};
+
+static struct fold_entry fold_table[FOLD_TABLE_SIZE];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+const char *pd_encoding_name(enum pd_encoding enc)
+{
+    switch (enc) {
+    case PD_ENC_UTF8: return "utf-8";
+    case PD_ENC_UTF16LE: return "utf-16le";
+    case PD_ENC_UTF16BE: return "utf-16be";
+    }
+    return "unknown";
+}
+
+static size_t encode_utf8(int32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Folds one code point: NFKD, case fold, marks and ignorables removed, đ/ð -> d, U+FFFD -> space
+ * (so that repaired binary stays one byte per bad byte). Writes at most FOLD_MAX_OUT bytes. */
+static size_t fold_codepoint_slow(int32_t cp, unsigned char *out)
+{
+    if (cp == 0x111 || cp == 0x110 || cp == 0xF0 || cp == 0xD0 || cp == 0x189) {
+        out[0] = 'd';
+        return 1;
+    }
+    if (cp == 0xFFFD) {
+        out[0] = ' ';
+        return 1;
+    }
+    utf8proc_int32_t parts[8];
+    int last_bound = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(
+        cp, parts, 8,
+        UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE,
+        &last_bound);
+    if (n < 0 || n > 8) /* unassigned or too long an expansion: keep the character itself */
+        return encode_utf8(cp, out);
+    size_t len = 0;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        int32_t p = parts[i];
+        if (p == 0x111 || p == 0xF0)
+            p = 'd';
+        unsigned char tmp[4];
+        size_t k = encode_utf8(p, tmp);
+        if (len + k > FOLD_MAX_OUT)
+            break;
+        memcpy(out + len, tmp, k);
+        len += k;
+    }
+    return len;
+}
+
+static void fold_table_build(void)
+{
+    for (int32_t cp = 0; cp < FOLD_TABLE_SIZE; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        fold_table[cp].len = (unsigned char)fold_codepoint_slow(cp, fold_table[cp].bytes);
+    }
+}
+
+void pd_text_init(struct pd_text *t, size_t max_bytes)
+{
+    memset(t, 0, sizeof *t);
+    t->max_bytes = max_bytes ? max_bytes : DEFAULT_MAX_BYTES;
+    pthread_once(&fold_once, fold_table_build);
+}
+
+void pd_text_release(struct pd_text *t)
+{
+    free(t->utf8_buf);
+    free(t->utf8_map);
+    free(t->fold_buf);
+    free(t->fold_map);
+    memset(t, 0, sizeof *t);
+}
+
+/* Grows a byte buffer and its parallel offset map to at least need bytes, within max. */
+static enum pd_error grow(char **buf, uint32_t **map, size_t *cap, size_t need, size_t max)
+{
+    if (need <= *cap)
+        return PD_OK;
+    if (need > max)
+        return PD_ERR_LIMIT;
+    size_t ncap = *cap ? *cap : 4096;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > max)
+        ncap = max;
+    char *nb = realloc(*buf, ncap);
+    if (!nb)
+        return PD_ERR_NOMEM;
+    *buf = nb;
+    uint32_t *nm = realloc(*map, ncap * sizeof **map);
+    if (!nm)
+        return PD_ERR_NOMEM;
+    *map = nm;
+    *cap = ncap;
+    return PD_OK;
+}
+
+/* Decodes one UTF-8 sequence at p (RFC 3629: no overlongs, surrogates or values past U+10FFFF).
+ * Returns its length, or 0 if the byte at p does not start a valid sequence. */
+static size_t utf8_decode(const unsigned char *p, size_t avail, int32_t *cp)
+{
+    unsigned char c = p[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (avail < 2 || (p[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = ((c & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (avail < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
+            return 0;
+        *cp = ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (avail < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
+            return 0;
+        *cp = ((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+        return 4;
+    }
+    return 0;
+}
+
+static bool all_ascii(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; i < len; i++)
+        if (p[i] & 0x80)
+            return false;
+    return true;
+}
+
+static bool valid_utf8(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+    int32_t cp;
+    while (i < len) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* Writes repaired UTF-8 (bad bytes -> U+FFFD) into utf8_buf with a map to raw offsets. */
+static enum pd_error decode_utf8_repair(struct pd_text *t)
+{
+    enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 3 + 4, t->max_bytes);
+    if (err)
+        return err;
+    unsigned char *out = (unsigned char *)t->utf8_buf;
+    size_t o = 0, i = 0;
+    int32_t cp;
+    while (i < t->raw_len) {
+        size_t k = t->raw[i] < 0x80 ? 1 : utf8_decode(t->raw + i, t->raw_len - i, &cp);
+        if (k) {
+            for (size_t j = 0; j < k; j++) {
+                out[o] = t->raw[i + j];
+                t->utf8_map[o++] = (uint32_t)i;
+            }
+            i += k;
+        } else {
+            static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
+            for (size_t j = 0; j < 3; j++) {
+                out[o] = fffd[j];
+                t->utf8_map[o++] = (uint32_t)i;
+            }
+            i++;
+            t->repaired = true;
+        }
+    }
+    t->utf8 = t->utf8_buf;
+    t->utf8_len = o;
+    t->utf8_raw = t->utf8_map;
+    return PD_OK;
+}
+
+static enum pd_error decode_utf16(struct pd_text *t, bool big_endian)
+{
+    enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 2 + 8, t->max_bytes);
+    if (err)
+        return err;
+    unsigned char *out = (unsigned char *)t->utf8_buf;
+    size_t o = 0, i = 0;
+    while (i + 1 < t->raw_len) {
+        uint32_t u = big_endian ? (uint32_t)(t->raw[i] << 8 | t->raw[i + 1])
+                                : (uint32_t)(t->raw[i + 1] << 8 | t->raw[i]);
+        size_t used = 2;
+        int32_t cp = (int32_t)u;
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < t->raw_len) {
+            uint32_t lo = big_endian ? (uint32_t)(t->raw[i + 2] << 8 | t->raw[i + 3])
+                                     : (uint32_t)(t->raw[i + 3] << 8 | t->raw[i + 2]);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = (int32_t)(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                used = 4;
+            }
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+            cp = 0xFFFD;
+            t->repaired = true;
+        }
+        unsigned char tmp[4];
+        size_t k = encode_utf8(cp, tmp);
+        for (size_t j = 0; j < k; j++) {
+            out[o] = tmp[j];
+            t->utf8_map[o++] = (uint32_t)i;
+        }
+        i += used;
+    }
+    t->utf8 = t->utf8_buf;
+    t->utf8_len = o;
+    t->utf8_raw = t->utf8_map;
+    return PD_OK;
+}
+
+static enum pd_error fold_utf8_view(struct pd_text *t)
+{
+    const unsigned char *in = (const unsigned char *)t->utf8;
+    size_t n = t->utf8_len, o = 0, i = 0;
+    enum pd_error err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, n + 64, t->max_bytes);
+    if (err)
+        return err;
+    while (i < n) {
+        if (o + FOLD_MAX_OUT + 1 > t->fold_cap) {
+            err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, o + FOLD_MAX_OUT + 1 + (n - i), t->max_bytes);
+            if (err) {
+                t->fold = t->fold_buf;
+                t->fold_len = o;
+                t->fold_utf8 = t->fold_map;
+                return err;
+            }
+        }
+        unsigned char c = in[i];
+        if (c < 0x80) {
+            t->fold_buf[o] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            t->fold_map[o++] = (uint32_t)i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k = utf8_decode(in + i, n - i, &cp);
+        if (!k) { /* cannot happen on a validated view; stay safe */
+            cp = 0xFFFD;
+            k = 1;
+        }
+        unsigned char tmp[FOLD_MAX_OUT];
+        const unsigned char *src;
+        size_t len;
+        if (cp < FOLD_TABLE_SIZE) {
+            src = fold_table[cp].bytes;
+            len = fold_table[cp].len;
+        } else {
+            len = fold_codepoint_slow(cp, tmp);
+            src = tmp;
+        }
+        for (size_t j = 0; j < len; j++) {
+            t->fold_buf[o] = (char)src[j];
+            t->fold_map[o++] = (uint32_t)i;
+        }
+        i += k;
+    }
+    t->fold = t->fold_buf;
+    t->fold_len = o;
+    t->fold_utf8 = t->fold_map;
+    return PD_OK;
+}
+
+enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t len, enum pd_encoding enc)
+{
+    t->raw = raw;
+    t->raw_len = len;
+    t->repaired = false;
+    t->utf8_raw = NULL;
+    t->fold_utf8 = NULL;
+    if (len > UINT32_MAX / 4)
+        return PD_ERR_LIMIT;
+    enum pd_error err;
+    if (enc == PD_ENC_UTF8) {
+        if (all_ascii(raw, len)) {
+            /* fast path: ASCII folds byte for byte, both maps are the identity */
+            err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, len + 1, t->max_bytes);
+            if (err)
+                return err;
+            for (size_t i = 0; i < len; i++) {
+                unsigned char c = raw[i];
+                t->fold_buf[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            }
+            t->utf8 = (const char *)raw;
+            t->utf8_len = len;
+            t->fold = t->fold_buf;
+            t->fold_len = len;
+            return PD_OK;
+        }
+        if (valid_utf8(raw, len)) {
+            t->utf8 = (const char *)raw;
+            t->utf8_len = len;
+        } else if ((err = decode_utf8_repair(t)) != PD_OK) {
+            return err;
+        }
+    } else if ((err = decode_utf16(t, enc == PD_ENC_UTF16BE)) != PD_OK) {
+        return err;
+    }
+    return fold_utf8_view(t);
+}
+
+static size_t fold_to_utf8(const struct pd_text *t, size_t off)
+{
+    if (off >= t->fold_len)
+        return t->utf8_len;
+    return t->fold_utf8 ? t->fold_utf8[off] : off;
+}
+
+size_t pd_text_raw_offset(const struct pd_text *t, size_t fold_off)
+{
+    size_t u = fold_to_utf8(t, fold_off);
+    if (u >= t->utf8_len)
+        return t->raw_len;
+    return t->utf8_raw ? t->utf8_raw[u] : u;
+}
+
+size_t pd_text_original(const struct pd_text *t, size_t start, size_t end, char *out, size_t cap)
+{
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    size_t u0 = fold_to_utf8(t, start), u1 = fold_to_utf8(t, end);
+    if (u1 <= u0)
+        return 0;
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)t->utf8 + u0, (utf8proc_ssize_t)(u1 - u0), &nfc,
+                                      UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+    if (n < 0) {
+        free(nfc);
+        return 0;
+    }
+    size_t len = (size_t)n < cap - 1 ? (size_t)n : cap - 1;
+    /* never cut a multi-byte character in half */
+    while (len > 0 && len < (size_t)n && (nfc[len] & 0xC0) == 0x80)
+        len--;
+    memcpy(out, nfc, len);
+    out[len] = '\0';
+    free(nfc);
+    return len;
+}
+
+size_t pd_text_fold_string(const char *in, char *out, size_t cap)
+{
+    struct pd_text t;
+    pd_text_init(&t, 0);
+    size_t len = 0;
+    if (cap && pd_text_build(&t, (const unsigned char *)in, strlen(in), PD_ENC_UTF8) == PD_OK) {
+        len = t.fold_len < cap - 1 ? t.fold_len : cap - 1;
+        memcpy(out, t.fold, len);
+    }
+    if (cap)
+        out[len] = '\0';
+    pd_text_release(&t);
+    return len;
+}
+
+bool pd_text_guess_utf16(const unsigned char *p, size_t len, enum pd_encoding *enc)
+{
+    if (len > 4096)
+        len = 4096;
+    len &= ~(size_t)1;
+    if (len < 16)
+        return false;
+    size_t even = 0, odd = 0, pairs = len / 2;
+    for (size_t i = 0; i < len; i += 2) {
+        even += p[i] == 0;
+        odd += p[i + 1] == 0;
+    }
+    /* ASCII-range text in UTF-16 has a zero in the high byte of most units and almost never in the low */
+    if (odd * 4 >= pairs && even * 50 <= pairs) {
+        *enc = PD_ENC_UTF16LE;
+        return true;
+    }
+    if (even * 4 >= pairs && odd * 50 <= pairs) {
+        *enc = PD_ENC_UTF16BE;
+        return true;
+    }
+    return false;
+}
+
+bool pd_text_starts_upper(const char *utf8)
+{
+    utf8proc_int32_t cp;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)utf8, -1, &cp) <= 0)
+        return false;
+    return utf8proc_isupper(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+}
+
+bool pd_text_is_upper(const char *utf8)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)utf8;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k;
+    while (*p && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
+        if (utf8proc_islower(cp))
+            return false;
+        p += k;
+    }
+    return true;
+}
+
+size_t pd_text_upper(const char *in, char *out, size_t cap)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)in;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k;
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    while (*p && (k = utf8proc_iterate(p, -1, &cp)) > 0) {
+        unsigned char tmp[4];
+        size_t n = encode_utf8(utf8proc_toupper(cp), tmp);
+        if (o + n >= cap)
+            break;
+        memcpy(out + o, tmp, n);
+        o += n;
+        p += k;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t pd_text_repair_utf8(const char *in, char *out, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = strlen(in), i = 0, o = 0;
+    int32_t cp;
+    if (!cap)
+        return 0;
+    while (i < n) {
+        size_t k = utf8_decode(p + i, n - i, &cp);
+        const unsigned char *src = p + i;
+        static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
+        if (!k) {
+            src = fffd;
+            k = 3;
+            i++;
+        } else {
+            i += k;
+        }
+        if (o + k >= cap)
+            break;
+        memcpy(out + o, src, k);
+        o += k;
+    }
+    out[o] = '\0';
+    return o;
+}

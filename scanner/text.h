@@ -1,0 +1,84 @@
+/* Text views of one window of raw bytes.
+ *
+ * A window is decoded to valid UTF-8 (UTF-16 converted, invalid bytes replaced by U+FFFD), then
+ * folded: compatibility decomposition, case folding, accents stripped and đ -> d, so that NFC,
+ * NFD, upper-case and accent-less Vietnamese all produce the same bytes ("MẬT", "Mật", "MAT" ->
+ * "mat"). Detectors scan the folded view in one Hyperscan pass; offset maps lead every folded byte
+ * back to the raw byte it came from, and pd_text_original() returns the NFC text of a span for
+ * checks that need case or accents. */
+#ifndef PD_TEXT_H
+#define PD_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scanner/error.h"
+
+enum pd_encoding {
+    PD_ENC_UTF8,    /* UTF-8 or ASCII; also used for unknown 8-bit data, invalid bytes repaired */
+    PD_ENC_UTF16LE,
+    PD_ENC_UTF16BE,
+};
+
+const char *pd_encoding_name(enum pd_encoding enc);
+
+/* Views of one window. Buffers are owned by the struct and reused between windows; each has a
+ * hard cap so that hostile input cannot make a view grow without bound. */
+struct pd_text {
+    const unsigned char *raw;
+    size_t raw_len;
+
+    const char *utf8; /* valid UTF-8: raw itself when raw was valid UTF-8 */
+    size_t utf8_len;
+    const uint32_t *utf8_raw; /* utf8 byte -> raw offset; NULL means identity */
+
+    const char *fold;
+    size_t fold_len;
+    const uint32_t *fold_utf8; /* fold byte -> utf8 offset; NULL means identity */
+
+    bool repaired; /* invalid sequences were replaced */
+
+    /* private storage */
+    char *utf8_buf;
+    uint32_t *utf8_map;
+    size_t utf8_cap;
+    char *fold_buf;
+    uint32_t *fold_map;
+    size_t fold_cap;
+    size_t max_bytes;
+};
+
+/* Prepares an empty view whose buffers never exceed max_bytes each (0: 64 MiB). */
+void pd_text_init(struct pd_text *t, size_t max_bytes);
+void pd_text_release(struct pd_text *t);
+
+/* Builds the views of raw[0..len). The raw bytes must stay alive while the views are used.
+ * Returns PD_ERR_LIMIT when the decoded text would exceed the cap (views then cover a prefix),
+ * PD_ERR_NOMEM on allocation failure. */
+enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t len,
+                            enum pd_encoding enc);
+
+/* Raw offset of folded offset off (off may equal fold_len: then raw_len). */
+size_t pd_text_raw_offset(const struct pd_text *t, size_t fold_off);
+
+/* NFC of the original text behind fold[start, end), NUL-terminated into out (truncated to cap).
+ * Returns the length written. */
+size_t pd_text_original(const struct pd_text *t, size_t start, size_t end, char *out, size_t cap);
+
+/* Folds a NUL-terminated UTF-8 string into out (for keyword tables and tests); returns length. */
+size_t pd_text_fold_string(const char *in, char *out, size_t cap);
+
+/* Copies NUL-terminated in to out as valid UTF-8 (bad bytes become U+FFFD); returns the length. */
+size_t pd_text_repair_utf8(const char *in, char *out, size_t cap);
+
+/* Case tests and upper-casing of NUL-terminated UTF-8 (any script, via utf8proc). */
+bool pd_text_starts_upper(const char *utf8);
+bool pd_text_is_upper(const char *utf8); /* no lower-case letter */
+size_t pd_text_upper(const char *in, char *out, size_t cap);
+
+/* Guesses UTF-16 without a BOM: many NUL bytes at one parity, few at the other.
+ * Returns true and sets *enc when the sample looks like UTF-16 text. */
+bool pd_text_guess_utf16(const unsigned char *p, size_t len, enum pd_encoding *enc);
+
+#endif

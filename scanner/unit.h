@@ -1,0 +1,53 @@
+/* A unit is one thing that was (or could not be) scanned: a file now, an archive member or a
+ * database table later. Every unit ends with a status and, unless scanned whole, a reason. */
+#ifndef PD_UNIT_H
+#define PD_UNIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "detectors/detector.h"
+#include "scanner/error.h"
+
+enum pd_unit_status {
+    PD_UNIT_SCANNED, /* read whole */
+    PD_UNIT_PARTIAL, /* read in part; reason says why; findings so far are kept */
+    PD_UNIT_SKIPPED, /* deliberately not read; reason says why */
+    PD_UNIT_ERROR,   /* could not be read; reason says why */
+    PD_UNIT_STATUS_COUNT
+};
+
+const char *pd_unit_status_name(enum pd_unit_status status);
+
+#define PD_UNIT_MAX_FINDINGS 10000
+
+struct pd_unit {
+    char *path;
+    enum pd_unit_status status;
+    char reason[320];
+    uint64_t size;
+    uint64_t bytes_scanned;
+    int64_t mtime;
+    mode_t mode;
+    uid_t uid;
+    bool have_stat;
+    char mime[96];
+    const char *encoding; /* static string or NULL */
+    struct pd_finding *findings;
+    size_t n_findings, cap_findings;
+    uint64_t findings_unlisted; /* found beyond PD_UNIT_MAX_FINDINGS: counted, not listed */
+};
+
+/* Creates a unit for path (copied). Returns NULL on allocation failure. */
+struct pd_unit *pd_unit_create(const char *path);
+void pd_unit_destroy(struct pd_unit *unit);
+
+/* Sets status and a formatted reason (never containing a scanned value). */
+void pd_unit_set(struct pd_unit *unit, enum pd_unit_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Takes ownership of the finding (and its clear value). Beyond the cap, it is counted only. */
+enum pd_error pd_unit_add_finding(struct pd_unit *unit, struct pd_finding *finding);
+
+#endif

@@ -1,0 +1,23 @@
+/* The walker: turns roots into a stream of file paths for the workers, and into unit records for
+ * what it decides itself (excluded entries, special files, links not followed, loops, directories
+ * it cannot open). It never reads file contents. */
+#ifndef PD_WALKER_H
+#define PD_WALKER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "scanner/error.h"
+#include "scanner/options.h"
+#include "scanner/unit.h"
+
+struct pd_walk_sink {
+    bool (*file)(void *arg, char *path);         /* takes ownership; false: stop walking */
+    void (*unit)(void *arg, struct pd_unit *unit); /* takes ownership */
+    void *arg;
+};
+
+/* Walks every root of opts in depth-first order until done or *stop becomes non-zero. */
+enum pd_error pd_walk(const struct pd_scan_options *opts, const struct pd_walk_sink *sink, const atomic_int *stop);
+
+#endif

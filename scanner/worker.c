@@ -1,0 +1,304 @@
+/* Per-thread scanning of one unit: sniff the type, pick the encoding, then scan overlapping
+ * windows so that memory stays bounded whatever the file size and no match is lost at a
+ * window boundary. */
+#include "scanner/worker.h"
+
+#include <errno.h>
+#include <magic.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/source.h"
+#include "scanner/text.h"
+
+#define DEFAULT_WINDOW (256u << 10)
+#define SNIFF_BYTES (64u << 10)
+
+struct pd_worker {
+    struct pd_worker_config cfg;
+    struct pd_engine_scratch *scratch;
+    magic_t magic;
+    struct pd_text text;
+    unsigned char *buf;
+    size_t window, overlap;
+};
+
+enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
+{
+    struct pd_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return PD_ERR_NOMEM;
+    w->cfg = *cfg;
+    size_t reach = pd_engine_reach(cfg->engine);
+    /* twice the reach on each side, in UTF-16 bytes: every match owned by one window with context */
+    w->overlap = (reach * 4 + 4095) & ~(size_t)4095;
+    w->window = cfg->window_size ? cfg->window_size : DEFAULT_WINDOW;
+    if (w->window < w->overlap * 2)
+        w->window = w->overlap * 2;
+    w->window &= ~(size_t)1; /* even, so UTF-16 windows stay aligned */
+    enum pd_error err = pd_engine_scratch_create(cfg->engine, &w->scratch, diag);
+    if (err)
+        goto fail;
+    /* one cookie per thread: libmagic keeps its result inside the cookie */
+    w->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+    if (!w->magic || magic_load(w->magic, NULL) != 0) {
+        err = pd_fail(diag, PD_ERR_INTERNAL, "libmagic: cannot load the magic database: %s",
+                      w->magic ? magic_error(w->magic) : "magic_open failed");
+        goto fail;
+    }
+    pd_text_init(&w->text, w->window * 8);
+    if (!(w->buf = malloc(w->window))) {
+        err = PD_ERR_NOMEM;
+        goto fail;
+    }
+    *out = w;
+    return PD_OK;
+fail:
+    pd_worker_destroy(w);
+    return err;
+}
+
+void pd_worker_destroy(struct pd_worker *w)
+{
+    if (!w)
+        return;
+    pd_engine_scratch_destroy(w->scratch);
+    if (w->magic)
+        magic_close(w->magic);
+    pd_text_release(&w->text);
+    free(w->buf);
+    free(w);
+}
+
+/* Formats readers of this build cannot turn into text yet; scanning their bytes would only find
+ * noise, so they are skipped with the reason instead of being called clean. */
+static bool unreadable_format(const char *mime)
+{
+    static const char *prefixes[] = {"image/", "video/", "audio/", "font/", "model/",
+                                     "application/vnd.openxmlformats", "application/vnd.oasis.opendocument",
+                                     "application/vnd.ms-", NULL};
+    static const char *exact[] = {
+        "application/zip", "application/gzip", "application/x-gzip", "application/x-bzip2", "application/x-xz",
+        "application/zstd", "application/x-zstd", "application/x-7z-compressed", "application/x-rar",
+        "application/vnd.rar", "application/x-tar", "application/x-cpio", "application/x-lzma", "application/x-lz4",
+        "application/x-compress", "application/java-archive", "application/x-iso9660-image", "application/pdf",
+        "application/msword", "application/x-executable", "application/x-sharedlib", "application/x-pie-executable",
+        "application/x-object", "application/x-mach-binary", "application/x-dosexec",
+        "application/vnd.microsoft.portable-executable", "application/vnd.sqlite3", "application/x-sqlite3",
+        "application/CDFV2", "application/x-ole-storage", "application/pgp-encrypted", "application/encrypted",
+        NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(mime, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    for (int i = 0; exact[i]; i++)
+        if (strcmp(mime, exact[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Fills unit->mime and picks the encoding; returns false when the unit is skipped. */
+static bool sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n, enum pd_encoding *enc)
+{
+    const char *res = n ? magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES) : "application/x-empty; charset=binary";
+    if (!res)
+        res = "application/octet-stream; charset=binary";
+    char type[96] = "", charset[48] = "";
+    const char *semi = strchr(res, ';');
+    snprintf(type, sizeof type, "%.*s", semi ? (int)(semi - res) : (int)strlen(res), res);
+    const char *cs = strstr(res, "charset=");
+    if (cs)
+        snprintf(charset, sizeof charset, "%s", cs + 8);
+    snprintf(u->mime, sizeof u->mime, "%s", type);
+    *enc = PD_ENC_UTF8;
+    if (strcmp(charset, "utf-16le") == 0) {
+        *enc = PD_ENC_UTF16LE;
+    } else if (strcmp(charset, "utf-16be") == 0) {
+        *enc = PD_ENC_UTF16BE;
+    } else if (unreadable_format(type)) {
+        pd_unit_set(u, PD_UNIT_SKIPPED, "format %s is not read by this version of pdpscan", type);
+        return false;
+    } else if (strcmp(charset, "binary") == 0) {
+        pd_text_guess_utf16(p, n, enc); /* otherwise raw bytes: identifiers in data files still count */
+    }
+    u->encoding = pd_encoding_name(*enc);
+    return true;
+}
+
+struct window_state {
+    struct pd_unit *unit;
+    const unsigned char *buf;
+    uint64_t base;        /* absolute offset of buf[0] */
+    size_t line_pos;      /* newlines before buf[line_pos] are counted */
+    uint64_t line;        /* line number at buf[line_pos] */
+    uint64_t line_start;  /* absolute offset where that line starts */
+    unsigned unit_size;   /* 1, or 2 for UTF-16 */
+    bool big_endian;
+    bool failed;
+};
+
+static void count_lines(struct window_state *s, size_t to)
+{
+    size_t i = s->line_pos;
+    if (s->unit_size == 1) {
+        const unsigned char *p;
+        while (i < to && (p = memchr(s->buf + i, '\n', to - i)) != NULL) {
+            i = (size_t)(p - s->buf) + 1;
+            s->line++;
+            s->line_start = s->base + i;
+        }
+    } else {
+        for (; i + 2 <= to; i += 2) {
+            unsigned char lo = s->buf[i + (s->big_endian ? 1 : 0)], hi = s->buf[i + (s->big_endian ? 0 : 1)];
+            if (lo == '\n' && hi == 0) {
+                s->line++;
+                s->line_start = s->base + i + 2;
+            }
+        }
+    }
+    s->line_pos = to;
+}
+
+static bool on_finding(void *arg, struct pd_finding *f)
+{
+    struct window_state *s = arg;
+    count_lines(s, (size_t)f->offset);
+    f->offset += s->base;
+    f->line = s->line;
+    f->column = (f->offset - s->line_start) / s->unit_size + 1;
+    if (pd_unit_add_finding(s->unit, f) != PD_OK) {
+        s->failed = true;
+        return false;
+    }
+    return true;
+}
+
+/* Stable across runs and line shifts: detector, location, keyed value hash and the value's
+ * ordinal among equal values in the unit. */
+static void assign_fingerprints(struct pd_unit *u)
+{
+    for (size_t i = 0; i < u->n_findings; i++) {
+        struct pd_finding *f = &u->findings[i];
+        unsigned ordinal = 0;
+        for (size_t j = i; j-- > 0 && ordinal < 64;) /* equal values are rare: a short look back suffices */
+            if (u->findings[j].detector == f->detector && memcmp(u->findings[j].value_hash, f->value_hash, 32) == 0)
+                ordinal++;
+        char data[4096];
+        int n = snprintf(data, sizeof data, "pdpscan-fingerprint-1%c%s%c%s%c%s%c%u", 0, f->detector->id, 0, u->path, 0,
+                         f->value_hash, 0, ordinal);
+        if (n < 0 || (size_t)n >= sizeof data)
+            n = (int)sizeof data - 1;
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int mdlen = 0;
+        EVP_Digest(data, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+        for (int k = 0; k < 16; k++)
+            snprintf(f->fingerprint + 2 * k, 3, "%02x", md[k]);
+    }
+}
+
+static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source *src)
+{
+    const size_t W = w->window, O = w->overlap;
+    ssize_t got = pd_source_read_full(src, w->buf, W);
+    if (got < 0) {
+        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", strerror(errno));
+        return;
+    }
+    size_t n = (size_t)got;
+    enum pd_encoding enc;
+    if (!sniff(w, u, w->buf, n, &enc))
+        return;
+    struct window_state s = {.unit = u, .buf = w->buf, .line = 1, .unit_size = enc == PD_ENC_UTF8 ? 1 : 2,
+                             .big_endian = enc == PD_ENC_UTF16BE};
+    bool first = true, eof = n < W;
+    for (;;) {
+        enum pd_error err = pd_text_build(&w->text, w->buf, n, enc);
+        if (err == PD_ERR_NOMEM) {
+            pd_unit_set(u, PD_UNIT_ERROR, "out of memory decoding at offset %llu", (unsigned long long)s.base);
+            break;
+        }
+        if (err == PD_ERR_LIMIT)
+            pd_unit_set(u, PD_UNIT_PARTIAL, "decoded text of a window exceeded the memory cap at offset %llu",
+                        (unsigned long long)s.base);
+        size_t own_lo = first ? 0 : O / 2, own_hi = eof ? n : n - O / 2;
+        bool truncated = false;
+        s.line_pos = 0;
+        err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, on_finding, &s, &truncated);
+        if (err || s.failed) {
+            pd_unit_set(u, PD_UNIT_ERROR, "detection failed at offset %llu: %s", (unsigned long long)s.base,
+                        pd_strerror(err ? err : PD_ERR_NOMEM));
+            break;
+        }
+        if (truncated)
+            pd_unit_set(u, PD_UNIT_PARTIAL, "too many candidate matches in the window at offset %llu",
+                        (unsigned long long)s.base);
+        u->bytes_scanned = s.base + own_hi;
+        if (eof)
+            break;
+        if (w->cfg.stop && atomic_load(w->cfg.stop)) {
+            pd_unit_set(u, PD_UNIT_PARTIAL, "scan interrupted after %llu bytes", (unsigned long long)u->bytes_scanned);
+            break;
+        }
+        count_lines(&s, n - O);
+        memmove(w->buf, w->buf + n - O, O);
+        s.base += n - O;
+        s.line_pos = 0;
+        got = pd_source_read_full(src, w->buf + O, W - O);
+        if (got < 0) {
+            pd_unit_set(u, PD_UNIT_PARTIAL, "read failed at offset %llu: %s", (unsigned long long)(s.base + O),
+                        strerror(errno));
+            u->bytes_scanned = s.base + O;
+            break;
+        }
+        n = O + (size_t)got;
+        eof = n < W;
+        first = false;
+    }
+    assign_fingerprints(u);
+}
+
+struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path)
+{
+    struct pd_unit *u = pd_unit_create(path);
+    if (!u)
+        return NULL;
+    struct pd_source src;
+    struct stat st;
+    struct pd_diag diag;
+    if (pd_source_open_file(&src, path, &st, &diag) != PD_OK) {
+        pd_unit_set(u, PD_UNIT_ERROR, "%s", diag.text);
+        return u;
+    }
+    u->have_stat = true;
+    u->size = (uint64_t)st.st_size;
+    u->mtime = (int64_t)st.st_mtime;
+    u->mode = st.st_mode;
+    u->uid = st.st_uid;
+    if (!S_ISREG(st.st_mode)) {
+        pd_unit_set(u, PD_UNIT_SKIPPED, "not a regular file when opened");
+    } else if (w->cfg.max_file_size && u->size > w->cfg.max_file_size) {
+        pd_unit_set(u, PD_UNIT_SKIPPED, "larger than --max-file-size (%llu bytes)",
+                    (unsigned long long)w->cfg.max_file_size);
+    } else {
+        scan_source(w, u, &src);
+        if (u->status == PD_UNIT_SCANNED && u->bytes_scanned < u->size)
+            pd_unit_set(u, PD_UNIT_PARTIAL, "file shrank while it was read (%llu of %llu bytes)",
+                        (unsigned long long)u->bytes_scanned, (unsigned long long)u->size);
+    }
+    src.close(&src);
+    return u;
+}
+
+struct pd_unit *pd_worker_scan_buffer(struct pd_worker *w, const char *location, const unsigned char *data, size_t len)
+{
+    struct pd_unit *u = pd_unit_create(location);
+    if (!u)
+        return NULL;
+    struct pd_source src;
+    pd_source_open_memory(&src, data, len);
+    u->size = len;
+    scan_source(w, u, &src);
+    src.close(&src);
+    return u;
+}
