@@ -182,20 +182,28 @@ static bool check_pan(struct pd_candidate *c)
     size_t n = span_digits(c, d, sizeof d);
     if (!n || !pd_valid_pan(d, n))
         return false;
-    /* separators, if any, must group the digits (4-4-4-4, 4-6-5): not an arbitrary digit run */
+    /* separators, if any, must group the digits as cards print them: 4-4-4-4(-3), Amex 4-6-5,
+     * Diners 4-6-4; an arbitrary run of digit groups is not a card */
     const char *f = fold_at(c);
-    size_t group = 0, groups = 0;
-    for (size_t i = c->start; i < c->end; i++) {
-        if (f[i] >= '0' && f[i] <= '9') {
-            group++;
-        } else {
-            if (group < 4 || group > 6)
-                return false;
-            group = 0;
-            groups++;
+    size_t groups[8], ng = 0, len = 0;
+    for (size_t i = c->start; i <= c->end; i++) {
+        if (i < c->end && f[i] >= '0' && f[i] <= '9') {
+            len++;
+            continue;
         }
+        if (ng == 8)
+            return false;
+        groups[ng++] = len;
+        len = 0;
     }
-    return groups == 0 || (group >= 1 && group <= 6);
+    if (ng == 1)
+        return true;
+    if (ng == 3 && groups[0] == 4 && groups[1] == 6 && (groups[2] == 5 || groups[2] == 4))
+        return true;
+    for (size_t i = 0; i < ng; i++)
+        if (i + 1 < ng ? groups[i] != 4 : groups[i] < 1 || groups[i] > 4)
+            return false;
+    return true;
 }
 
 static bool check_email(struct pd_candidate *c)
@@ -581,7 +589,7 @@ static const struct pd_detector table[] = {
     {.id = "ip", .category = PD_CAT_BASIC, .description = "IPv4 address (private ranges get low confidence)",
      .pattern = "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}",
      .left = PD_GUARD_IP, .right = PD_GUARD_IP, .max_len = 15, .validate = check_ip,
-     .mask = PD_MASK_DIGITS, .base_confidence = 60, .context_bonus = 20, .anti_penalty = 40,
+     .mask = PD_MASK_DIGITS, .base_confidence = 60, .context_bonus = 20, .anti_penalty = 60,
      .context = "ip|dia chi ip|ip address|client|remote_addr|x-forwarded-for|src|dst|login from",
      .anti_context = "version|phien ban|ver|build|oid|snmp|release"},
     {.id = "dob", .category = PD_CAT_BASIC, .description = "Date of birth after a label (Ngày sinh, DOB...)",

@@ -223,6 +223,8 @@ static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source
                         (unsigned long long)s.base);
         size_t own_lo = first ? 0 : O / 2, own_hi = eof ? n : n - O / 2;
         bool truncated = false;
+        /* findings may advance the line cursor into the overlap: keep where this window began */
+        uint64_t line_at_start = s.line, line_start_at_start = s.line_start;
         s.line_pos = 0;
         err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, on_finding, &s, &truncated);
         if (err || s.failed) {
@@ -240,6 +242,9 @@ static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source
             pd_unit_set(u, PD_UNIT_PARTIAL, "scan interrupted after %llu bytes", (unsigned long long)u->bytes_scanned);
             break;
         }
+        s.line = line_at_start;
+        s.line_start = line_start_at_start;
+        s.line_pos = 0;
         count_lines(&s, n - O);
         memmove(w->buf, w->buf + n - O, O);
         s.base += n - O;

@@ -1,0 +1,275 @@
+/* The engine on small texts: every detector finds its positives, skips its decoys, and scores
+ * confidence from context; overlaps resolve to one finding per value. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "detectors/engine.h"
+#include "tests/unit/check.h"
+
+#define MAX_FOUND 64
+
+static struct pd_finding found[MAX_FOUND];
+static size_t n_found;
+
+static bool collect(void *arg, struct pd_finding *f)
+{
+    if (n_found < MAX_FOUND)
+        found[n_found++] = *f;
+    else
+        pd_finding_clear(f);
+    return true;
+}
+
+static void reset(void)
+{
+    for (size_t i = 0; i < n_found; i++)
+        pd_finding_clear(&found[i]);
+    n_found = 0;
+}
+
+static struct pd_engine *engine;
+static struct pd_engine_scratch *scratch;
+static struct pd_text text;
+
+static void scan_with(struct pd_engine_scratch *s, const char *input)
+{
+    reset();
+    bool truncated;
+    pd_text_build(&text, (const unsigned char *)input, strlen(input), PD_ENC_UTF8);
+    pd_engine_scan(s, &text, 0, strlen(input), collect, NULL, &truncated);
+}
+
+static void scan(const char *input) { scan_with(scratch, input); }
+
+static const struct pd_finding *find(const char *id)
+{
+    for (size_t i = 0; i < n_found; i++)
+        if (strcmp(found[i].detector->id, id) == 0)
+            return &found[i];
+    return NULL;
+}
+
+static size_t count(const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_found; i++)
+        n += strcmp(found[i].detector->id, id) == 0;
+    return n;
+}
+
+static const char *attr(const struct pd_finding *f, const char *key)
+{
+    for (unsigned i = 0; f && i < f->n_attrs; i++)
+        if (strcmp(f->attrs[i].key, key) == 0)
+            return f->attrs[i].value;
+    return "";
+}
+
+#define EXPECT(input, id) \
+    do { scan(input); CHECK_MSG(find(id) != NULL, "%s not found in \"%s\"", id, input); } while (0)
+#define REJECT(input, id) \
+    do { scan(input); CHECK_MSG(find(id) == NULL, "%s wrongly found in \"%s\"", id, input); } while (0)
+
+static void test_identifiers(void)
+{
+    EXPECT("Số CCCD: 001087123456", "vn.cccd");
+    CHECK_STR(attr(find("vn.cccd"), "birth_year"), "1987");
+    CHECK_STR(attr(find("vn.cccd"), "sex"), "male");
+    CHECK_STR(find("vn.cccd")->masked, "001*******56");
+    CHECK(find("vn.cccd")->offset == 11 && find("vn.cccd")->length == 12); /* "Số" takes 4 bytes */
+    EXPECT("cccd 079 193 001 234", "vn.cccd");
+    EXPECT("ID: 0791 9300 1234.", "vn.cccd");
+    EXPECT("a,001087123456,b", "vn.cccd"); /* CSV column */
+    REJECT("Số CCCD: 003087123456", "vn.cccd");   /* unassigned province */
+    REJECT("Số CCCD: 001887123456", "vn.cccd");   /* year 2387 */
+    REJECT("Số: 0010871234567", "vn.cccd");       /* 13 digits */
+    REJECT("x 00108712345 y", "vn.cccd");         /* 11 digits */
+    REJECT("Mã đơn hàng: 001087123456", "vn.cccd"); /* order number */
+    REJECT("v1.001087123456", "vn.cccd");         /* part of a dotted number */
+    REJECT("hash a001087123456", "vn.cccd");      /* glued to letters */
+
+    EXPECT("Số CMND: 123456789", "vn.cmnd");
+    REJECT("Số lượng: 123456789", "vn.cmnd");
+
+    EXPECT("MST: 0100109106", "vn.mst");
+    EXPECT("Mã số thuế 0314409058-002", "vn.mst");
+    CHECK_STR(attr(find("vn.mst"), "form"), "branch");
+    REJECT("MST: 0100109107", "vn.mst");
+
+    EXPECT("SĐT 0912345678", "vn.phone");
+    EXPECT("gọi +84 912 345 678 nhé", "vn.phone");
+    EXPECT("(+84) 912345678", "vn.phone");
+    EXPECT("ĐT: 0912.345.678", "vn.phone");
+    EXPECT("Tel 024 3825 1234", "vn.phone");
+    CHECK_STR(attr(find("vn.phone"), "kind"), "landline");
+    REJECT("SĐT 0112345678", "vn.phone");
+    REJECT("số 01689123456", "vn.phone"); /* retired 11-digit mobile */
+
+    EXPECT("Thẻ BHYT: HS4010120878811", "vn.bhyt");
+    EXPECT("BHYT HS 4 01 0120878811", "vn.bhyt");
+    REJECT("mã ZZ4010120878811", "vn.bhyt");
+    EXPECT("Mã số BHXH: 0120878811", "vn.bhxh");
+    REJECT("Mã số: 0120878811", "vn.bhxh");
+    EXPECT("Hộ chiếu số: C1234567", "vn.passport");
+    REJECT("Mã hàng: C1234567", "vn.passport");
+    EXPECT("Số GPLX: 790123456789", "vn.driving_licence");
+    EXPECT("Biển số 30A-123.45", "vn.plate");
+    EXPECT("xe 29-B1 123.45", "vn.plate");
+    REJECT("Biển số 30I-123.45", "vn.plate");
+    REJECT("model 30a-123.45", "vn.plate"); /* lower case is not a plate */
+}
+
+static void test_financial_and_generic(void)
+{
+    EXPECT("Thẻ ATM 9704 3612 3456 7897", "vn.bank_card");
+    EXPECT("card 4111 1111 1111 1111", "card.pan");
+    EXPECT("4111111111111111", "card.pan");
+    REJECT("4111111111111112", "card.pan");       /* Luhn */
+    REJECT("41111 11111 11111 1", "card.pan");     /* not card grouping */
+    EXPECT("STK: 0451000123456", "vn.bank_account");
+    EXPECT("https://img.vietqr.io/image/970436-0451000123456-compact.png", "vn.bank_account");
+    REJECT("Mã số 0451000123456", "vn.bank_account");
+
+    EXPECT("mail an.nguyen@congty.vn.", "email");
+    CHECK_STR(find("email")->masked, "a***@congty.vn");
+    REJECT("logo@2x.png", "email");
+    EXPECT("from 203.113.1.5 at", "ip");
+    CHECK_STR(attr(find("ip"), "scope"), "public");
+    REJECT("version 1.2.3.4", "ip");
+    REJECT("1.2.3.4.5", "ip");
+
+    EXPECT("Ngày sinh: 12/05/1987", "dob");
+    CHECK_STR(attr(find("dob"), "birth_year"), "1987");
+    EXPECT("Sinh ngày 05 tháng 3 năm 2020", "dob");
+    REJECT("Ngày sinh: 31/02/1987", "dob");
+    REJECT("Ngày ký: 12/05/1987", "dob");
+}
+
+static void test_labelled(void)
+{
+    scan("Họ và tên: Nguyễn Văn An sinh năm 1987");
+    CHECK(count("person_name") == 1);
+    CHECK_STR(find("person_name") ? find("person_name")->masked : "", "N*** V*** A***");
+    REJECT("Họ và tên: nguyễn văn an", "person_name");
+    REJECT("Họ tên: Smith John", "person_name"); /* not a Vietnamese surname */
+    EXPECT("Địa chỉ: 12 Lê Lợi, Phường Bến Nghé, Quận 1", "address");
+    REJECT("Địa chỉ email: an@example.com", "address");
+    EXPECT("Dân tộc: Tày", "vn.ethnicity");
+    REJECT("dân tộc: kinh tế", "vn.ethnicity");
+    EXPECT("Tôn giáo: Công giáo", "vn.religion");
+    REJECT("Tôn giáo: Không", "vn.religion");
+    EXPECT("Chẩn đoán: Viêm phổi", "vn.health");
+    REJECT("Chẩn đoán: Không", "vn.health");
+    EXPECT("Vân tay: mẫu 0x4f3a", "vn.biometric");
+    EXPECT("Tiền án: 01 tiền án về tội trộm cắp", "vn.criminal_record");
+    REJECT("Tiền sử: hen suyễn", "vn.criminal_record"); /* medical history, not a record */
+    EXPECT("Mật khẩu: Hunter2024!", "vn.credentials");
+    CHECK_STR(find("vn.credentials")->masked, "H***");
+    REJECT("password: ********", "vn.credentials");
+    REJECT("password=${DB_PASSWORD}", "vn.credentials");
+}
+
+static void test_markings(void)
+{
+    EXPECT("Số: 15/BC-CAT\nTỐI MẬT\nBÁO CÁO", "vn.secret_mark");
+    CHECK_STR(attr(find("vn.secret_mark"), "level"), "toi_mat");
+    CHECK(find("vn.secret_mark")->confidence >= 90);
+    EXPECT("  TUYỆT MẬT  \n", "vn.secret_mark");
+    CHECK_STR(attr(find("vn.secret_mark"), "level"), "tuyet_mat");
+    EXPECT("MẬT\n", "vn.secret_mark");
+    EXPECT("Độ mật: Tối mật\n", "vn.secret_mark");
+    CHECK_STR(attr(find("vn.secret_mark"), "position"), "field");
+    EXPECT("Số: 15/BC-CAT        MẬT\n", "vn.secret_mark");
+    EXPECT("TUYET MAT\n", "vn.secret_mark"); /* accent-less, lower confidence */
+    CHECK(find("vn.secret_mark")->confidence < 80);
+    /* decoys from VN-IDENTIFIERS.md */
+    REJECT("Vui lòng nhập mật khẩu\n", "vn.secret_mark");
+    REJECT("MẬT KHẨU\n", "vn.secret_mark");
+    REJECT("Chính sách bảo mật\n", "vn.secret_mark");
+    REJECT("BẢO MẬT\n", "vn.secret_mark");
+    REJECT("mật ong rừng\n", "vn.secret_mark");
+    REJECT("Mật\n", "vn.secret_mark");            /* not upper case, not a field */
+    REJECT("MẶT\n", "vn.secret_mark");            /* another word with other accents */
+    REJECT("bí mật kinh doanh\n", "vn.secret_mark");
+    REJECT("Phim hay tháng này:\nTUYỆT MẬT\n", "vn.secret_mark"); /* the film */
+    REJECT("Bộ phim \"Tuyệt mật\" ra mắt\n", "vn.secret_mark");
+    EXPECT("TÀI LIỆU THU HỒI", "vn.secret_recall");
+    REJECT("đã tải tài liệu thu hồi từ máy chủ", "vn.secret_recall");
+    EXPECT("Chỉ người có tên mới được bóc bì", "vn.secret_named_only");
+    EXPECT("\nGIẢI MẬT\n", "vn.secret_declassified");
+    REJECT("đề nghị giải mật tài liệu\n", "vn.secret_declassified");
+}
+
+static void test_overlaps_and_context(void)
+{
+    /* a phone and a tax code may share digits: one finding per span, the more confident */
+    scan("SĐT: 0912345678");
+    CHECK(n_found == 1 && find("vn.phone"));
+    scan("SĐT: 0912345678 và SĐT: 0912345678");
+    CHECK(count("vn.phone") == 2);
+    CHECK(memcmp(found[0].value_hash, found[1].value_hash, 32) == 0);
+    /* the same number in two written forms hashes the same */
+    scan("0912 345 678 / +84912345678");
+    CHECK(count("vn.phone") == 2 && memcmp(found[0].value_hash, found[1].value_hash, 32) == 0);
+    scan("xyz 001087123456");
+    int bare = find("vn.cccd") ? find("vn.cccd")->confidence : -1;
+    scan("Số CCCD: 001087123456");
+    int labelled = find("vn.cccd") ? find("vn.cccd")->confidence : -1;
+    CHECK(bare > 0 && labelled > bare);
+    CHECK(strcmp(pd_confidence_name(labelled), "high") == 0);
+    /* no clear value unless asked */
+    CHECK(find("vn.cccd")->clear == NULL);
+}
+
+static void test_options(void)
+{
+    struct pd_diag diag;
+    struct pd_engine *e2;
+    struct pd_engine_scratch *s2;
+    const unsigned char other_key[] = "another key of sixteen bytes";
+    struct pd_engine_options o = {.enable = "vn.cccd,state_secret", .reveal = true, .min_confidence = 80,
+                                  .key = other_key, .key_len = sizeof other_key - 1};
+    CHECK(pd_engine_create(&o, &e2, &diag) == PD_OK);
+    size_t n;
+    pd_engine_detectors(e2, &n);
+    CHECK(n == 5);
+    CHECK(pd_engine_scratch_create(e2, &s2, &diag) == PD_OK);
+    scan("Số CCCD: 001087123456");
+    char hash_default[33];
+    memcpy(hash_default, found[0].value_hash, 33);
+    scan_with(s2, "Số CCCD: 001087123456 SĐT 0912345678\nMẬT\n");
+    CHECK(count("vn.cccd") == 1 && count("vn.phone") == 0 && count("vn.secret_mark") == 1);
+    CHECK(find("vn.cccd")->clear && strcmp(find("vn.cccd")->clear, "001087123456") == 0);
+    CHECK(memcmp(find("vn.cccd")->value_hash, hash_default, 32) != 0); /* keyed */
+    scan_with(s2, "xyz 001087123456"); /* below --min-confidence 80 */
+    CHECK(count("vn.cccd") == 0);
+    reset();
+    pd_engine_scratch_destroy(s2);
+    pd_engine_destroy(e2);
+
+    struct pd_engine_options bad = {.enable = "vn.cccdd"};
+    CHECK(pd_engine_create(&bad, &e2, &diag) == PD_ERR_USAGE && strstr(diag.text, "vn.cccdd"));
+}
+
+int main(void)
+{
+    struct pd_diag diag;
+    const unsigned char key[] = "unit-test key of 32 bytes.......";
+    struct pd_engine_options o = {.key = key, .key_len = 32, .current_year = 2026, .min_confidence = 1};
+    if (pd_engine_create(&o, &engine, &diag) != PD_OK || pd_engine_scratch_create(engine, &scratch, &diag) != PD_OK) {
+        fprintf(stderr, "engine: %s\n", diag.text);
+        return 99;
+    }
+    pd_text_init(&text, 0);
+    test_identifiers();
+    test_financial_and_generic();
+    test_labelled();
+    test_markings();
+    test_overlaps_and_context();
+    test_options();
+    reset();
+    pd_text_release(&text);
+    pd_engine_scratch_destroy(scratch);
+    pd_engine_destroy(engine);
+    return check_done();
+}

@@ -1,0 +1,121 @@
+/* Text views: folding makes NFC, NFD, case and accent-less forms equal; offsets map back to the
+ * original bytes; UTF-16 and invalid UTF-8 are decoded safely. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/text.h"
+#include "tests/unit/check.h"
+
+static char *fold(const char *s)
+{
+    static char out[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    pd_text_fold_string(s, out[k], sizeof out[k]);
+    return out[k];
+}
+
+static void test_fold(void)
+{
+    CHECK_STR(fold("TỐI MẬT"), "toi mat");
+    CHECK_STR(fold("Tối mật"), "toi mat");
+    CHECK_STR(fold("TOI MAT"), "toi mat");
+    /* NFD: base letters followed by combining marks (macOS file names, some Word text) */
+    CHECK_STR(fold("TO\xCC\x82\xCC\x81I MA\xCC\x82\xCC\xA3T"), "toi mat");
+    CHECK_STR(fold("Đặng Đức"), "dang duc");
+    CHECK_STR(fold("số điện thoại"), "so dien thoai");
+    CHECK_STR(fold("Ngưỡng ơi"), "nguong oi");
+    CHECK_STR(fold("\xEF\xBC\x90\xEF\xBC\x99"), "09"); /* full-width digits */
+    CHECK_STR(fold("a\xC2\xA0" "b"), "a b");          /* no-break space */
+    CHECK_STR(fold("x\xE2\x80\x8By"), "xy");          /* zero-width space is ignorable */
+    CHECK_STR(fold("ABC xyz 123"), "abc xyz 123");
+}
+
+static void test_offsets(void)
+{
+    struct pd_text t;
+    pd_text_init(&t, 0);
+    const char *s = "Số: MẬT"; /* "Số" has a 3-byte letter */
+    CHECK(pd_text_build(&t, (const unsigned char *)s, strlen(s), PD_ENC_UTF8) == PD_OK);
+    CHECK(t.fold_len == 7 && memcmp(t.fold, "so: mat", 7) == 0);
+    size_t m = 4; /* 'm' of "mat" in the folded view */
+    CHECK(pd_text_raw_offset(&t, m) == 6);
+    CHECK(pd_text_raw_offset(&t, t.fold_len) == strlen(s));
+    char orig[32];
+    pd_text_original(&t, 4, 7, orig, sizeof orig);
+    CHECK_STR(orig, "MẬT");
+
+    /* NFD input: the original span comes back composed (NFC) */
+    const char *nfd = "MA\xCC\x82\xCC\xA3T";
+    CHECK(pd_text_build(&t, (const unsigned char *)nfd, strlen(nfd), PD_ENC_UTF8) == PD_OK);
+    CHECK(t.fold_len == 3 && memcmp(t.fold, "mat", 3) == 0);
+    pd_text_original(&t, 0, 3, orig, sizeof orig);
+    CHECK_STR(orig, "MẬT");
+    pd_text_release(&t);
+}
+
+static void test_utf16_and_repair(void)
+{
+    struct pd_text t;
+    pd_text_init(&t, 0);
+    /* "Số 1" in UTF-16LE with a BOM */
+    const unsigned char le[] = {0xFF, 0xFE, 'S', 0, 0xD1, 0x1E, ' ', 0, '1', 0};
+    CHECK(pd_text_build(&t, le, sizeof le, PD_ENC_UTF16LE) == PD_OK);
+    CHECK(t.fold_len == 4 && memcmp(t.fold, "so 1", 4) == 0);
+    CHECK(pd_text_raw_offset(&t, 3) == 8); /* '1' is at raw byte 8 */
+    const unsigned char be[] = {0, 'A', 0xD8, 0x3D, 0xDE, 0x00, 0, 'b'}; /* A, U+1F600, b */
+    CHECK(pd_text_build(&t, be, sizeof be, PD_ENC_UTF16BE) == PD_OK);
+    CHECK(t.fold_len == 6 && t.fold[0] == 'a' && t.fold[5] == 'b');
+    CHECK(pd_text_raw_offset(&t, 5) == 6);
+    /* an unpaired surrogate is repaired, not passed on */
+    const unsigned char lone[] = {0x00, 0xD8, 'x', 0};
+    CHECK(pd_text_build(&t, lone, sizeof lone, PD_ENC_UTF16LE) == PD_OK && t.repaired);
+
+    /* invalid UTF-8 bytes become one folded space each; offsets stay right */
+    const unsigned char bad[] = {'a', 0xFF, 0xC0, 0xAF, 'b', 0xE1, 0xBB};
+    CHECK(pd_text_build(&t, bad, sizeof bad, PD_ENC_UTF8) == PD_OK);
+    CHECK(t.repaired);
+    CHECK(t.fold_len == 7 && memcmp(t.fold, "a   b  ", 7) == 0);
+    CHECK(pd_text_raw_offset(&t, 4) == 4);
+
+    enum pd_encoding enc;
+    const char *ascii16 = "H\0e\0l\0l\0o\0 \0w\0o\0r\0l\0d\0!\0!\0!\0";
+    CHECK(pd_text_guess_utf16((const unsigned char *)ascii16, 28, &enc) && enc == PD_ENC_UTF16LE);
+    CHECK(!pd_text_guess_utf16((const unsigned char *)"plain ascii text here", 21, &enc));
+    unsigned char zeros[64] = {0};
+    CHECK(!pd_text_guess_utf16(zeros, sizeof zeros, &enc));
+    pd_text_release(&t);
+}
+
+static void test_case_helpers(void)
+{
+    char up[64];
+    CHECK(pd_text_starts_upper("Đặng") && !pd_text_starts_upper("đặng"));
+    CHECK(pd_text_is_upper("TÀI LIỆU THU HỒI") && !pd_text_is_upper("Tài liệu"));
+    pd_text_upper("tối mật", up, sizeof up);
+    CHECK_STR(up, "TỐI MẬT");
+    char safe[32];
+    pd_text_repair_utf8("a\xFF" "b", safe, sizeof safe);
+    CHECK_STR(safe, "a\xEF\xBF\xBD" "b");
+}
+
+static void test_limit(void)
+{
+    struct pd_text t;
+    pd_text_init(&t, 4096); /* cap smaller than the decoded text */
+    unsigned char *big = malloc(3000);
+    memset(big, 0xFF, 3000); /* each bad byte needs 3 bytes once repaired */
+    CHECK(pd_text_build(&t, big, 3000, PD_ENC_UTF8) == PD_ERR_LIMIT);
+    free(big);
+    pd_text_release(&t);
+}
+
+int main(void)
+{
+    test_fold();
+    test_offsets();
+    test_utf16_and_repair();
+    test_case_helpers();
+    test_limit();
+    return check_done();
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/python3
+"""Validates a pdpscan JSON report (or JSON Lines stream) against docs/report.schema.json and
+checks the invariants the schema cannot express: counters agree with the records."""
+import json
+import sys
+
+import jsonschema
+
+
+def fail(msg):
+    print(f"validate-report: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def check_report(report, schema):
+    jsonschema.validate(report, schema)
+    c = report["counters"]
+    units = report["units"]
+    if c["units"] != len(units):
+        fail(f"counters.units={c['units']} but {len(units)} unit records")
+    for status in ("scanned", "partial", "skipped", "error"):
+        n = sum(1 for u in units if u["status"] == status)
+        if c[status] != n:
+            fail(f"counters.{status}={c[status]} but {n} records")
+    listed = len(report["findings"])
+    if c["findings"] != listed + c["findings_unlisted"]:
+        fail(f"counters.findings={c['findings']} but {listed} listed + {c['findings_unlisted']} unlisted")
+    if sum(u["findings"] for u in units) != c["findings"]:
+        fail("unit finding counts do not add up to counters.findings")
+    by_cat = report["totals"]["by_category"]
+    if sum(by_cat.values()) != listed:
+        fail("totals.by_category does not add up to the listed findings")
+    fps = [f["fingerprint"] for f in report["findings"]]
+    if len(fps) != len(set(fps)):
+        fail("duplicate fingerprints")
+    partial_units = c["partial"] > 0
+    if (report["scan"]["interrupted_by"] is not None or partial_units) and not report["scan"]["partial"]:
+        fail("scan.partial is false although the scan was interrupted or a unit is partial")
+
+
+def main():
+    if len(sys.argv) != 3:
+        fail("usage: validate-report.py SCHEMA REPORT")
+    with open(sys.argv[1], encoding="utf-8") as f:
+        schema = json.load(f)
+    with open(sys.argv[2], "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        fail(f"report is not UTF-8: {e}")
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as e:
+        fail(f"report is not valid JSON: {e}")
+    check_report(report, schema)
+
+
+if __name__ == "__main__":
+    main()
