@@ -515,7 +515,7 @@ static const struct pd_detector table[] = {
      .description = "Citizen ID (CCCD, personal identification number): 12 digits, place code, century/sex, birth year",
      .pattern = "\\d{12}|\\d{3}[ .]\\d{3}[ .]\\d{3}[ .]\\d{3}|\\d{4}[ .]\\d{4}[ .]\\d{4}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 20, .validate = check_cccd,
-     .mask = PD_MASK_DIGITS, .base_confidence = 55, .context_bonus = 35, .anti_penalty = 60,
+     .mask = PD_MASK_DIGITS, .base_confidence = 55, .context_bonus = 35, .anti_penalty = 100,
      .context = "so cccd|cccd|can cuoc cong dan|the can cuoc|can cuoc|so dinh danh ca nhan|so dinh danh|cmnd|cmt|"
                 "chung minh nhan dan|ngay cap|noi cap|citizen id|id no|id number|national id|personal id|so_cccd|ma dinh danh",
      .anti_context = NUMBER_CONTEXT_ANTI "|gplx|giay phep lai xe|bang lai"},

@@ -1,2 +1,44 @@
 #!/bin/sh
-exit 77
+# JSON Lines and text outputs, format inference, and fingerprints that survive re-runs and
+# inserted lines.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+cp -r "$PD_SRCDIR/examples/share" "$T/share"
+scan "$T/r.json" "$T/share"
+rc=0
+"$PDPSCAN" scan -q -o "$T/r.jsonl" "$T/share" 2>"$T/stderr" || rc=$?
+expect_rc 1
+[ "$(stat -c %a "$T/r.jsonl")" = 600 ] || fail "jsonl mode is not 0600"
+"$PY" - "$T/r.jsonl" "$T/r.json" <<'PYEOF' || fail "jsonl stream does not match the JSON report"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+full = json.load(open(sys.argv[2], encoding="utf-8"))
+types = [l["type"] for l in lines]
+assert types[0] == "start" and types[-1] == "end", types
+findings = [l for l in lines if l["type"] == "finding"]
+units = [l for l in lines if l["type"] == "unit"]
+assert len(findings) == len(full["findings"]), (len(findings), len(full["findings"]))
+assert len(units) == len(full["units"])
+assert sorted(f["fingerprint"] for f in findings) == sorted(f["fingerprint"] for f in full["findings"])
+assert lines[-1]["counters"]["findings"] == full["counters"]["findings"]
+PYEOF
+ok
+# fingerprints: same across runs, and unchanged by lines inserted above the values
+scan "$T/again.json" "$T/share"
+[ "$(rq "$T/r.json" "sorted(f['fingerprint'] for f in r['findings'])")" = \
+  "$(rq "$T/again.json" "sorted(f['fingerprint'] for f in r['findings'])")" ] || fail "fingerprints changed between runs"
+ok
+f="$T/share/hr/ho-so-nhan-su.txt"
+printf 'Dòng mới\n\n\n' | cat - "$f" >"$T/tmp" && mv "$T/tmp" "$f"
+scan "$T/shifted.json" "$T/share"
+[ "$(rq "$T/r.json" "sorted(f['fingerprint'] for f in r['findings'])")" = \
+  "$(rq "$T/shifted.json" "sorted(f['fingerprint'] for f in r['findings'])")" ] || fail "fingerprints depend on lines"
+[ "$(rq "$T/shifted.json" "[f['location']['line'] for f in r['findings'] if f['detector']=='vn.cccd' and 'nhan-su' in f['location']['path']][0]")" = 8 ] ||
+    fail "line numbers did not move"
+ok
+# text to a file by extension, json to stdout with -o -
+rc=0
+"$PDPSCAN" scan -o "$T/summary.txt" "$T/share" >/dev/null 2>&1 || rc=$?
+grep -q "^Units: " "$T/summary.txt" || fail "text report by extension"
+"$PDPSCAN" scan -q -f json -o - "$T/share" >"$T/stdout.json" 2>/dev/null || true
+validate "$T/stdout.json"
+done_testing
