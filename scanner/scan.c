@@ -2,6 +2,7 @@
  * SIGINT/SIGTERM into an orderly stop with a valid partial report. */
 #include "scanner/scan.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "detectors/engine.h"
@@ -138,6 +140,15 @@ int pd_scan_run(const struct pd_scan_options *opts)
     int code = PD_EXIT_FATAL;
     bool signals_up = false;
     struct json_object *options = NULL;
+
+    /* a mistyped root must not look like a clean scan */
+    for (size_t i = 0; i < opts->n_roots; i++) {
+        struct stat st;
+        if (stat(opts->roots[i], &st) != 0) {
+            fprintf(stderr, "pdpscan: cannot scan %s: %s\n", opts->roots[i], strerror(errno));
+            return PD_EXIT_FATAL;
+        }
+    }
 
     unsigned char key[PD_KEY_MAX];
     size_t key_len = 0;

@@ -1,2 +1,56 @@
 #!/bin/sh
-exit 77
+# Bad input never stops the scan or loses findings: unreadable files and directories, files
+# that vanish between the walk and the read, special files, binary and empty files.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+mkdir -p "$T/share/ok" "$T/share/locked" "$T/share/victims"
+printf 'Số CCCD: 001087123456\n' >"$T/share/ok/a.txt"
+printf 'Số CCCD: 079193001234\n' >"$T/share/locked/hidden.txt"
+printf 'SĐT: 0912345678\n' >"$T/share/ok/unreadable.txt"
+: >"$T/share/ok/empty.txt"
+mkfifo "$T/share/ok/pipe"
+head -c 20000 /dev/urandom >"$T/share/ok/random.bin"
+printf 'Số CCCD: 031190007788\n' | gzip >"$T/share/ok/archive.gz"
+chmod 000 "$T/share/ok/unreadable.txt" "$T/share/locked"
+
+# root ignores permissions: drop to nobody when possible, so that unreadable means unreadable
+as_user=""
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PDPSCAN" --version >/dev/null 2>&1; then
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    chmod 777 "$T"
+fi
+rc=0
+$as_user "$PDPSCAN" scan -q -f json -o "$T/r.json" "$T/share" >"$T/stdout" 2>"$T/stderr" || rc=$?
+expect_rc 1
+validate "$T/r.json"
+expect_count "$T/r.json" vn.cccd ok/a.txt 1
+expect_status "$T/r.json" ok/a.txt scanned
+expect_status "$T/r.json" ok/empty.txt scanned
+expect_status "$T/r.json" ok/pipe skipped "FIFO"
+expect_status "$T/r.json" ok/archive.gz skipped "application/gzip"
+if [ -n "$as_user" ] || [ "$(id -u)" != 0 ]; then
+    expect_status "$T/r.json" ok/unreadable.txt error "Permission denied"
+    expect_status "$T/r.json" share/locked error "cannot open directory: Permission denied"
+fi
+# random bytes: read as raw data, never a crash
+got=$(rq "$T/r.json" "[u['status'] for u in r['units'] if u['path'].endswith('random.bin')]")
+case "$got" in *scanned*|*skipped*) ok ;; *) fail "random.bin: $got" ;; esac
+chmod 755 "$T/share/locked"; chmod 644 "$T/share/ok/unreadable.txt"
+
+# files deleted while the scan runs: a long first file keeps the only worker busy
+truncate -s 1G "$T/slow.bin"
+printf 'Số CCCD: 001087123456\n' >>"$T/slow.bin"
+for i in 1 2 3 4 5 6 7 8 9 10; do printf 'SĐT: 0912345678\n' >"$T/share/victims/v$i.txt"; done
+rc=0
+"$PDPSCAN" scan -q -j 1 -f json -o "$T/v.json" "$T/slow.bin" "$T/share/victims" 2>"$T/stderr" &
+pid=$!
+sleep 0.5
+rm -f "$T"/share/victims/v*.txt
+wait $pid || rc=$?
+expect_rc 1
+validate "$T/v.json"
+expect_count "$T/v.json" vn.cccd slow.bin 1
+vanished=$(rq "$T/v.json" "sum(1 for u in r['units'] if '/victims/v' in u['path'] and u['status']=='error' and 'vanished' in u['reason'])")
+[ "$vanished" = 10 ] || fail "expected 10 vanished files reported as errors, got $vanished"
+ok
+done_testing

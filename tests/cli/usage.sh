@@ -1,2 +1,33 @@
 #!/bin/sh
-exit 77
+# Usage errors: a precise message and exit code 2, and no report pretending to be one.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+mkdir "$T/share"
+printf 'hello\n' >"$T/share/a.txt"
+expect_fail() { # MESSAGE-SUBSTRING ARGS...
+    msg=$1; shift
+    rc=0
+    "$PDPSCAN" "$@" >"$T/out" 2>"$T/err" || rc=$?
+    [ "$rc" = 2 ] || fail "'$*' exited $rc, expected 2"
+    grep -q -- "$msg" "$T/err" || fail "'$*' said: $(cat "$T/err")"
+    ok
+}
+expect_fail "unknown command" frobnicate
+expect_fail "at least one PATH" scan
+expect_fail "cannot scan $T/missing: No such file" scan "$T/missing"
+expect_fail "--jobs takes" scan -j 0 "$T/share"
+expect_fail "--jobs takes" scan -j abc "$T/share"
+expect_fail "--format takes" scan -f xml "$T/share"
+expect_fail "--max-file-size takes" scan --max-file-size 12Q "$T/share"
+expect_fail "--min-confidence takes" scan --min-confidence 101 "$T/share"
+expect_fail "unknown detector or category 'vn.ccd'" scan --detectors vn.ccd "$T/share"
+expect_fail "unknown or incomplete option" scan --bogus "$T/share"
+expect_fail "cannot create report $T/no/such/dir/r.json" scan -o "$T/no/such/dir/r.json" "$T/share"
+expect_fail "key file $T/nokey" scan --key-file "$T/nokey" "$T/share"
+[ ! -e "$T/no" ] || fail "a report directory appeared"
+rc=0; "$PDPSCAN" --help >"$T/out" || rc=$?
+expect_rc 0
+grep -q "Exit codes" "$T/out" || fail "--help lacks exit codes"
+ok
+scan "$T/r.json" "$T/share"
+expect_rc 0
+done_testing
