@@ -176,8 +176,8 @@ bool pd_valid_bhyt(const char *c)
     if (c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z')
         return false;
     bool known = false;
-    for (const char *g = groups; *g; g += 3)
-        if (g[0] == c[0] && g[1] == c[1])
+    for (size_t i = 0; i + 2 <= sizeof groups - 1; i += 3) /* "XX " entries; the last has no space */
+        if (groups[i] == c[0] && groups[i + 1] == c[1])
             known = true;
     if (!known || c[2] < '1' || c[2] > '5' || !all_digits(c + 3, 12))
         return false;

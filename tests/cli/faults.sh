@@ -44,7 +44,8 @@ for i in 1 2 3 4 5 6 7 8 9 10; do printf 'SĐT: 0912345678\n' >"$T/share/victims
 rc=0
 "$PDPSCAN" scan -q -j 1 -f json -o "$T/v.json" "$T/slow.bin" "$T/share/victims" 2>"$T/stderr" &
 pid=$!
-sleep 0.5
+wait_open $pid slow.bin
+sleep 0.5 # the walker lists victims/ right after queueing slow.bin: let it finish
 rm -f "$T"/share/victims/v*.txt
 wait $pid || rc=$?
 expect_rc 1

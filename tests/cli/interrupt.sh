@@ -10,7 +10,7 @@ for sig in INT TERM; do
     rc=0
     "$PDPSCAN" scan -q -j 2 -f json -o "$T/$sig.json" "$T/share" 2>"$T/stderr" &
     pid=$!
-    sleep 1
+    wait_open $pid slow.bin
     kill -s $sig $pid
     wait $pid || rc=$?
     expect_rc 3

@@ -62,3 +62,16 @@ never_in() {
     done
     ok
 }
+
+# wait_open PID NAME: waits (up to 60 s) until process PID has a file named NAME open, i.e. the
+# scan is really reading it; timing-free synchronisation for the fault and signal tests.
+wait_open() {
+    i=0
+    while [ $i -lt 600 ]; do
+        ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "$2" && return 0
+        kill -0 "$1" 2>/dev/null || fail "pdpscan exited before opening $2"
+        sleep 0.1
+        i=$((i + 1))
+    done
+    fail "pdpscan never opened $2"
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian 12 packages pdpscan needs to build, test and benchmark. Idempotent.
+set -eu
+packages="build-essential autoconf automake libtool pkg-config
+  libpcre2-dev libmagic-dev libmagic-mgc libarchive-dev libjson-c-dev libutf8proc-dev libssl-dev
+  python3 python3-jsonschema util-linux time gzip ripgrep"
+# Hyperscan is x86-64 only; its drop-in fork Vectorscan builds everywhere else
+case "$(dpkg --print-architecture)" in
+    amd64) packages="$packages libhyperscan-dev" ;;
+    *) packages="$packages libvectorscan-dev" ;;
+esac
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $missing
