@@ -69,6 +69,8 @@ struct pd_detector {
     enum pd_category category;
     const char *description;
     const char *pattern;     /* regex on the folded view; a group (?<v>...) marks the value */
+    const char *prefilter;   /* optional: a cheap pattern Hyperscan runs instead, whose match ends
+                              * inside the value (an anchor); PCRE2 then searches pattern around it */
     enum pd_guard left, right;
     unsigned max_len;        /* longest match in folded bytes, label included */
     pd_validator_fn validate;

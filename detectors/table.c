@@ -584,6 +584,7 @@ static const struct pd_detector table[] = {
      .base_confidence = 75, .anti_penalty = 30, .anti_context = NUMBER_CONTEXT_ANTI},
     {.id = "email", .category = PD_CAT_BASIC, .description = "E-mail address",
      .pattern = "[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,24}",
+     .prefilter = "@[a-z0-9]", /* any repeat around the "@" slowed the whole database 5x */
      .left = PD_GUARD_EMAIL, .right = PD_GUARD_EMAIL, .max_len = 254, .validate = check_email,
      .mask = PD_MASK_EMAIL, .base_confidence = 80},
     {.id = "ip", .category = PD_CAT_BASIC, .description = "IPv4 address (private ranges get low confidence)",

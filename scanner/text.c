@@ -185,23 +185,6 @@ static bool all_ascii(const unsigned char *p, size_t len)
     return true;
 }
 
-static bool valid_utf8(const unsigned char *p, size_t len)
-{
-    size_t i = 0;
-    int32_t cp;
-    while (i < len) {
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = utf8_decode(p + i, len - i, &cp);
-        if (!k)
-            return false;
-        i += k;
-    }
-    return true;
-}
-
 /* Writes repaired UTF-8 (bad bytes -> U+FFFD) into utf8_buf with a map to raw offsets. */
 static enum pd_error decode_utf8_repair(struct pd_text *t)
 {
@@ -273,15 +256,19 @@ static enum pd_error decode_utf16(struct pd_text *t, bool big_endian)
     return PD_OK;
 }
 
-static enum pd_error fold_utf8_view(struct pd_text *t)
+/* Folds t->utf8 into the fold view. With stop_on_invalid, returns PD_ERR_FORMAT at the first
+ * invalid sequence so that the caller can repair first (valid input is then decoded only once). */
+static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
 {
     const unsigned char *in = (const unsigned char *)t->utf8;
     size_t n = t->utf8_len, o = 0, i = 0;
     enum pd_error err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, n + 64, t->max_bytes);
     if (err)
         return err;
+    char *out = t->fold_buf;
+    uint32_t *map = t->fold_map;
     while (i < n) {
-        if (o + FOLD_MAX_OUT + 1 > t->fold_cap) {
+        if (o + FOLD_MAX_OUT + 1 > t->fold_cap || (in[i] < 0x80 && o + (n - i) + 1 > t->fold_cap)) {
             err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, o + FOLD_MAX_OUT + 1 + (n - i), t->max_bytes);
             if (err) {
                 t->fold = t->fold_buf;
@@ -289,17 +276,23 @@ static enum pd_error fold_utf8_view(struct pd_text *t)
                 t->fold_utf8 = t->fold_map;
                 return err;
             }
+            out = t->fold_buf;
+            map = t->fold_map;
         }
-        unsigned char c = in[i];
-        if (c < 0x80) {
-            t->fold_buf[o] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-            t->fold_map[o++] = (uint32_t)i++;
+        if (in[i] < 0x80) { /* ASCII run: room for all of it was ensured above */
+            do {
+                unsigned char c = in[i];
+                out[o] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+                map[o++] = (uint32_t)i++;
+            } while (i < n && in[i] < 0x80);
             continue;
         }
         int32_t cp;
         size_t k = utf8_decode(in + i, n - i, &cp);
-        if (!k) { /* cannot happen on a validated view; stay safe */
-            cp = 0xFFFD;
+        if (!k) {
+            if (stop_on_invalid)
+                return PD_ERR_FORMAT;
+            cp = 0xFFFD; /* cannot happen on a repaired view; stay safe */
             k = 1;
         }
         unsigned char tmp[FOLD_MAX_OUT];
@@ -313,8 +306,8 @@ static enum pd_error fold_utf8_view(struct pd_text *t)
             src = tmp;
         }
         for (size_t j = 0; j < len; j++) {
-            t->fold_buf[o] = (char)src[j];
-            t->fold_map[o++] = (uint32_t)i;
+            out[o] = (char)src[j];
+            map[o++] = (uint32_t)i;
         }
         i += k;
     }
@@ -350,16 +343,17 @@ enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t 
             t->fold_len = len;
             return PD_OK;
         }
-        if (valid_utf8(raw, len)) {
-            t->utf8 = (const char *)raw;
-            t->utf8_len = len;
-        } else if ((err = decode_utf8_repair(t)) != PD_OK) {
+        t->utf8 = (const char *)raw; /* optimistic: valid UTF-8 needs no copy and one decoding */
+        t->utf8_len = len;
+        err = fold_utf8_view(t, true);
+        if (err != PD_ERR_FORMAT)
             return err;
-        }
+        if ((err = decode_utf8_repair(t)) != PD_OK)
+            return err;
     } else if ((err = decode_utf16(t, enc == PD_ENC_UTF16BE)) != PD_OK) {
         return err;
     }
-    return fold_utf8_view(t);
+    return fold_utf8_view(t, false);
 }
 
 static size_t fold_to_utf8(const struct pd_text *t, size_t off)

@@ -5,11 +5,11 @@
 
 #include <errno.h>
 #include <magic.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "detectors/digest.h"
 #include "scanner/source.h"
 #include "scanner/text.h"
 
@@ -19,6 +19,7 @@
 struct pd_worker {
     struct pd_worker_config cfg;
     struct pd_engine_scratch *scratch;
+    struct pd_digest *sha256;
     magic_t magic;
     struct pd_text text;
     unsigned char *buf;
@@ -39,6 +40,8 @@ enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_wor
         w->window = w->overlap * 2;
     w->window &= ~(size_t)1; /* even, so UTF-16 windows stay aligned */
     enum pd_error err = pd_engine_scratch_create(cfg->engine, &w->scratch, diag);
+    if (!err && pd_digest_create(NULL, 0, &w->sha256) != PD_OK)
+        err = pd_fail(diag, PD_ERR_INTERNAL, "OpenSSL: SHA-256 is not available");
     if (err)
         goto fail;
     /* one cookie per thread: libmagic keeps its result inside the cookie */
@@ -65,6 +68,7 @@ void pd_worker_destroy(struct pd_worker *w)
     if (!w)
         return;
     pd_engine_scratch_destroy(w->scratch);
+    pd_digest_destroy(w->sha256);
     if (w->magic)
         magic_close(w->magic);
     pd_text_release(&w->text);
@@ -176,24 +180,18 @@ static bool on_finding(void *arg, struct pd_finding *f)
 
 /* Stable across runs and line shifts: detector, location, keyed value hash and the value's
  * ordinal among equal values in the unit. */
-static void assign_fingerprints(struct pd_unit *u)
+static void assign_fingerprints(struct pd_worker *w, struct pd_unit *u)
 {
     for (size_t i = 0; i < u->n_findings; i++) {
         struct pd_finding *f = &u->findings[i];
         unsigned ordinal = 0;
-        for (size_t j = i; j-- > 0 && ordinal < 64;) /* equal values are rare: a short look back suffices */
+        for (size_t j = i; j-- > 0 && i - j <= 256;) /* equal values sit close together, if at all */
             if (u->findings[j].detector == f->detector && memcmp(u->findings[j].value_hash, f->value_hash, 32) == 0)
                 ordinal++;
-        char data[4096];
-        int n = snprintf(data, sizeof data, "pdpscan-fingerprint-1%c%s%c%s%c%s%c%u", 0, f->detector->id, 0, u->path, 0,
-                         f->value_hash, 0, ordinal);
-        if (n < 0 || (size_t)n >= sizeof data)
-            n = (int)sizeof data - 1;
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int mdlen = 0;
-        EVP_Digest(data, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
-        for (int k = 0; k < 16; k++)
-            snprintf(f->fingerprint + 2 * k, 3, "%02x", md[k]);
+        char ord[16];
+        snprintf(ord, sizeof ord, "%u", ordinal);
+        const char *parts[5] = {"pdpscan-fingerprint-1", f->detector->id, u->path, f->value_hash, ord};
+        pd_digest_hex128(w->sha256, parts, 5, f->fingerprint);
     }
 }
 
@@ -260,7 +258,7 @@ static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source
         eof = n < W;
         first = false;
     }
-    assign_fingerprints(u);
+    assign_fingerprints(w, u);
 }
 
 struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path)
