@@ -7,14 +7,14 @@
 
 #include "reports/writer.h"
 
-#define PD_REPORT_SCHEMA_VERSION "1.0.0"
+#define PD_REPORT_SCHEMA_VERSION "1.1.0"
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct json_writer {
     FILE *out;
-    FILE *units;
+    FILE *units, *violations; /* spilled, copied into the document at the end */
     bool reveal;
-    bool any_finding, any_unit;
+    bool any_finding, any_unit, any_violation;
 };
 
 static enum pd_error put(FILE *out, struct json_object *o)
@@ -31,7 +31,9 @@ static enum pd_error json_begin(void **state, FILE *out, const struct pd_report_
         return PD_ERR_NOMEM;
     w->out = out;
     w->reveal = info->reveal;
-    if (!(w->units = tmpfile())) {
+    if (!(w->units = tmpfile()) || !(w->violations = tmpfile())) {
+        if (w->units)
+            fclose(w->units);
         free(w);
         return PD_ERR_IO;
     }
@@ -57,19 +59,38 @@ static enum pd_error json_unit(void *state, const struct pd_unit *u)
     return put(w->units, pd_json_unit(u));
 }
 
+static enum pd_error json_violation(void *state, const struct pd_violation *v)
+{
+    struct json_writer *w = state;
+    fputs(w->any_violation ? ",\n" : "\n", w->violations);
+    w->any_violation = true;
+    return put(w->violations, pd_violation_json(v));
+}
+
+static enum pd_error copy_spill(FILE *from, FILE *to)
+{
+    rewind(from);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            return PD_ERR_IO;
+    return ferror(from) ? PD_ERR_IO : PD_OK;
+}
+
 static enum pd_error json_end(void *state, const struct pd_report_summary *s)
 {
     struct json_writer *w = state;
     fputs("],\n\"units\":[", w->out);
-    rewind(w->units);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, w->units)) > 0)
-        if (fwrite(buf, 1, n, w->out) != n)
-            return PD_ERR_IO;
-    if (ferror(w->units))
+    if (copy_spill(w->units, w->out))
         return PD_ERR_IO;
-    fputs("],\n\"scan\":", w->out);
+    fputs("],\n\"violations\":[", w->out);
+    if (copy_spill(w->violations, w->out))
+        return PD_ERR_IO;
+    fputs("],\n\"policies\":", w->out);
+    if (put(w->out, pd_json_policies(s)))
+        return PD_ERR_IO;
+    fputs(",\n\"scan\":", w->out);
     enum pd_error err = put(w->out, pd_json_scan(s));
     fputs(",\n\"counters\":", w->out);
     if (!err)
@@ -88,6 +109,8 @@ static void json_destroy(void *state)
         return;
     if (w->units)
         fclose(w->units);
+    if (w->violations)
+        fclose(w->violations);
     free(w);
 }
 
@@ -97,6 +120,7 @@ const struct pd_writer pd_writer_json = {
     .atomic = true,
     .begin = json_begin,
     .unit = json_unit,
+    .violation = json_violation,
     .end = json_end,
     .destroy = json_destroy,
 };

@@ -51,6 +51,12 @@ static enum pd_error jsonl_unit(void *state, const struct pd_unit *u)
     return err;
 }
 
+static enum pd_error jsonl_violation(void *state, const struct pd_violation *v)
+{
+    struct jsonl_writer *w = state;
+    return emit(w->out, "violation", pd_violation_json(v));
+}
+
 static enum pd_error jsonl_end(void *state, const struct pd_report_summary *s)
 {
     struct jsonl_writer *w = state;
@@ -58,6 +64,7 @@ static enum pd_error jsonl_end(void *state, const struct pd_report_summary *s)
     json_object_object_add(o, "scan", pd_json_scan(s));
     json_object_object_add(o, "counters", pd_json_counters(s));
     json_object_object_add(o, "totals", pd_json_totals(s));
+    json_object_object_add(o, "policies", pd_json_policies(s));
     return emit(w->out, "end", o);
 }
 
@@ -69,6 +76,7 @@ const struct pd_writer pd_writer_jsonl = {
     .atomic = false,
     .begin = jsonl_begin,
     .unit = jsonl_unit,
+    .violation = jsonl_violation,
     .end = jsonl_end,
     .destroy = jsonl_destroy,
 };

@@ -134,5 +134,22 @@ struct json_object *pd_json_totals(const struct pd_report_summary *s)
         json_object_object_add(cat, pd_category_name(c), json_object_new_int64((int64_t)s->by_category[c]));
     json_object_object_add(o, "by_detector", det);
     json_object_object_add(o, "by_category", cat);
+    struct json_object *sev = json_object_new_object(), *law = json_object_new_object();
+    for (int i = 0; i < PD_SEV_COUNT; i++)
+        json_object_object_add(sev, pd_severity_name(i), json_object_new_int64((int64_t)s->by_severity[i]));
+    for (size_t i = 0; i < s->n_laws; i++)
+        json_object_object_add(law, s->by_law[i].number, json_object_new_int64((int64_t)s->by_law[i].violations));
+    json_object_object_add(o, "violations", json_object_new_int64((int64_t)s->violations));
+    json_object_object_add(o, "by_severity", sev);
+    json_object_object_add(o, "by_law", law);
+    return o;
+}
+
+struct json_object *pd_json_policies(const struct pd_report_summary *s)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "evaluated", json_object_new_boolean(s->info->policies != NULL));
+    json_object_object_add(o, "expired_exceptions",
+                           s->policy_notes ? json_object_get(s->policy_notes) : json_object_new_array());
     return o;
 }

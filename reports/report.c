@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "scanner/queue.h"
 
 #define REPORT_QUEUE_LENGTH 256
@@ -45,6 +47,7 @@ struct pd_report {
     struct pd_report_summary sum;
     const struct pd_detector *table;
     uint64_t *last_unit_seen; /* per detector: units counted once */
+    struct pd_policy_eval *policy_eval;
     enum pd_error write_err;
     char write_err_path[256];
 };
@@ -125,22 +128,51 @@ static void count_unit(struct pd_report *r, const struct pd_unit *u)
     }
 }
 
+static void note_write_error(struct pd_report *r, size_t i, enum pd_error err)
+{
+    if (!err || r->write_err)
+        return;
+    r->write_err = err;
+    snprintf(r->write_err_path, sizeof r->write_err_path, "%s", r->outs[i].path ? r->outs[i].path : "standard output");
+}
+
+static void on_violation(void *arg, const struct pd_violation *v)
+{
+    struct pd_report *r = arg;
+    struct pd_report_summary *s = &r->sum;
+    s->violations++;
+    s->by_severity[v->severity]++;
+    const char *laws[PD_MAX_LAWS];
+    size_t n = pd_violation_laws(v, laws, PD_MAX_LAWS);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < s->n_laws && strcmp(s->by_law[k].number, laws[i]) != 0)
+            k++;
+        if (k == s->n_laws && k < PD_MAX_LAWS)
+            s->by_law[s->n_laws++].number = laws[i];
+        if (k < s->n_laws)
+            s->by_law[k].violations++;
+    }
+    for (size_t i = 0; i < r->n_outs; i++)
+        if (r->outs[i].writer->violation)
+            note_write_error(r, i, r->outs[i].writer->violation(r->outs[i].state, v));
+}
+
 static void *report_thread(void *arg)
 {
     struct pd_report *r = arg;
     struct pd_unit *u;
     while ((u = pd_queue_pop(r->queue)) != NULL) {
         count_unit(r, u);
-        for (size_t i = 0; i < r->n_outs && !r->write_err; i++) {
-            enum pd_error err = r->outs[i].writer->unit(r->outs[i].state, u);
-            if (err) {
-                r->write_err = err;
-                snprintf(r->write_err_path, sizeof r->write_err_path, "%s",
-                         r->outs[i].path ? r->outs[i].path : "standard output");
-            }
-        }
+        if (r->policy_eval)
+            pd_policy_eval_unit(r->policy_eval, u, on_violation, r);
+        for (size_t i = 0; i < r->n_outs && !r->write_err; i++)
+            note_write_error(r, i, r->outs[i].writer->unit(r->outs[i].state, u));
         pd_unit_destroy(u);
     }
+    /* folder and scan rules need everything: evaluated once the last unit is in */
+    if (r->policy_eval)
+        pd_policy_eval_finish(r->policy_eval, on_violation, r);
     return NULL;
 }
 
@@ -149,6 +181,8 @@ static void report_free(struct pd_report *r, bool keep_files)
     for (size_t i = 0; i < r->n_outs; i++)
         close_output(&r->outs[i], keep_files);
     pd_queue_destroy(r->queue);
+    pd_policy_eval_destroy(r->policy_eval);
+    json_object_put(r->sum.policy_notes);
     free(r->sum.by_detector);
     free(r->last_unit_seen);
     free(r);
@@ -172,6 +206,11 @@ enum pd_error pd_report_open(const char *format, const char *path, bool summary_
         goto fail;
     for (size_t i = 0; i < r->sum.n_detectors; i++)
         r->sum.by_detector[i].detector = &r->table[i];
+    if (info->policies) {
+        if (pd_policy_eval_create(info->policies, info->started, &r->policy_eval) != PD_OK)
+            goto fail;
+        pd_policy_expired_exceptions(info->policies, &r->sum.policy_notes);
+    }
     r->n_outs = 1;
     if ((err = open_output(&r->outs[0], writer, path, stdout, info, diag)) != PD_OK)
         goto fail;
@@ -238,6 +277,9 @@ enum pd_error pd_report_close(struct pd_report *r, const char *interrupted_by, s
         *out = *s;
         out->by_detector = NULL;
         out->n_detectors = 0;
+        out->policy_notes = NULL;
+        for (size_t i = 0; i < out->n_laws; i++)
+            out->by_law[i].number = NULL; /* owned by the policies */
     }
     report_free(r, !err);
     return err;

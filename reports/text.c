@@ -1,5 +1,6 @@
 /* The terminal summary: counts, findings by category and detector, the units with the most
  * findings, a sample of findings (masked) and the units that were not read whole. */
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #define TOP_UNITS 10
 #define SHOWN_FINDINGS 40
 #define SHOWN_PROBLEMS 20
+#define SHOWN_VIOLATIONS 25
 
 struct unit_line {
     char *path;
@@ -24,6 +26,8 @@ struct text_writer {
     uint64_t more_problems;
     struct unit_line shown[SHOWN_FINDINGS];
     size_t n_shown;
+    struct unit_line violations[SHOWN_VIOLATIONS]; /* the most severe first; count holds severity */
+    size_t n_violations;
 };
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
@@ -79,6 +83,34 @@ static enum pd_error text_unit(void *state, const struct pd_unit *u)
     return PD_OK;
 }
 
+static enum pd_error text_violation(void *state, const struct pd_violation *v)
+{
+    struct text_writer *w = state;
+    size_t at = w->n_violations;
+    while (at > 0 && w->violations[at - 1].count < (uint64_t)v->severity)
+        at--;
+    if (at >= SHOWN_VIOLATIONS)
+        return PD_OK;
+    if (w->n_violations == SHOWN_VIOLATIONS)
+        free(w->violations[--w->n_violations].text);
+    struct json_object *j = pd_violation_json(v);
+    struct json_object *title = NULL, *en = NULL, *rule = NULL;
+    json_object_object_get_ex(j, "title", &title);
+    if (title)
+        json_object_object_get_ex(title, "en", &en);
+    json_object_object_get_ex(j, "rule", &rule);
+    char line[1024];
+    snprintf(line, sizeof line, "%-8s %s: %s\n           %s (%llu findings, %llu distinct values)",
+             pd_severity_name(v->severity), rule ? json_object_get_string(rule) : "?",
+             en ? json_object_get_string(en) : "", v->subject ? v->subject : "(whole scan)",
+             (unsigned long long)v->findings, (unsigned long long)v->distinct);
+    json_object_put(j);
+    memmove(&w->violations[at + 1], &w->violations[at], (w->n_violations - at) * sizeof w->violations[0]);
+    w->violations[at] = (struct unit_line){.text = strdup(line), .count = (uint64_t)v->severity};
+    w->n_violations++;
+    return PD_OK;
+}
+
 static void human_bytes(uint64_t n, char out[32])
 {
     const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -97,6 +129,19 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
     FILE *o = w->out;
     char scanned[32];
     human_bytes(s->bytes_scanned, scanned);
+    if (s->info->policies) {
+        fprintf(o, "Violations: %llu (critical %llu, high %llu, medium %llu, low %llu, info %llu)\n",
+                (unsigned long long)s->violations, (unsigned long long)s->by_severity[PD_SEV_CRITICAL],
+                (unsigned long long)s->by_severity[PD_SEV_HIGH], (unsigned long long)s->by_severity[PD_SEV_MEDIUM],
+                (unsigned long long)s->by_severity[PD_SEV_LOW], (unsigned long long)s->by_severity[PD_SEV_INFO]);
+        for (size_t i = 0; i < w->n_violations; i++)
+            fprintf(o, "  %s\n", w->violations[i].text);
+        if (s->violations > w->n_violations)
+            fprintf(o, "  ... and %llu more (see the JSON report)\n", (unsigned long long)(s->violations - w->n_violations));
+        for (size_t i = 0; i < s->n_laws; i++)
+            fprintf(o, "  under %s: %llu\n", s->by_law[i].number, (unsigned long long)s->by_law[i].violations);
+        fputc('\n', o);
+    }
     fprintf(o, "pdpscan %s: %s in %.0f s%s%s\n", s->info->tool_version, s->partial ? "PARTIAL scan" : "scan complete",
             difftime(s->finished, s->info->started), s->interrupted_by ? ", interrupted by " : "",
             s->interrupted_by ? s->interrupted_by : "");
@@ -144,6 +189,8 @@ static void text_destroy(void *state)
         free(w->problems[i].text);
     for (size_t i = 0; i < w->n_shown; i++)
         free(w->shown[i].text);
+    for (size_t i = 0; i < w->n_violations; i++)
+        free(w->violations[i].text);
     free(w);
 }
 
@@ -153,6 +200,7 @@ const struct pd_writer pd_writer_text = {
     .atomic = false,
     .begin = text_begin,
     .unit = text_unit,
+    .violation = text_violation,
     .end = text_end,
     .destroy = text_destroy,
 };

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "detectors/detector.h"
+#include "policies/policy.h"
 #include "scanner/error.h"
 #include "scanner/unit.h"
 
@@ -22,6 +23,14 @@ struct pd_report_info {
     size_t n_roots;
     struct json_object *options; /* what was asked, never secrets; owned by the caller */
     bool reveal;
+    const struct pd_policy_set *policies; /* NULL: no policy evaluation */
+};
+
+#define PD_MAX_LAWS 16
+
+struct pd_law_total {
+    const char *number;
+    uint64_t violations;
 };
 
 struct pd_detector_total {
@@ -42,6 +51,11 @@ struct pd_report_summary {
     uint64_t by_category[PD_CAT_COUNT];
     struct pd_detector_total *by_detector; /* in table order */
     size_t n_detectors;
+    uint64_t violations;
+    uint64_t by_severity[PD_SEV_COUNT];
+    struct pd_law_total by_law[PD_MAX_LAWS];
+    size_t n_laws;
+    struct json_object *policy_notes; /* expired exceptions; NULL without policies */
 };
 
 struct pd_writer {
@@ -50,6 +64,7 @@ struct pd_writer {
     bool atomic; /* written to a temporary file renamed into place at the end */
     enum pd_error (*begin)(void **state, FILE *out, const struct pd_report_info *info);
     enum pd_error (*unit)(void *state, const struct pd_unit *unit);
+    enum pd_error (*violation)(void *state, const struct pd_violation *violation);
     enum pd_error (*end)(void *state, const struct pd_report_summary *summary);
     void (*destroy)(void *state);
 };
@@ -71,6 +86,7 @@ struct json_object *pd_json_unit(const struct pd_unit *u);
 struct json_object *pd_json_scan(const struct pd_report_summary *s);
 struct json_object *pd_json_counters(const struct pd_report_summary *s);
 struct json_object *pd_json_totals(const struct pd_report_summary *s);
+struct json_object *pd_json_policies(const struct pd_report_summary *s);
 struct json_object *pd_json_string(const char *maybe_invalid_utf8);
 void pd_json_time(char out[32], time_t t);
 

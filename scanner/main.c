@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "detectors/engine.h"
+#include "policies/policy.h"
 #include "scanner/scan.h"
 
 static void usage(FILE *out)
@@ -12,6 +13,9 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: pdpscan scan [OPTIONS] PATH...\n"
             "       pdpscan detectors [--patterns]\n"
+            "       pdpscan policy check FILE...\n"
+            "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
+            "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan --version | --help\n"
             "\n"
             "Scan options:\n"
@@ -29,8 +33,13 @@ static void usage(FILE *out)
             "      --key-file FILE       key for value hashes and fingerprints\n"
             "                            (default: $PDPSCAN_KEY_FILE, else ~/.config/pdpscan/key)\n"
             "      --window-size SIZE    bytes scanned at a time (default 256K)\n"
+            "      --policy FILE         policy file layered over the shipped ones (repeatable)\n"
+            "      --no-default-policies use only the --policy files\n"
+            "      --fail-on SEVERITY    exit 1 only for a violation at least this severe\n"
+            "                            (info, low, medium, high, critical); 0 otherwise\n"
             "\n"
-            "Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error,\n"
+            "Exit codes: 0 nothing found, 1 findings (with --fail-on: a violation that severe),\n"
+            "            2 usage or fatal error (a malformed policy file included),\n"
             "            3 interrupted (a valid report marked partial was written).\n");
 }
 
@@ -52,6 +61,64 @@ static int list_detectors(bool patterns)
     return 0;
 }
 
+/* pdpscan policy check|list|explain: policies without a scan. */
+static int policy_command(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "pdpscan policy: say check, list or explain\n");
+        return PD_EXIT_FATAL;
+    }
+    const char *sub = argv[2];
+    char **files = calloc((size_t)argc, sizeof *files);
+    size_t n = 0;
+    bool no_defaults = false;
+    const char *rule = NULL;
+    int code = PD_EXIT_FATAL;
+    for (int i = 3; files && i < argc; i++) {
+        if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
+            files[n++] = argv[++i];
+        else if (strcmp(argv[i], "--no-default-policies") == 0)
+            no_defaults = true;
+        else if (strcmp(sub, "check") == 0)
+            files[n++] = argv[i];
+        else if (strcmp(sub, "explain") == 0 && !rule)
+            rule = argv[i];
+        else {
+            fprintf(stderr, "pdpscan policy %s: unexpected argument '%s'\n", sub, argv[i]);
+            goto done;
+        }
+    }
+    if (strcmp(sub, "check") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "explain") != 0) {
+        fprintf(stderr, "pdpscan policy: unknown subcommand '%s' (check, list, explain)\n", sub);
+        goto done;
+    }
+    if (strcmp(sub, "check") == 0 && n == 0) {
+        fprintf(stderr, "pdpscan policy check: name the policy files to check\n");
+        goto done;
+    }
+    if (strcmp(sub, "explain") == 0 && !rule) {
+        fprintf(stderr, "pdpscan policy explain: name a rule id (see 'pdpscan policy list')\n");
+        goto done;
+    }
+    struct pd_policy_set *set = pd_scan_load_policies(files, n, no_defaults);
+    if (!set)
+        goto done;
+    code = 0;
+    if (strcmp(sub, "check") == 0) {
+        printf("ok: %zu file%s valid; %zu rules loaded%s\n", n, n == 1 ? "" : "s", pd_policy_rule_count(set),
+               no_defaults ? "" : " with the shipped policies");
+    } else if (strcmp(sub, "list") == 0) {
+        pd_policy_print_list(set, stdout);
+    } else if (!pd_policy_print_explain(set, rule, stdout)) {
+        fprintf(stderr, "pdpscan policy explain: no rule '%s' (see 'pdpscan policy list')\n", rule);
+        code = PD_EXIT_FATAL;
+    }
+    pd_policy_destroy(set);
+done:
+    free(files);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -69,6 +136,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "detectors") == 0)
         return list_detectors(argc > 2 && strcmp(argv[2], "--patterns") == 0);
+    if (strcmp(cmd, "policy") == 0)
+        return policy_command(argc, argv);
     if (strcmp(cmd, "scan") == 0) {
         struct pd_scan_options opts;
         int code = PD_EXIT_FATAL;

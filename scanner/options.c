@@ -1,6 +1,8 @@
 /* Command-line options of `pdpscan scan`. */
 #include "scanner/options.h"
 
+#include "policies/policy.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -77,6 +79,9 @@ enum {
     OPT_REVEAL,
     OPT_KEY_FILE,
     OPT_WINDOW,
+    OPT_POLICY,
+    OPT_NO_DEFAULT_POLICIES,
+    OPT_FAIL_ON,
 };
 
 bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
@@ -95,12 +100,16 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
         {"reveal", no_argument, NULL, OPT_REVEAL},
         {"key-file", required_argument, NULL, OPT_KEY_FILE},
         {"window-size", required_argument, NULL, OPT_WINDOW},
+        {"policy", required_argument, NULL, OPT_POLICY},
+        {"no-default-policies", no_argument, NULL, OPT_NO_DEFAULT_POLICIES},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus > 0 ? (unsigned)cpus : 1;
     o->min_confidence = 1;
+    o->fail_on = -1;
     optind = 1;
     opterr = 0;
     int c;
@@ -160,6 +169,20 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
             }
             o->window_size = (size_t)size;
             break;
+        case OPT_POLICY:
+            if (!add_string(&o->policies, &o->n_policies, optarg))
+                return false;
+            break;
+        case OPT_NO_DEFAULT_POLICIES: o->no_default_policies = true; break;
+        case OPT_FAIL_ON: {
+            enum pd_severity sev;
+            if (!pd_severity_parse(optarg, &sev)) {
+                fprintf(stderr, "pdpscan scan: --fail-on takes info, low, medium, high or critical, not '%s'\n", optarg);
+                return false;
+            }
+            o->fail_on = (int)sev;
+            break;
+        }
         default:
             fprintf(stderr, "pdpscan scan: unknown or incomplete option '%s' (see pdpscan --help)\n", argv[optind - 1]);
             return false;
@@ -183,7 +206,10 @@ void pd_scan_options_free(struct pd_scan_options *o)
         free(o->roots[i]);
     for (size_t i = 0; i < o->n_excludes; i++)
         free(o->excludes[i]);
+    for (size_t i = 0; i < o->n_policies; i++)
+        free(o->policies[i]);
     free(o->roots);
     free(o->excludes);
+    free(o->policies);
     memset(o, 0, sizeof *o);
 }

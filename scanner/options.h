@@ -23,6 +23,10 @@ struct pd_scan_options {
     const char *key_file;      /* HMAC key for value hashes and fingerprints */
     bool quiet;
     size_t window_size;        /* bytes read and scanned at a time */
+    char **policies;           /* policy files layered over the shipped ones */
+    size_t n_policies;
+    bool no_default_policies;  /* only the files given */
+    int fail_on;               /* -1: exit 1 on findings; else exit 1 only on a violation this severe */
 };
 
 /* Parses `scan` arguments (argv[0] is "scan"). On error prints a message naming the option and

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "detectors/engine.h"
+#include "policies/policy.h"
 #include "reports/report.h"
 #include "scanner/key.h"
 #include "scanner/queue.h"
@@ -123,7 +124,49 @@ static struct json_object *options_json(const struct pd_scan_options *o)
     json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
     json_object_object_add(j, "min_confidence", json_object_new_int(o->min_confidence));
     json_object_object_add(j, "reveal", json_object_new_boolean(o->reveal));
+    struct json_object *pol = json_object_new_array();
+    for (size_t i = 0; i < o->n_policies; i++)
+        json_object_array_add(pol, json_object_new_string(o->policies[i]));
+    json_object_object_add(j, "policies", pol);
+    json_object_object_add(j, "default_policies", json_object_new_boolean(!o->no_default_policies));
+    json_object_object_add(j, "fail_on", o->fail_on >= 0 ? json_object_new_string(pd_severity_name(o->fail_on)) : NULL);
     return j;
+}
+
+struct pd_policy_set *pd_scan_load_policies(char *const *extra, size_t n_extra, bool no_defaults)
+{
+    char **defaults = NULL;
+    size_t n_defaults = no_defaults ? 0 : pd_policy_default_files(&defaults);
+    const char **all = calloc(n_defaults + n_extra + 1, sizeof *all);
+    struct pd_policy_set *set = NULL;
+    struct pd_diag diag = {{0}};
+    size_t n = 0;
+    if (all) {
+        for (size_t i = 0; i < n_defaults; i++) {
+            /* a shipped file named again on the command line is loaded once, in its later place */
+            bool again = false;
+            char *a = realpath(defaults[i], NULL);
+            for (size_t k = 0; a && k < n_extra && !again; k++) {
+                char *b = realpath(extra[k], NULL);
+                again = b && strcmp(a, b) == 0;
+                free(b);
+            }
+            free(a);
+            if (!again)
+                all[n++] = defaults[i];
+        }
+        for (size_t i = 0; i < n_extra; i++)
+            all[n++] = extra[i];
+        if (!no_defaults && n_defaults == 0)
+            fprintf(stderr, "pdpscan: warning: no shipped policy files found (set PDPSCAN_POLICY_DIR)\n");
+        if (pd_policy_load(all, n, 0, &set, &diag) != PD_OK)
+            fprintf(stderr, "pdpscan: %s\n", diag.text);
+    }
+    for (size_t i = 0; i < n_defaults; i++)
+        free(defaults[i]);
+    free(defaults);
+    free(all);
+    return set;
 }
 
 static const char *signal_name(int sig)
@@ -150,11 +193,17 @@ int pd_scan_run(const struct pd_scan_options *opts)
         }
     }
 
+    /* a malformed policy stops everything before the first file is read */
+    struct pd_policy_set *policies = pd_scan_load_policies(opts->policies, opts->n_policies, opts->no_default_policies);
+    if (!policies)
+        return PD_EXIT_FATAL;
+
     unsigned char key[PD_KEY_MAX];
     size_t key_len = 0;
     bool ephemeral = false;
     if (pd_key_load(opts->key_file, key, &key_len, &ephemeral, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
+        pd_policy_destroy(policies);
         return PD_EXIT_FATAL;
     }
     if (ephemeral)
@@ -186,7 +235,8 @@ int pd_scan_run(const struct pd_scan_options *opts)
     }
     options = options_json(opts);
     struct pd_report_info info = {.tool_version = PACKAGE_VERSION, .started = time(NULL), .roots = opts->roots,
-                                  .n_roots = opts->n_roots, .options = options, .reveal = opts->reveal};
+                                  .n_roots = opts->n_roots, .options = options, .reveal = opts->reveal,
+                                  .policies = policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->format, opts->output, summary, &info, &sc.report, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
@@ -232,7 +282,16 @@ int pd_scan_run(const struct pd_scan_options *opts)
     }
     if (walk_err)
         goto done;
-    code = sig ? PD_EXIT_INTERRUPTED : sum.findings ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
+    if (sig) {
+        code = PD_EXIT_INTERRUPTED;
+    } else if (opts->fail_on >= 0) {
+        code = PD_EXIT_CLEAN;
+        for (int sev = opts->fail_on; sev < PD_SEV_COUNT; sev++)
+            if (sum.by_severity[sev])
+                code = PD_EXIT_FINDINGS;
+    } else {
+        code = sum.findings ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
+    }
 done:
     if (sc.report)
         pd_report_close(sc.report, "fatal error", NULL, &diag);
@@ -245,6 +304,7 @@ done:
     pd_queue_destroy(sc.jobs);
     pd_engine_destroy(sc.engine);
     json_object_put(options);
+    pd_policy_destroy(policies);
     memset(key, 0, sizeof key);
     return code;
 }

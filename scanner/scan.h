@@ -15,4 +15,9 @@ enum pd_exit {
 /* Runs the scan described by opts and returns the exit code; messages go to stderr. */
 int pd_scan_run(const struct pd_scan_options *opts);
 
+struct pd_policy_set;
+/* Loads the shipped policies (unless no_defaults) and then extra files, in order. Prints the
+ * error and returns NULL if any file is malformed. */
+struct pd_policy_set *pd_scan_load_policies(char *const *extra, size_t n_extra, bool no_defaults);
+
 #endif

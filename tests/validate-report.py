@@ -33,6 +33,13 @@ def check_report(report, schema):
     fps = [f["fingerprint"] for f in report["findings"]]
     if len(fps) != len(set(fps)):
         fail("duplicate fingerprints")
+    t = report["totals"]
+    if t["violations"] != len(report["violations"]) or sum(t["by_severity"].values()) != len(report["violations"]):
+        fail("violation totals do not match the violation records")
+    fingerprints = set(fps)
+    for v in report["violations"]:
+        if v["scope"] == "unit" and not set(v["fingerprints"]) <= fingerprints:
+            fail(f"violation {v['rule']} cites fingerprints that are not findings")
     partial_units = c["partial"] > 0
     if (report["scan"]["interrupted_by"] is not None or partial_units) and not report["scan"]["partial"]:
         fail("scan.partial is false although the scan was interrupted or a unit is partial")

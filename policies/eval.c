@@ -1,0 +1,663 @@
+/* Evaluating policies: unit rules as each unit finishes, folder and scan rules over aggregates at
+ * the end. Distinct values are counted by their keyed hashes, never by the values themselves. */
+#include <fnmatch.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "detectors/detector.h"
+#include "policies/policy-int.h"
+#include "reports/writer.h"
+
+#define MAX_LISTED_FINGERPRINTS 50
+
+static const char *const severity_names[PD_SEV_COUNT] = {"info", "low", "medium", "high", "critical"};
+
+const char *pd_severity_name(enum pd_severity sev) { return sev < PD_SEV_COUNT ? severity_names[sev] : "unknown"; }
+
+bool pd_severity_parse(const char *name, enum pd_severity *out)
+{
+    for (int i = 0; i < PD_SEV_COUNT; i++)
+        if (strcmp(name, severity_names[i]) == 0) {
+            *out = (enum pd_severity)i;
+            return true;
+        }
+    return false;
+}
+
+/* A set of 64-bit hash prefixes that stops growing once it holds `need` members. */
+struct hash_set {
+    uint64_t *slots;
+    size_t cap, count;
+};
+
+static bool hash_set_add(struct hash_set *h, uint64_t v)
+{
+    if (v == 0)
+        v = 1; /* 0 marks an empty slot */
+    if ((h->count + 1) * 2 > h->cap) {
+        struct hash_set big = {.cap = h->cap ? h->cap * 2 : 64};
+        if (!(big.slots = calloc(big.cap, sizeof *big.slots)))
+            return false;
+        for (size_t i = 0; i < h->cap; i++)
+            if (h->slots[i])
+                hash_set_add(&big, h->slots[i]);
+        free(h->slots);
+        *h = big;
+    }
+    for (size_t i = v & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
+        if (h->slots[i] == v)
+            return true;
+        if (!h->slots[i]) {
+            h->slots[i] = v;
+            h->count++;
+            return true;
+        }
+    }
+}
+
+static uint64_t hash_prefix(const char *hex)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 16; i++)
+        v = v << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
+    return v;
+}
+
+struct leaf_agg {
+    uint64_t count;
+    struct hash_set distinct;
+};
+
+struct subject_agg {
+    char *path; /* folder path; NULL for the scan */
+    struct leaf_agg *leaves;
+    char (*fingerprints)[33];
+    size_t n_fingerprints;
+};
+
+struct pd_policy_eval {
+    const struct pd_policy_set *set;
+    time_t now;
+    int current_year;
+    bool has_folder_rules, has_scan_rules;
+    struct subject_agg scan;
+    struct subject_agg *folders;
+    size_t n_folders, cap_folders;
+    size_t *folder_index; /* open addressing over folders, by path hash */
+    size_t index_cap;
+    /* per-unit scratch */
+    uint64_t *hashes;
+    size_t cap_hashes;
+    bool *hit;
+    size_t cap_hit;
+};
+
+static bool subject_init(struct subject_agg *a, const char *path, size_t leaves)
+{
+    memset(a, 0, sizeof *a);
+    if (path && !(a->path = strdup(path)))
+        return false;
+    return (a->leaves = calloc(leaves ? leaves : 1, sizeof *a->leaves)) != NULL;
+}
+
+static void subject_free(struct subject_agg *a, size_t leaves)
+{
+    for (size_t i = 0; a->leaves && i < leaves; i++)
+        free(a->leaves[i].distinct.slots);
+    free(a->leaves);
+    free(a->fingerprints);
+    free(a->path);
+}
+
+enum pd_error pd_policy_eval_create(const struct pd_policy_set *set, time_t now, struct pd_policy_eval **out)
+{
+    struct pd_policy_eval *ev = calloc(1, sizeof *ev);
+    if (!ev)
+        return PD_ERR_NOMEM;
+    ev->set = set;
+    ev->now = now;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    ev->current_year = tm.tm_year + 1900;
+    for (size_t i = 0; i < set->n_rules; i++) {
+        ev->has_folder_rules |= set->rules[i].enabled && set->rules[i].scope == PD_SCOPE_FOLDER;
+        ev->has_scan_rules |= set->rules[i].enabled && set->rules[i].scope == PD_SCOPE_SCAN;
+    }
+    if (!subject_init(&ev->scan, NULL, set->n_leaves)) {
+        free(ev);
+        return PD_ERR_NOMEM;
+    }
+    *out = ev;
+    return PD_OK;
+}
+
+void pd_policy_eval_destroy(struct pd_policy_eval *ev)
+{
+    if (!ev)
+        return;
+    subject_free(&ev->scan, ev->set->n_leaves);
+    for (size_t i = 0; i < ev->n_folders; i++)
+        subject_free(&ev->folders[i], ev->set->n_leaves);
+    free(ev->folders);
+    free(ev->folder_index);
+    free(ev->hashes);
+    free(ev->hit);
+    free(ev);
+}
+
+/* ---- which findings count ---- */
+
+static bool filter_match(const struct pd_policy_eval *ev, const struct pd_filter *f, const struct pd_finding *fi)
+{
+    size_t n;
+    const struct pd_detector *table = pd_detectors(&n);
+    if (f->detectors && !(f->detectors & (1ULL << (size_t)(fi->detector - table))))
+        return false;
+    if (f->categories && !(f->categories & (1u << fi->detector->category)))
+        return false;
+    if (fi->confidence < f->min_confidence)
+        return false;
+    if (f->subject_age_below) {
+        for (unsigned i = 0; i < fi->n_attrs; i++)
+            if (strcmp(fi->attrs[i].key, "birth_year") == 0) {
+                int age = ev->current_year - atoi(fi->attrs[i].value);
+                return age >= 0 && age < f->subject_age_below;
+            }
+        return false;
+    }
+    return true;
+}
+
+/* Exceptions that apply to a rule: its own and its policy's. */
+static bool exception_for(const struct pd_exception *x, const struct pd_rule *r)
+{
+    return x->rule ? strcmp(x->rule, r->id) == 0 : strcmp(x->policy, r->policy) == 0;
+}
+
+struct unit_view {
+    const struct pd_unit *unit;
+    const struct pd_rule *rule;
+    const char *expired;   /* set when an expired exception would have applied */
+    bool *excluded;        /* per finding: suppressed by an exception */
+};
+
+static bool exception_hits(const struct pd_exception *x, const struct pd_unit *u, const struct pd_finding *f)
+{
+    if (x->path && fnmatch(x->path, u->path, 0) != 0)
+        return false;
+    if (x->detector && (!f || strcmp(f->detector->id, x->detector) != 0))
+        return false;
+    if (x->fingerprint && (!f || strcmp(f->fingerprint, x->fingerprint) != 0))
+        return false;
+    return true;
+}
+
+/* Applies exceptions to a unit for a rule. Returns false when the whole unit is exempt. */
+static bool apply_exceptions(const struct pd_policy_set *set, struct unit_view *uv, bool *excluded)
+{
+    const struct pd_rule *r = uv->rule;
+    const struct pd_unit *u = uv->unit;
+    memset(excluded, 0, u->n_findings * sizeof *excluded);
+    uv->excluded = excluded;
+    const struct pd_exception *lists[2] = {r->exceptions, set->exceptions};
+    size_t counts[2] = {r->n_exceptions, set->n_exceptions};
+    for (int l = 0; l < 2; l++) {
+        for (size_t i = 0; i < counts[l]; i++) {
+            const struct pd_exception *x = &lists[l][i];
+            if (!exception_for(x, r))
+                continue;
+            if (!x->detector && !x->fingerprint) { /* a path-only exception exempts the unit */
+                if (exception_hits(x, u, NULL)) {
+                    if (!x->expired)
+                        return false;
+                    uv->expired = x->reason;
+                }
+                continue;
+            }
+            for (size_t k = 0; k < u->n_findings; k++) {
+                if (!exception_hits(x, u, &u->findings[k]))
+                    continue;
+                if (x->expired)
+                    uv->expired = x->reason;
+                else
+                    excluded[k] = true;
+            }
+        }
+    }
+    return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Counts a findings-condition over one unit; marks the findings it counted in ev->hit. */
+static bool unit_findings(struct pd_policy_eval *ev, const struct unit_view *uv, const struct pd_filter *f,
+                          uint64_t *count, uint64_t *distinct)
+{
+    const struct pd_unit *u = uv->unit;
+    size_t n = 0;
+    for (size_t i = 0; i < u->n_findings; i++) {
+        if (uv->excluded[i] || !filter_match(ev, f, &u->findings[i]))
+            continue;
+        ev->hashes[n++] = hash_prefix(u->findings[i].value_hash);
+    }
+    qsort(ev->hashes, n, sizeof *ev->hashes, cmp_u64);
+    uint64_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += i == 0 || ev->hashes[i] != ev->hashes[i - 1];
+    *count = n + (f->detectors == 0 && f->categories == 0 && !f->min_confidence && !f->subject_age_below
+                      ? u->findings_unlisted
+                      : 0);
+    *distinct = d;
+    bool holds = *count >= f->min_count && (!f->min_distinct || d >= f->min_distinct);
+    if (holds)
+        for (size_t i = 0; i < u->n_findings; i++)
+            if (!uv->excluded[i] && filter_match(ev, f, &u->findings[i]))
+                ev->hit[i] = true;
+    return holds;
+}
+
+struct subject {
+    const char *path;             /* unit or folder path; NULL: the whole scan */
+    const struct pd_unit *unit;   /* facts; NULL for folders and the scan */
+    const struct unit_view *uv;   /* unit findings */
+    const struct subject_agg *agg;/* aggregated findings */
+    uint64_t findings, distinct;  /* reported counts: the largest findings-condition that held */
+};
+
+static bool in_class(const struct pd_policy_set *set, const char *name, const char *path)
+{
+    if (!path)
+        return false;
+    if (pd_policy_in_class(set, name, path))
+        return true;
+    /* a folder is in a class when its contents would be */
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/x", path);
+    return pd_policy_in_class(set, name, probe);
+}
+
+static bool eval_cond(struct pd_policy_eval *ev, const struct pd_cond *c, struct subject *s)
+{
+    const struct pd_unit *u = s->unit;
+    switch (c->kind) {
+    case PD_C_ALL:
+        for (size_t i = 0; i < c->n_kids; i++)
+            if (!eval_cond(ev, c->kids[i], s))
+                return false;
+        return true;
+    case PD_C_ANY: {
+        bool any = false;
+        for (size_t i = 0; i < c->n_kids; i++) /* no short cut: every matching finding is listed */
+            any |= eval_cond(ev, c->kids[i], s);
+        return any;
+    }
+    case PD_C_NOT: {
+        struct subject probe = *s;
+        return !eval_cond(ev, c->kids[0], &probe);
+    }
+    case PD_C_FINDINGS: {
+        uint64_t count, distinct;
+        bool holds;
+        if (s->uv) {
+            holds = unit_findings(ev, s->uv, &c->filter, &count, &distinct);
+        } else {
+            const struct leaf_agg *a = &s->agg->leaves[c->filter.leaf];
+            count = a->count;
+            distinct = a->distinct.count;
+            holds = count >= c->filter.min_count && (!c->filter.min_distinct || distinct >= c->filter.min_distinct);
+        }
+        if (holds && count > s->findings) {
+            s->findings = count;
+            s->distinct = distinct;
+        }
+        return holds;
+    }
+    case PD_C_PATH:
+        for (size_t i = 0; s->path && i < c->n_strs; i++)
+            if (fnmatch(c->strs[i], s->path, 0) == 0)
+                return true;
+        return false;
+    case PD_C_LOCATION:
+        for (size_t i = 0; i < c->n_strs; i++)
+            if (in_class(ev->set, c->strs[i], s->path))
+                return true;
+        return false;
+    case PD_C_MIME:
+        for (size_t i = 0; u && i < c->n_strs; i++)
+            if (fnmatch(c->strs[i], u->mime, 0) == 0)
+                return true;
+        return false;
+    case PD_C_IN_ARCHIVE:
+        return u && (strchr(u->path, '!') != NULL) == c->flag;
+    case PD_C_MIN_SIZE:
+        return u && u->size >= c->number;
+    case PD_C_OLDER_THAN_DAYS: {
+        uint64_t days = c->number;
+        if (c->setting)
+            pd_policy_setting(ev->set, c->setting, &days);
+        return u && u->have_stat && ev->now - (time_t)u->mtime >= (time_t)(days * 86400);
+    }
+    case PD_C_WORLD_READABLE:
+        return u && u->have_stat && ((u->mode & S_IROTH) != 0) == c->flag;
+    case PD_C_GROUP_READABLE:
+        return u && u->have_stat && ((u->mode & S_IRGRP) != 0) == c->flag;
+    case PD_C_OWNER_UID:
+        return u && u->have_stat && u->uid == c->number;
+    }
+    return false;
+}
+
+static void emit(struct pd_policy_eval *ev, size_t rule, struct subject *s, const char *expired,
+                 char (*fps)[33], size_t n_fps, pd_violation_sink sink, void *arg)
+{
+    const struct pd_rule *r = &ev->set->rules[rule];
+    static const char *const scopes[] = {"unit", "folder", "scan"};
+    struct pd_violation v = {.set = ev->set, .rule = rule, .severity = r->severity, .scope = scopes[r->scope],
+                             .subject = s->path, .findings = s->findings, .distinct = s->distinct,
+                             .fingerprints = fps, .n_fingerprints = n_fps, .expired_exception = expired};
+    sink(arg, &v);
+}
+
+static bool ensure_scratch(struct pd_policy_eval *ev, size_t n)
+{
+    if (n <= ev->cap_hashes)
+        return true;
+    uint64_t *h = realloc(ev->hashes, n * sizeof *h);
+    if (!h)
+        return false;
+    ev->hashes = h;
+    bool *hit = realloc(ev->hit, n * sizeof *hit);
+    if (!hit)
+        return false;
+    ev->hit = hit;
+    ev->cap_hashes = n;
+    return true;
+}
+
+static struct subject_agg *folder_of(struct pd_policy_eval *ev, const char *unit_path)
+{
+    char dir[4096];
+    const char *bang = strchr(unit_path, '!'); /* archive members count in the archive's folder */
+    size_t len = bang ? (size_t)(bang - unit_path) : strlen(unit_path);
+    if (len >= sizeof dir)
+        len = sizeof dir - 1;
+    memcpy(dir, unit_path, len);
+    dir[len] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = dir; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    if ((ev->n_folders + 1) * 2 > ev->index_cap) {
+        size_t cap = ev->index_cap ? ev->index_cap * 2 : 256;
+        size_t *idx = malloc(cap * sizeof *idx);
+        if (!idx)
+            return NULL;
+        memset(idx, 0xff, cap * sizeof *idx);
+        for (size_t i = 0; i < ev->n_folders; i++) {
+            uint64_t fh = 1469598103934665603ULL;
+            for (const char *p = ev->folders[i].path; *p; p++)
+                fh = (fh ^ (unsigned char)*p) * 1099511628211ULL;
+            size_t k = fh & (cap - 1);
+            while (idx[k] != SIZE_MAX)
+                k = (k + 1) & (cap - 1);
+            idx[k] = i;
+        }
+        free(ev->folder_index);
+        ev->folder_index = idx;
+        ev->index_cap = cap;
+    }
+    size_t k = h & (ev->index_cap - 1);
+    for (; ev->folder_index[k] != SIZE_MAX; k = (k + 1) & (ev->index_cap - 1))
+        if (strcmp(ev->folders[ev->folder_index[k]].path, dir) == 0)
+            return &ev->folders[ev->folder_index[k]];
+    if (ev->n_folders == ev->cap_folders) {
+        size_t cap = ev->cap_folders ? ev->cap_folders * 2 : 64;
+        struct subject_agg *nf = realloc(ev->folders, cap * sizeof *nf);
+        if (!nf)
+            return NULL;
+        ev->folders = nf;
+        ev->cap_folders = cap;
+    }
+    struct subject_agg *a = &ev->folders[ev->n_folders];
+    if (!subject_init(a, dir, ev->set->n_leaves))
+        return NULL;
+    ev->folder_index[k] = ev->n_folders++;
+    return a;
+}
+
+static void aggregate_cond(struct pd_policy_eval *ev, const struct pd_cond *c, const struct unit_view *uv,
+                           struct subject_agg *a)
+{
+    if (c->kind != PD_C_FINDINGS) {
+        for (size_t i = 0; i < c->n_kids; i++)
+            aggregate_cond(ev, c->kids[i], uv, a);
+        return;
+    }
+    struct leaf_agg *leaf = &a->leaves[c->filter.leaf];
+    const struct pd_unit *u = uv->unit;
+    for (size_t i = 0; i < u->n_findings; i++) {
+        if (uv->excluded[i] || !filter_match(ev, &c->filter, &u->findings[i]))
+            continue;
+        leaf->count++;
+        /* the set never needs to grow past the threshold the rule asks for */
+        if (c->filter.min_distinct && leaf->distinct.count < c->filter.min_distinct)
+            hash_set_add(&leaf->distinct, hash_prefix(u->findings[i].value_hash));
+        if (a->n_fingerprints < MAX_LISTED_FINGERPRINTS) {
+            char(*nf)[33] = realloc(a->fingerprints, (a->n_fingerprints + 1) * sizeof *nf);
+            if (nf) {
+                a->fingerprints = nf;
+                memcpy(nf[a->n_fingerprints++], u->findings[i].fingerprint, 33);
+            }
+        }
+    }
+}
+
+void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_violation_sink sink, void *arg)
+{
+    const struct pd_policy_set *set = ev->set;
+    if (!ensure_scratch(ev, u->n_findings + 1))
+        return;
+    bool *excluded = calloc(u->n_findings + 1, sizeof *excluded);
+    char(*fps)[33] = calloc(MAX_LISTED_FINGERPRINTS, sizeof *fps);
+    if (!excluded || !fps) {
+        free(excluded);
+        free(fps);
+        return;
+    }
+    struct subject_agg *folder = NULL;
+    for (size_t r = 0; r < set->n_rules; r++) {
+        const struct pd_rule *rule = &set->rules[r];
+        if (!rule->enabled)
+            continue;
+        struct unit_view uv = {.unit = u, .rule = rule};
+        if (!apply_exceptions(set, &uv, excluded))
+            continue;
+        if (rule->scope != PD_SCOPE_UNIT) {
+            struct subject_agg *a = rule->scope == PD_SCOPE_SCAN ? &ev->scan : (folder ? folder : (folder = folder_of(ev, u->path)));
+            if (a)
+                aggregate_cond(ev, rule->cond, &uv, a);
+            continue;
+        }
+        memset(ev->hit, 0, u->n_findings * sizeof *ev->hit);
+        struct subject s = {.path = u->path, .unit = u, .uv = &uv};
+        if (!eval_cond(ev, rule->cond, &s))
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < u->n_findings && n < MAX_LISTED_FINGERPRINTS; i++)
+            if (ev->hit[i])
+                memcpy(fps[n++], u->findings[i].fingerprint, 33);
+        emit(ev, r, &s, uv.expired, fps, n, sink, arg);
+    }
+    free(excluded);
+    free(fps);
+}
+
+void pd_policy_eval_finish(struct pd_policy_eval *ev, pd_violation_sink sink, void *arg)
+{
+    const struct pd_policy_set *set = ev->set;
+    for (size_t r = 0; r < set->n_rules; r++) {
+        const struct pd_rule *rule = &set->rules[r];
+        if (!rule->enabled || rule->scope == PD_SCOPE_UNIT)
+            continue;
+        size_t n = rule->scope == PD_SCOPE_SCAN ? 1 : ev->n_folders;
+        for (size_t i = 0; i < n; i++) {
+            const struct subject_agg *a = rule->scope == PD_SCOPE_SCAN ? &ev->scan : &ev->folders[i];
+            struct subject s = {.path = a->path, .agg = a};
+            if (eval_cond(ev, rule->cond, &s))
+                emit(ev, r, &s, NULL, a->fingerprints, a->n_fingerprints, sink, arg);
+        }
+    }
+}
+
+/* ---- records and text ---- */
+
+static struct json_object *vi_en_json(const struct pd_vi_en *t)
+{
+    if (!t->vi && !t->en)
+        return NULL;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "vi", json_object_new_string(t->vi ? t->vi : ""));
+    json_object_object_add(o, "en", json_object_new_string(t->en ? t->en : ""));
+    return o;
+}
+
+struct json_object *pd_violation_json(const struct pd_violation *v)
+{
+    const struct pd_rule *r = &v->set->rules[v->rule];
+    struct json_object *o = json_object_new_object(), *basis = json_object_new_array(), *fps = json_object_new_array(),
+                       *counts = json_object_new_object();
+    json_object_object_add(o, "rule", json_object_new_string(r->id));
+    json_object_object_add(o, "policy", json_object_new_string(r->policy));
+    json_object_object_add(o, "severity", json_object_new_string(pd_severity_name(v->severity)));
+    json_object_object_add(o, "scope", json_object_new_string(v->scope));
+    json_object_object_add(o, "subject", v->subject ? pd_json_string(v->subject) : NULL);
+    json_object_object_add(o, "title", vi_en_json(&r->title));
+    json_object_object_add(o, "remediation", vi_en_json(&r->remediation));
+    for (size_t i = 0; i < r->n_basis; i++) {
+        const struct pd_basis *b = &r->basis[i];
+        const struct pd_law *law = pd_policy_law(v->set, b->law);
+        struct json_object *jb = json_object_new_object();
+        json_object_object_add(jb, "law", json_object_new_string(b->law));
+        json_object_object_add(jb, "number", json_object_new_string(law->number));
+        json_object_object_add(jb, "name", vi_en_json(&law->name));
+        json_object_object_add(jb, "article", json_object_new_string(b->article));
+        json_object_object_add(jb, "clause", b->clause ? json_object_new_string(b->clause) : NULL);
+        json_object_object_add(jb, "uncertain", json_object_new_boolean(b->uncertain));
+        if (b->note.vi || b->note.en)
+            json_object_object_add(jb, "note", vi_en_json(&b->note));
+        json_object_array_add(basis, jb);
+    }
+    json_object_object_add(o, "legal_basis", basis);
+    json_object_object_add(counts, "findings", json_object_new_int64((int64_t)v->findings));
+    json_object_object_add(counts, "distinct_values", json_object_new_int64((int64_t)v->distinct));
+    json_object_object_add(o, "counts", counts);
+    for (size_t i = 0; i < v->n_fingerprints; i++)
+        json_object_array_add(fps, json_object_new_string(v->fingerprints[i]));
+    json_object_object_add(o, "fingerprints", fps);
+    if (v->expired_exception)
+        json_object_object_add(o, "expired_exception", pd_json_string(v->expired_exception));
+    return o;
+}
+
+size_t pd_violation_laws(const struct pd_violation *v, const char **laws, size_t max)
+{
+    const struct pd_rule *r = &v->set->rules[v->rule];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_basis && n < max; i++) {
+        const struct pd_law *law = pd_policy_law(v->set, r->basis[i].law);
+        bool seen = false;
+        for (size_t k = 0; k < n; k++)
+            seen |= strcmp(laws[k], law->number) == 0;
+        if (!seen)
+            laws[n++] = law->number;
+    }
+    return n;
+}
+
+size_t pd_policy_expired_exceptions(const struct pd_policy_set *set, struct json_object **notes)
+{
+    *notes = json_object_new_array();
+    size_t n = 0;
+    const struct pd_exception *lists[2] = {set->exceptions, NULL};
+    size_t counts[2] = {set->n_exceptions, 0};
+    for (size_t r = 0; r <= set->n_rules; r++) {
+        if (r > 0) {
+            lists[0] = set->rules[r - 1].exceptions;
+            counts[0] = set->rules[r - 1].n_exceptions;
+        }
+        for (size_t i = 0; i < counts[0]; i++) {
+            const struct pd_exception *x = &lists[0][i];
+            if (!x->expired)
+                continue;
+            struct json_object *o = json_object_new_object();
+            json_object_object_add(o, "policy", json_object_new_string(x->policy));
+            json_object_object_add(o, "rule", x->rule ? json_object_new_string(x->rule) : NULL);
+            json_object_object_add(o, "reason", json_object_new_string(x->reason));
+            json_object_object_add(o, "expired_on", json_object_new_string(x->expires));
+            json_object_array_add(*notes, o);
+            n++;
+        }
+    }
+    return n;
+}
+
+size_t pd_policy_rule_count(const struct pd_policy_set *set) { return set->n_rules; }
+
+void pd_policy_print_list(const struct pd_policy_set *set, FILE *out)
+{
+    for (size_t p = 0; p < set->n_policies; p++)
+        fprintf(out, "policy %s (%s)%s%s\n", set->policies[p].id, set->policies[p].file,
+                set->policies[p].title.en ? ": " : "", set->policies[p].title.en ? set->policies[p].title.en : "");
+    for (size_t i = 0; i < set->n_rules; i++) {
+        const struct pd_rule *r = &set->rules[i];
+        fprintf(out, "  %-34s %-8s %-6s %s%s\n", r->id, pd_severity_name(r->severity),
+                r->scope == PD_SCOPE_UNIT ? "unit" : r->scope == PD_SCOPE_FOLDER ? "folder" : "scan", r->title.en,
+                r->enabled ? "" : " [disabled]");
+    }
+    for (size_t i = 0; i < set->n_classes; i++) {
+        fprintf(out, "location class %s:", set->classes[i].name);
+        for (size_t k = 0; k < set->classes[i].n_globs; k++)
+            fprintf(out, " %s", set->classes[i].globs[k]);
+        fputc('\n', out);
+    }
+}
+
+bool pd_policy_print_explain(const struct pd_policy_set *set, const char *id, FILE *out)
+{
+    for (size_t i = 0; i < set->n_rules; i++) {
+        const struct pd_rule *r = &set->rules[i];
+        if (strcmp(r->id, id) != 0)
+            continue;
+        fprintf(out, "%s (%s, severity %s, policy %s, %s)%s\n\n", r->id,
+                r->scope == PD_SCOPE_UNIT ? "per unit" : r->scope == PD_SCOPE_FOLDER ? "per folder" : "per scan",
+                pd_severity_name(r->severity), r->policy, r->file, r->enabled ? "" : " [disabled]");
+        fprintf(out, "%s\n%s\n\n", r->title.vi, r->title.en);
+        fprintf(out, "Why / Lý do:\n  %s\n  %s\n\n", r->rationale.vi, r->rationale.en);
+        fprintf(out, "Legal basis / Căn cứ pháp lý:\n");
+        for (size_t k = 0; k < r->n_basis; k++) {
+            const struct pd_basis *b = &r->basis[k];
+            const struct pd_law *law = pd_policy_law(set, b->law);
+            fprintf(out, "  %s %s, article %s%s%s%s — %s\n", law->number, law->name.en, b->article,
+                    b->clause ? ", clause " : "", b->clause ? b->clause : "",
+                    b->uncertain ? " (article number uncertain)" : "", law->name.vi);
+            if (b->note.en)
+                fprintf(out, "    note: %s\n", b->note.en);
+        }
+        fprintf(out, "\nWhat to do / Cách khắc phục:\n  %s\n  %s\n", r->remediation.vi, r->remediation.en);
+        for (size_t k = 0; k < r->n_exceptions; k++)
+            fprintf(out, "\nException until %s%s: %s\n", r->exceptions[k].expires,
+                    r->exceptions[k].expired ? " (expired)" : "", r->exceptions[k].reason);
+        return true;
+    }
+    return false;
+}
