@@ -126,7 +126,9 @@ static enum pd_error check_keys(struct ctx *c, struct json_object *obj, const ch
             size_t o = 0;
             for (int i = 0; allowed[i]; i++)
                 o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", allowed[i]);
+            c->path.at_key = true;
             enum pd_error e = perr(c, "unknown field \"%s\" in %s (expected one of: %s)", key, what, list);
+            c->path.at_key = false;
             pop(c);
             return e;
         }
@@ -746,7 +748,7 @@ static enum pd_error parse_laws(struct ctx *c, struct json_object *v)
     for (size_t i = 0; !e && i < json_object_array_length(v); i++) {
         struct json_object *l = json_object_array_get_idx(v, i);
         push_index(c, (int)i);
-        struct pd_law law = {0};
+        struct pd_law law = {.file = c->file};
         e = want_type(c, l, json_type_object, "a law object");
         if (!e)
             e = check_keys(c, l, keys, "a law");
@@ -1001,13 +1003,13 @@ static enum pd_error check_laws(struct pd_policy_set *set, struct pd_diag *diag)
             continue;
         const struct pd_law *next = pd_policy_law(set, l->superseded_by);
         if (!next)
-            return pd_fail(diag, PD_ERR_FORMAT, "law \"%s\" is superseded by \"%s\", which no policy declares", l->id,
-                           l->superseded_by);
+            return pd_fail(diag, PD_ERR_FORMAT, "%s: $.laws: law \"%s\" is superseded by \"%s\", which no policy declares",
+                           l->file, l->id, l->superseded_by);
         if (parse_date(next->effective_from) <= parse_date(l->effective_from))
             return pd_fail(diag, PD_ERR_FORMAT,
-                           "law \"%s\" (in force %s) is superseded by \"%s\", which took effect earlier (%s): "
-                           "check the effective_from dates",
-                           l->id, l->effective_from, next->id, next->effective_from);
+                           "%s: $.laws: law \"%s\" (in force %s) is superseded by \"%s\", which took effect earlier "
+                           "(%s): check the effective_from dates",
+                           l->file, l->id, l->effective_from, next->id, next->effective_from);
     }
     return PD_OK;
 }

@@ -81,6 +81,8 @@ size_t pd_json_locate(const char *text, size_t len, const struct pd_jpath *path)
                 c.i++;
                 skip_ws(&c);
                 if (path->key[d] && strlen(path->key[d]) == b - a && memcmp(path->key[d], c.s + a, b - a) == 0) {
+                    if (path->at_key && d == path->depth - 1)
+                        return a - 1;
                     found = true;
                     break;
                 }

@@ -11,6 +11,7 @@ struct pd_vi_en {
 struct pd_law {
     char *id, *number, *effective_from, *superseded_by;
     struct pd_vi_en name;
+    const char *file; /* where it was declared, for messages */
 };
 
 struct pd_basis {
@@ -115,6 +116,7 @@ struct pd_jpath {
     const char *key[48];
     int index[48];
     int depth;
+    bool at_key; /* point at the last member's name rather than its value */
 };
 size_t pd_json_locate(const char *text, size_t len, const struct pd_jpath *path);
 
