@@ -82,6 +82,12 @@ enum {
     OPT_POLICY,
     OPT_NO_DEFAULT_POLICIES,
     OPT_FAIL_ON,
+    OPT_ARCHIVE_DEPTH,
+    OPT_ARCHIVE_MEMBERS,
+    OPT_ARCHIVE_BYTES,
+    OPT_ARCHIVE_RATIO,
+    OPT_ARCHIVE_TIMEOUT,
+    OPT_EXTRACTOR_TIMEOUT,
 };
 
 bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
@@ -103,6 +109,12 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
         {"policy", required_argument, NULL, OPT_POLICY},
         {"no-default-policies", no_argument, NULL, OPT_NO_DEFAULT_POLICIES},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"archive-max-depth", required_argument, NULL, OPT_ARCHIVE_DEPTH},
+        {"archive-max-members", required_argument, NULL, OPT_ARCHIVE_MEMBERS},
+        {"archive-max-bytes", required_argument, NULL, OPT_ARCHIVE_BYTES},
+        {"archive-max-ratio", required_argument, NULL, OPT_ARCHIVE_RATIO},
+        {"archive-timeout", required_argument, NULL, OPT_ARCHIVE_TIMEOUT},
+        {"extractor-timeout", required_argument, NULL, OPT_EXTRACTOR_TIMEOUT},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -110,6 +122,8 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     o->jobs = cpus > 0 ? (unsigned)cpus : 1;
     o->min_confidence = 1;
     o->fail_on = -1;
+    o->limits = pd_budget_defaults;
+    o->extractor_timeout = 60;
     optind = 1;
     opterr = 0;
     int c;
@@ -183,6 +197,36 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
             o->fail_on = (int)sev;
             break;
         }
+        case OPT_ARCHIVE_DEPTH:
+        case OPT_ARCHIVE_RATIO:
+        case OPT_ARCHIVE_TIMEOUT:
+        case OPT_EXTRACTOR_TIMEOUT:
+            if (!parse_int(optarg, 0, 100000, &v)) {
+                fprintf(stderr, "pdpscan scan: %s takes a whole number from 0 to 100000, not '%s'\n", argv[optind - 1],
+                        optarg);
+                return false;
+            }
+            if (c == OPT_ARCHIVE_DEPTH)
+                o->limits.max_depth = (unsigned)(v > 60 ? 60 : v);
+            else if (c == OPT_ARCHIVE_RATIO)
+                o->limits.max_ratio = (unsigned)v;
+            else if (c == OPT_ARCHIVE_TIMEOUT)
+                o->limits.timeout = (unsigned)v;
+            else
+                o->extractor_timeout = (unsigned)(v ? v : 1);
+            break;
+        case OPT_ARCHIVE_MEMBERS:
+        case OPT_ARCHIVE_BYTES:
+            if (!pd_parse_size(optarg, &size)) {
+                fprintf(stderr, "pdpscan scan: %s takes a number such as 10000 or 400M, not '%s'\n", argv[optind - 1],
+                        optarg);
+                return false;
+            }
+            if (c == OPT_ARCHIVE_MEMBERS)
+                o->limits.max_members = size;
+            else
+                o->limits.max_bytes = size;
+            break;
         default:
             fprintf(stderr, "pdpscan scan: unknown or incomplete option '%s' (see pdpscan --help)\n", argv[optind - 1]);
             return false;

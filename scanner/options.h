@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/budget.h"
+
 struct pd_scan_options {
     char **roots;
     size_t n_roots;
@@ -27,6 +29,8 @@ struct pd_scan_options {
     size_t n_policies;
     bool no_default_policies;  /* only the files given */
     int fail_on;               /* -1: exit 1 on findings; else exit 1 only on a violation this severe */
+    struct pd_budget_limits limits; /* archives and documents, per top-level file */
+    unsigned extractor_timeout;     /* seconds for pdftotext, catdoc... */
 };
 
 /* Parses `scan` arguments (argv[0] is "scan"). On error prints a message naming the option and

@@ -103,6 +103,13 @@ static bool walk_file(void *arg, char *path)
     return false;
 }
 
+/* Archive members and document parts, from the workers. */
+static void emit_unit(void *arg, struct pd_unit *u)
+{
+    struct scan *sc = arg;
+    pd_report_submit(sc->report, u);
+}
+
 static void walk_unit(void *arg, struct pd_unit *u)
 {
     struct scan *sc = arg;
@@ -247,7 +254,8 @@ int pd_scan_run(const struct pd_scan_options *opts)
 
     threads = calloc(opts->jobs, sizeof *threads);
     struct pd_worker_config wc = {.engine = sc.engine, .max_file_size = opts->max_file_size,
-                                  .window_size = opts->window_size, .stop = &sc.stop};
+                                  .window_size = opts->window_size, .stop = &sc.stop, .limits = &opts->limits,
+                                  .extractor_timeout = opts->extractor_timeout, .emit = emit_unit, .emit_arg = &sc};
     for (size_t i = 0; threads && i < opts->jobs; i++) {
         threads[i].scan = &sc;
         if (pd_worker_create(&wc, &threads[i].worker, &diag) != PD_OK) {

@@ -22,12 +22,20 @@ static void file_close(struct pd_source *src)
     src->fd = -1;
 }
 
+static int file_rewind(struct pd_source *src)
+{
+    src->pending = NULL;
+    src->pending_len = 0;
+    return lseek(src->fd, 0, SEEK_SET) == 0 ? 0 : -1;
+}
+
 enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struct stat *st, struct pd_diag *diag)
 {
     memset(src, 0, sizeof *src);
     src->kind = "file";
     src->read = file_read;
     src->close = file_close;
+    src->rewind = file_rewind;
     /* O_NONBLOCK: a FIFO swapped in after the walk must not hang the worker */
     int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     int fd = open(path, flags | O_NOATIME);
@@ -66,22 +74,54 @@ static ssize_t memory_read(struct pd_source *src, void *buf, size_t n)
 
 static void memory_close(struct pd_source *src) { (void)src; }
 
+static int memory_rewind(struct pd_source *src)
+{
+    src->pending = NULL;
+    src->pending_len = 0;
+    src->mem_pos = 0;
+    return 0;
+}
+
 void pd_source_open_memory(struct pd_source *src, const unsigned char *data, size_t len)
 {
     memset(src, 0, sizeof *src);
     src->kind = "memory";
     src->read = memory_read;
     src->close = memory_close;
+    src->rewind = memory_rewind;
     src->fd = -1;
     src->mem = data;
     src->mem_len = len;
+}
+
+ssize_t pd_source_read(struct pd_source *src, void *buf, size_t n)
+{
+    if (src->pending_len) {
+        size_t k = n < src->pending_len ? n : src->pending_len;
+        memmove(buf, src->pending, k);
+        src->pending += k;
+        src->pending_len -= k;
+        return (ssize_t)k;
+    }
+    return src->read(src, buf, n);
+}
+
+void pd_source_unread(struct pd_source *src, const unsigned char *buf, size_t n)
+{
+    src->pending = buf;
+    src->pending_len = n;
+}
+
+const char *pd_source_error(const struct pd_source *src, int err)
+{
+    return src->error[0] ? src->error : strerror(err);
 }
 
 ssize_t pd_source_read_full(struct pd_source *src, unsigned char *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = src->read(src, buf + got, n - got);
+        ssize_t r = pd_source_read(src, buf + got, n - got);
         if (r < 0)
             return -1;
         if (r == 0)

@@ -3,6 +3,7 @@
 #ifndef PD_SOURCE_H
 #define PD_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -10,13 +11,21 @@
 #include "scanner/error.h"
 
 struct pd_source {
-    const char *kind; /* "file", "memory" */
-    /* Reads up to n bytes; returns the count, 0 at the end, -1 with errno set on failure. */
+    const char *kind; /* "file", "memory", "archive member", "document part", "extractor" */
+    /* Reads up to n bytes; returns the count, 0 at the end, -1 with errno set on failure.
+     * Callers use pd_source_read(), which serves unread bytes first. */
     ssize_t (*read)(struct pd_source *src, void *buf, size_t n);
     void (*close)(struct pd_source *src);
+    /* Optional: back to byte 0 (files: random access for zip central directories). */
+    int (*rewind)(struct pd_source *src);
     int fd;
     const unsigned char *mem;
     size_t mem_len, mem_pos;
+    void *ctx;                 /* the kind's own state */
+    const unsigned char *pending; /* bytes handed back with pd_source_unread */
+    size_t pending_len;
+    char error[160];           /* why the last read failed, when errno says too little */
+    bool paged;                /* text whose form feeds separate pages (PDF): findings get a page */
 };
 
 /* Opens a regular file for reading without following a final symbolic link the walker did not
@@ -27,7 +36,17 @@ enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struc
 /* A source over memory owned by the caller. */
 void pd_source_open_memory(struct pd_source *src, const unsigned char *data, size_t len);
 
+/* Reads up to n bytes, unread ones first. */
+ssize_t pd_source_read(struct pd_source *src, void *buf, size_t n);
+
 /* Reads until n bytes or the end; returns the count or -1 on error. */
 ssize_t pd_source_read_full(struct pd_source *src, unsigned char *buf, size_t n);
+
+/* Hands back bytes just read (the sniffed first window), which must stay valid until they have
+ * been read again; a handler that needs the stream from its start then reads them first. */
+void pd_source_unread(struct pd_source *src, const unsigned char *buf, size_t n);
+
+/* Why the last read failed: the source's own words, else errno's. */
+const char *pd_source_error(const struct pd_source *src, int err);
 
 #endif

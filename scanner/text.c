@@ -1,6 +1,8 @@
 /* Text views: UTF-8 validation and repair, UTF-16 decoding, folding, offset maps, NFC of spans. */
 #include "scanner/text.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +26,16 @@ const char *pd_encoding_name(enum pd_encoding enc)
     case PD_ENC_UTF8: return "utf-8";
     case PD_ENC_UTF16LE: return "utf-16le";
     case PD_ENC_UTF16BE: return "utf-16be";
+    case PD_ENC_TCVN3: return "tcvn3";
+    case PD_ENC_VISCII: return "viscii";
+    case PD_ENC_CP1258: return "cp1258";
     }
     return "unknown";
 }
+
+unsigned pd_encoding_unit(enum pd_encoding enc) { return enc == PD_ENC_UTF16LE || enc == PD_ENC_UTF16BE ? 2 : 1; }
+
+
 
 static size_t encode_utf8(int32_t cp, unsigned char *out)
 {
@@ -317,6 +326,126 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
     return PD_OK;
 }
 
+/* Legacy 8-bit encodings: each byte decodes to at most two code points, looked up in tables
+ * that glibc's iconv fills once (its converters know TCVN5712-1, VISCII and CP1258). */
+#define LEGACY_COUNT 3
+struct legacy_table {
+    unsigned char len[256];
+    unsigned char utf8[256][8];
+};
+static struct legacy_table legacy[LEGACY_COUNT];
+static bool legacy_ok[LEGACY_COUNT];
+static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
+
+static void legacy_build(void)
+{
+    static const char *const names[LEGACY_COUNT] = {"TCVN5712-1", "VISCII", "CP1258"};
+    for (int e = 0; e < LEGACY_COUNT; e++) {
+        iconv_t cd = iconv_open("UTF-8", names[e]);
+        if (cd == (iconv_t)-1)
+            continue;
+        legacy_ok[e] = true;
+        for (int b = 0; b < 256; b++) {
+            char in = (char)b, *ip = &in, *op = (char *)legacy[e].utf8[b];
+            size_t il = 1, ol = sizeof legacy[e].utf8[b];
+            iconv(cd, NULL, NULL, NULL, NULL);
+            if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != EINVAL) {
+                memcpy(legacy[e].utf8[b], "\xEF\xBF\xBD", 3); /* a byte the charset leaves undefined */
+                legacy[e].len[b] = 3;
+                continue;
+            }
+            iconv(cd, NULL, NULL, &op, &ol); /* flush a base letter held back for a combining mark */
+            legacy[e].len[b] = (unsigned char)(sizeof legacy[e].utf8[b] - ol);
+        }
+        iconv_close(cd);
+    }
+}
+
+static enum pd_error decode_legacy(struct pd_text *t, int which)
+{
+    pthread_once(&legacy_once, legacy_build);
+    if (!legacy_ok[which])
+        return PD_ERR_PLATFORM;
+    /* a byte decodes to at most two code points of three bytes */
+    enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 6 + 8, t->max_bytes);
+    if (err)
+        return err;
+    const struct legacy_table *tb = &legacy[which];
+    size_t o = 0;
+    for (size_t i = 0; i < t->raw_len; i++) {
+        unsigned char b = t->raw[i];
+        for (unsigned k = 0; k < tb->len[b]; k++) {
+            t->utf8_buf[o] = (char)tb->utf8[b][k];
+            t->utf8_map[o++] = (uint32_t)i;
+        }
+    }
+    t->utf8 = t->utf8_buf;
+    t->utf8_len = o;
+    t->utf8_raw = t->utf8_map;
+    return PD_OK;
+}
+
+static bool vietnamese_letter(int32_t cp)
+{
+    return (cp >= 0xC0 && cp <= 0x1B0 && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1EA0 && cp <= 0x1EF9) ||
+           (cp >= 0x300 && cp <= 0x323);
+}
+
+bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc)
+{
+    size_t i = 0, high = 0, good = 0, bad = 0;
+    int32_t cp;
+    while (i < len) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        high++;
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        if (k) {
+            good++;
+            i += k;
+        } else if (len - i < 4 && (p[i] & 0xC0) == 0xC0) {
+            break; /* a sample cut inside a character says nothing */
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    /* UTF-8 with a few damaged bytes stays UTF-8 (they are repaired); legacy text has no valid
+     * multi-byte sequences to speak of */
+    if (bad < 3 || good >= bad)
+        return false;
+    pthread_once(&legacy_once, legacy_build);
+    static const enum pd_encoding encs[LEGACY_COUNT] = {PD_ENC_TCVN3, PD_ENC_VISCII, PD_ENC_CP1258};
+    long best = 0;
+    int pick = -1;
+    for (int e = 0; e < LEGACY_COUNT; e++) {
+        if (!legacy_ok[e])
+            continue;
+        long score = 0;
+        for (size_t j = 0; j < len; j++) {
+            if (p[j] < 0x80 && p[j] >= 0x20)
+                continue;
+            const unsigned char *u = legacy[e].utf8[p[j]];
+            if (p[j] < 0x80 && legacy[e].len[p[j]] == 1 && u[0] == p[j])
+                continue; /* control characters decoding to themselves say nothing */
+            if (utf8_decode(u, legacy[e].len[p[j]], &cp) && vietnamese_letter(cp))
+                score += 1;
+            else
+                score -= 3;
+        }
+        if (score > best) {
+            best = score;
+            pick = e;
+        }
+    }
+    if (pick < 0 || best * 2 < (long)high) /* most high bytes must read as Vietnamese letters */
+        return false;
+    *enc = encs[pick];
+    return true;
+}
+
 enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t len, enum pd_encoding enc)
 {
     t->raw = raw;
@@ -349,6 +478,9 @@ enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t 
         if (err != PD_ERR_FORMAT)
             return err;
         if ((err = decode_utf8_repair(t)) != PD_OK)
+            return err;
+    } else if (enc == PD_ENC_TCVN3 || enc == PD_ENC_VISCII || enc == PD_ENC_CP1258) {
+        if ((err = decode_legacy(t, enc == PD_ENC_TCVN3 ? 0 : enc == PD_ENC_VISCII ? 1 : 2)) != PD_OK)
             return err;
     } else if ((err = decode_utf16(t, enc == PD_ENC_UTF16BE)) != PD_OK) {
         return err;

@@ -19,9 +19,14 @@ enum pd_encoding {
     PD_ENC_UTF8,    /* UTF-8 or ASCII; also used for unknown 8-bit data, invalid bytes repaired */
     PD_ENC_UTF16LE,
     PD_ENC_UTF16BE,
+    PD_ENC_TCVN3,   /* TCVN 5712 (ABC), the .VnTime fonts' encoding */
+    PD_ENC_VISCII,
+    PD_ENC_CP1258,  /* Windows Vietnamese: base letters plus combining tone marks */
 };
 
 const char *pd_encoding_name(enum pd_encoding enc);
+/* Bytes per code unit for line and column counting: 2 for UTF-16, else 1. */
+unsigned pd_encoding_unit(enum pd_encoding enc);
 
 /* Views of one window. Buffers are owned by the struct and reused between windows; each has a
  * hard cap so that hostile input cannot make a view grow without bound. */
@@ -76,6 +81,11 @@ size_t pd_text_repair_utf8(const char *in, char *out, size_t cap);
 bool pd_text_starts_upper(const char *utf8);
 bool pd_text_is_upper(const char *utf8); /* no lower-case letter */
 size_t pd_text_upper(const char *in, char *out, size_t cap);
+
+/* Guesses a legacy Vietnamese encoding for 8-bit text that is not UTF-8: the one whose
+ * decoding yields the most Vietnamese letters and the fewest stray symbols. Leaves *enc alone
+ * (and returns false) when UTF-8 or no legacy encoding fits. */
+bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc);
 
 /* Guesses UTF-16 without a BOM: many NUL bytes at one parity, few at the other.
  * Returns true and sets *enc when the sample looks like UTF-16 text. */

@@ -12,9 +12,19 @@
 #include "detectors/digest.h"
 #include "scanner/source.h"
 #include "scanner/text.h"
+#include "scanner/worker-int.h"
 
 #define DEFAULT_WINDOW (256u << 10)
 #define SNIFF_BYTES (64u << 10)
+#define MAX_LEVELS 64
+
+/* Format handlers, tried in order on the type found by content; anything else is read as text
+ * unless it is a format no handler reads (then skipped, with the reason). */
+static const struct pd_handler *const handlers[] = {
+    &pd_handler_document,
+    &pd_handler_container,
+    &pd_handler_extractor,
+};
 
 struct pd_worker {
     struct pd_worker_config cfg;
@@ -22,8 +32,9 @@ struct pd_worker {
     struct pd_digest *sha256;
     magic_t magic;
     struct pd_text text;
-    unsigned char *buf;
+    unsigned char *bufs[MAX_LEVELS]; /* one window per container depth, allocated on first use */
     size_t window, overlap;
+    struct pd_budget budget;
 };
 
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
@@ -52,10 +63,11 @@ enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_wor
         goto fail;
     }
     pd_text_init(&w->text, w->window * 8);
-    if (!(w->buf = malloc(w->window))) {
+    if (!(w->bufs[0] = malloc(w->window))) {
         err = PD_ERR_NOMEM;
         goto fail;
     }
+    pd_budget_start(&w->budget, cfg->limits ? cfg->limits : &pd_budget_defaults, 0);
     *out = w;
     return PD_OK;
 fail:
@@ -72,27 +84,22 @@ void pd_worker_destroy(struct pd_worker *w)
     if (w->magic)
         magic_close(w->magic);
     pd_text_release(&w->text);
-    free(w->buf);
+    for (int i = 0; i < MAX_LEVELS; i++)
+        free(w->bufs[i]);
     free(w);
 }
 
-/* Formats readers of this build cannot turn into text yet; scanning their bytes would only find
- * noise, so they are skipped with the reason instead of being called clean. */
+/* Formats that hold no text a handler can reach: scanning their bytes would only find noise,
+ * so they are skipped with the reason instead of being called clean. */
 static bool unreadable_format(const char *mime)
 {
-    static const char *prefixes[] = {"image/", "video/", "audio/", "font/", "model/",
-                                     "application/vnd.openxmlformats", "application/vnd.oasis.opendocument",
-                                     "application/vnd.ms-", NULL};
+    static const char *prefixes[] = {"image/", "video/", "audio/", "font/", "model/", NULL};
     static const char *exact[] = {
-        "application/zip", "application/gzip", "application/x-gzip", "application/x-bzip2", "application/x-xz",
-        "application/zstd", "application/x-zstd", "application/x-7z-compressed", "application/x-rar",
-        "application/vnd.rar", "application/x-tar", "application/x-cpio", "application/x-lzma", "application/x-lz4",
-        "application/x-compress", "application/java-archive", "application/x-iso9660-image", "application/pdf",
-        "application/msword", "application/x-executable", "application/x-sharedlib", "application/x-pie-executable",
+        "application/x-executable", "application/x-sharedlib", "application/x-pie-executable",
         "application/x-object", "application/x-mach-binary", "application/x-dosexec",
         "application/vnd.microsoft.portable-executable", "application/vnd.sqlite3", "application/x-sqlite3",
-        "application/CDFV2", "application/x-ole-storage", "application/pgp-encrypted", "application/encrypted",
-        NULL};
+        "application/pgp-encrypted", "application/encrypted", "application/x-bytecode.python",
+        "application/java-vm", NULL};
     for (int i = 0; prefixes[i]; i++)
         if (strncmp(mime, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -102,8 +109,10 @@ static bool unreadable_format(const char *mime)
     return false;
 }
 
-/* Fills unit->mime and picks the encoding; returns false when the unit is skipped. */
-static bool sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n, enum pd_encoding *enc)
+/* Fills unit->mime and decides how to read the unit: a handler (returned), text in *enc (NULL
+ * returned, *text true), or neither (the unit is skipped with the reason). */
+static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n,
+                                      enum pd_encoding *enc, bool *text)
 {
     const char *res = n ? magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES) : "application/x-empty; charset=binary";
     if (!res)
@@ -115,19 +124,28 @@ static bool sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p
     if (cs)
         snprintf(charset, sizeof charset, "%s", cs + 8);
     snprintf(u->mime, sizeof u->mime, "%s", type);
+    *text = false;
     *enc = PD_ENC_UTF8;
     if (strcmp(charset, "utf-16le") == 0) {
         *enc = PD_ENC_UTF16LE;
     } else if (strcmp(charset, "utf-16be") == 0) {
         *enc = PD_ENC_UTF16BE;
-    } else if (unreadable_format(type)) {
-        pd_unit_set(u, PD_UNIT_SKIPPED, "format %s is not read by this version of pdpscan", type);
-        return false;
-    } else if (strcmp(charset, "binary") == 0) {
-        pd_text_guess_utf16(p, n, enc); /* otherwise raw bytes: identifiers in data files still count */
+    } else {
+        for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+            if (handlers[i]->accepts(type))
+                return handlers[i];
+        if (unreadable_format(type)) {
+            pd_unit_set(u, PD_UNIT_SKIPPED, "format %s holds no text pdpscan reads", type);
+            return NULL;
+        }
+        if (strcmp(charset, "binary") == 0)
+            pd_text_guess_utf16(p, n, enc); /* otherwise raw bytes: identifiers in data files still count */
+        else
+            pd_text_guess_legacy(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc);
     }
     u->encoding = pd_encoding_name(*enc);
-    return true;
+    *text = true;
+    return NULL;
 }
 
 struct window_state {
@@ -140,11 +158,18 @@ struct window_state {
     unsigned unit_size;   /* 1, or 2 for UTF-16 */
     bool big_endian;
     bool failed;
+    bool paged;           /* count form feeds as pages */
+    uint64_t page;        /* page at buf[line_pos] */
 };
 
 static void count_lines(struct window_state *s, size_t to)
 {
     size_t i = s->line_pos;
+    if (s->paged) {
+        const unsigned char *p;
+        for (size_t k = i; k < to && (p = memchr(s->buf + k, '\f', to - k)) != NULL; k = (size_t)(p - s->buf) + 1)
+            s->page++;
+    }
     if (s->unit_size == 1) {
         const unsigned char *p;
         while (i < to && (p = memchr(s->buf + i, '\n', to - i)) != NULL) {
@@ -171,6 +196,11 @@ static bool on_finding(void *arg, struct pd_finding *f)
     f->offset += s->base;
     f->line = s->line;
     f->column = (f->offset - s->line_start) / s->unit_size + 1;
+    if (s->paged && f->n_attrs < PD_MAX_ATTRS) {
+        f->attrs[f->n_attrs].key = "page";
+        snprintf(f->attrs[f->n_attrs].value, sizeof f->attrs[0].value, "%llu", (unsigned long long)s->page);
+        f->n_attrs++;
+    }
     if (pd_unit_add_finding(s->unit, f) != PD_OK) {
         s->failed = true;
         return false;
@@ -195,23 +225,18 @@ static void assign_fingerprints(struct pd_worker *w, struct pd_unit *u)
     }
 }
 
-static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source *src)
+/* Scans text whose first window (n bytes) is already in buf, reading the rest from src. */
+static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                           enum pd_encoding enc)
 {
     const size_t W = w->window, O = w->overlap;
-    ssize_t got = pd_source_read_full(src, w->buf, W);
-    if (got < 0) {
-        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", strerror(errno));
-        return;
-    }
-    size_t n = (size_t)got;
-    enum pd_encoding enc;
-    if (!sniff(w, u, w->buf, n, &enc))
-        return;
-    struct window_state s = {.unit = u, .buf = w->buf, .line = 1, .unit_size = enc == PD_ENC_UTF8 ? 1 : 2,
-                             .big_endian = enc == PD_ENC_UTF16BE};
+    ssize_t got;
+    u->encoding = pd_encoding_name(enc);
+    struct window_state s = {.unit = u, .buf = buf, .line = 1, .unit_size = pd_encoding_unit(enc),
+                             .big_endian = enc == PD_ENC_UTF16BE, .paged = src->paged, .page = 1};
     bool first = true, eof = n < W;
     for (;;) {
-        enum pd_error err = pd_text_build(&w->text, w->buf, n, enc);
+        enum pd_error err = pd_text_build(&w->text, buf, n, enc);
         if (err == PD_ERR_NOMEM) {
             pd_unit_set(u, PD_UNIT_ERROR, "out of memory decoding at offset %llu", (unsigned long long)s.base);
             break;
@@ -222,7 +247,7 @@ static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source
         size_t own_lo = first ? 0 : O / 2, own_hi = eof ? n : n - O / 2;
         bool truncated = false;
         /* findings may advance the line cursor into the overlap: keep where this window began */
-        uint64_t line_at_start = s.line, line_start_at_start = s.line_start;
+        uint64_t line_at_start = s.line, line_start_at_start = s.line_start, page_at_start = s.page;
         s.line_pos = 0;
         err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, on_finding, &s, &truncated);
         if (err || s.failed) {
@@ -242,15 +267,16 @@ static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source
         }
         s.line = line_at_start;
         s.line_start = line_start_at_start;
+        s.page = page_at_start;
         s.line_pos = 0;
         count_lines(&s, n - O);
-        memmove(w->buf, w->buf + n - O, O);
+        memmove(buf, buf + n - O, O);
         s.base += n - O;
         s.line_pos = 0;
-        got = pd_source_read_full(src, w->buf + O, W - O);
+        got = pd_source_read_full(src, buf + O, W - O);
         if (got < 0) {
             pd_unit_set(u, PD_UNIT_PARTIAL, "read failed at offset %llu: %s", (unsigned long long)(s.base + O),
-                        strerror(errno));
+                        pd_source_error(src, errno));
             u->bytes_scanned = s.base + O;
             break;
         }
@@ -259,6 +285,78 @@ static void scan_source(struct pd_worker *w, struct pd_unit *u, struct pd_source
         first = false;
     }
     assign_fingerprints(w, u);
+}
+
+static unsigned char *level_buffer(struct pd_worker *w, unsigned depth)
+{
+    if (depth >= MAX_LEVELS)
+        return NULL;
+    if (!w->bufs[depth])
+        w->bufs[depth] = malloc(w->window);
+    return w->bufs[depth];
+}
+
+void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
+{
+    unsigned char *buf = level_buffer(w, depth);
+    if (!buf) {
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory at container depth %u", depth);
+        return;
+    }
+    ssize_t got = pd_source_read_full(src, buf, w->window);
+    if (got < 0) {
+        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
+        return;
+    }
+    enum pd_encoding enc;
+    bool text;
+    const struct pd_handler *h = sniff(w, u, buf, (size_t)got, &enc, &text);
+    if (h) {
+        pd_source_unread(src, buf, (size_t)got);
+        h->scan(w, u, src, depth);
+    } else if (text) {
+        scan_text_from(w, u, src, buf, (size_t)got, enc);
+    }
+}
+
+void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
+                         enum pd_encoding enc)
+{
+    unsigned char *buf = level_buffer(w, depth);
+    if (!buf) {
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory at container depth %u", depth);
+        return;
+    }
+    ssize_t got = pd_source_read_full(src, buf, w->window);
+    if (got < 0) {
+        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
+        return;
+    }
+    scan_text_from(w, u, src, buf, (size_t)got, enc);
+}
+
+void pd_worker_emit(struct pd_worker *w, struct pd_unit *u)
+{
+    if (w->cfg.emit)
+        w->cfg.emit(w->cfg.emit_arg, u);
+    else
+        pd_unit_destroy(u);
+}
+
+struct pd_budget *pd_worker_budget(struct pd_worker *w) { return &w->budget; }
+
+const struct pd_worker_config *pd_worker_config_of(const struct pd_worker *w) { return &w->cfg; }
+
+struct pd_unit *pd_worker_child(const struct pd_unit *parent, const char *member)
+{
+    size_t n = strlen(parent->path) + strlen(member) + 2;
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%s!%s", parent->path, member);
+    struct pd_unit *u = pd_unit_create(path);
+    free(path);
+    return u;
 }
 
 struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path)
@@ -284,8 +382,9 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path)
         pd_unit_set(u, PD_UNIT_SKIPPED, "larger than --max-file-size (%llu bytes)",
                     (unsigned long long)w->cfg.max_file_size);
     } else {
-        scan_source(w, u, &src);
-        if (u->status == PD_UNIT_SCANNED && u->bytes_scanned < u->size)
+        pd_budget_start(&w->budget, w->cfg.limits ? w->cfg.limits : &pd_budget_defaults, u->size);
+        pd_worker_scan_unit(w, u, &src, 0);
+        if (u->status == PD_UNIT_SCANNED && u->encoding && u->bytes_scanned < u->size)
             pd_unit_set(u, PD_UNIT_PARTIAL, "file shrank while it was read (%llu of %llu bytes)",
                         (unsigned long long)u->bytes_scanned, (unsigned long long)u->size);
     }
@@ -301,7 +400,8 @@ struct pd_unit *pd_worker_scan_buffer(struct pd_worker *w, const char *location,
     struct pd_source src;
     pd_source_open_memory(&src, data, len);
     u->size = len;
-    scan_source(w, u, &src);
+    pd_budget_start(&w->budget, w->cfg.limits ? w->cfg.limits : &pd_budget_defaults, len);
+    pd_worker_scan_unit(w, u, &src, 0);
     src.close(&src);
     return u;
 }

@@ -11,11 +11,19 @@
 #include "scanner/error.h"
 #include "scanner/unit.h"
 
+#include "scanner/budget.h"
+
 struct pd_worker_config {
     const struct pd_engine *engine;
     uint64_t max_file_size; /* 0: no limit */
     size_t window_size;     /* raw bytes per window (0: 256 KiB) */
     const atomic_int *stop; /* non-zero: finish the current window and stop */
+    const struct pd_budget_limits *limits; /* containers; NULL: pd_budget_defaults */
+    unsigned extractor_timeout;            /* seconds for pdftotext and friends (0: 60) */
+    /* Receives archive members and document parts as units of their own (takes ownership).
+     * NULL: they are counted into their parent only. */
+    void (*emit)(void *arg, struct pd_unit *unit);
+    void *emit_arg;
 };
 
 struct pd_worker;
@@ -23,7 +31,8 @@ struct pd_worker;
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag);
 void pd_worker_destroy(struct pd_worker *worker);
 
-/* Scans the file at path into a new unit with its status, facts and findings.
+/* Scans the file at path into a new unit with its status, facts and findings; members of
+ * containers become units of their own, handed to cfg->emit before this returns.
  * Returns NULL only when memory runs out. */
 struct pd_unit *pd_worker_scan_file(struct pd_worker *worker, const char *path);
 

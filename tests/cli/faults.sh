@@ -27,7 +27,8 @@ expect_count "$T/r.json" vn.cccd ok/a.txt 1
 expect_status "$T/r.json" ok/a.txt scanned
 expect_status "$T/r.json" ok/empty.txt scanned
 expect_status "$T/r.json" ok/pipe skipped "FIFO"
-expect_status "$T/r.json" ok/archive.gz skipped "application/gzip"
+expect_status "$T/r.json" ok/archive.gz scanned
+expect_count "$T/r.json" vn.cccd "ok/archive.gz!data" 1
 if [ -n "$as_user" ] || [ "$(id -u)" != 0 ]; then
     expect_status "$T/r.json" ok/unreadable.txt error "Permission denied"
     expect_status "$T/r.json" share/locked error "cannot open directory: Permission denied"

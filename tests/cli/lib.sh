@@ -6,7 +6,7 @@ PY=${PYTHON3:-/usr/bin/python3}
 SCHEMA="$PD_SRCDIR/docs/report.schema.json"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pdpscan-test.XXXXXX")
 chmod 755 "$T"
-cleanup() { chmod -R u+rwx "$T" 2>/dev/null || true; rm -rf "$T"; }
+cleanup() { [ -n "${KEEP:-}" ] && return; chmod -R u+rwx "$T" 2>/dev/null || true; rm -rf "$T"; }
 trap cleanup EXIT
 passed=0
 

@@ -1,0 +1,286 @@
+/* Office documents (DOCX, XLSX, PPTX and their macro/template variants; ODT, ODS, ODP): the zip
+ * parts that hold text are streamed through expat into plain text, one unit per part
+ * ("report.docx!word/document.xml"). Runs inside a paragraph are joined (Word splits words across
+ * runs), paragraphs, rows and cells are separated, and red runs are set on a line of their own,
+ * as a stamp stands apart on paper, so that a red "MẬT" counts as a marking. Offsets and lines of
+ * findings in a part refer to its extracted text (one line per paragraph or row). */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <expat.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/worker-int.h"
+
+#define XML_CHUNK (64u << 10)
+#define MAX_TEXT_BUFFER (32u << 20)
+
+static bool accepts(const char *mime)
+{
+    return strncmp(mime, "application/vnd.openxmlformats-officedocument.", 46) == 0 ||
+           strncmp(mime, "application/vnd.oasis.opendocument.", 35) == 0 ||
+           strncmp(mime, "application/vnd.ms-word.", 24) == 0 || strncmp(mime, "application/vnd.ms-excel.", 25) == 0 ||
+           strncmp(mime, "application/vnd.ms-powerpoint.", 30) == 0;
+}
+
+/* Parts that hold a document's text; embedded objects are scanned as documents of their own. */
+static const char *const text_parts[] = {
+    "word/document.xml", "word/header*.xml", "word/footer*.xml", "word/footnotes.xml", "word/endnotes.xml",
+    "word/comments*.xml", "xl/sharedStrings.xml", "xl/worksheets/sheet*.xml", "xl/comments*.xml",
+    "ppt/slides/slide*.xml", "ppt/notesSlides/notesSlide*.xml", "ppt/comments/*.xml", "content.xml", "styles.xml",
+    NULL};
+static const char *const embedded_parts[] = {"word/embeddings/*", "xl/embeddings/*", "ppt/embeddings/*",
+                                             "Object */*", NULL};
+
+static bool matches(const char *const *globs, const char *name)
+{
+    for (int i = 0; globs[i]; i++)
+        if (fnmatch(globs[i], name, 0) == 0)
+            return true;
+    return false;
+}
+
+/* ---- XML to text ---- */
+
+struct xml_text {
+    struct archive *a;
+    struct pd_budget *budget;
+    XML_Parser parser;
+    char *out;               /* extracted text not yet handed out */
+    size_t len, pos, cap;
+    bool eof, failed, budget_hit;
+    int run_depth;           /* inside w:r (a Word run) */
+    bool run_red, run_has_text, in_rpr;
+    unsigned char xml[XML_CHUNK];
+};
+
+static void put(struct xml_text *x, const char *s, size_t n)
+{
+    if (x->len + n > x->cap) {
+        size_t cap = x->cap ? x->cap : 65536;
+        while (cap < x->len + n)
+            cap *= 2;
+        if (cap > MAX_TEXT_BUFFER) {
+            x->failed = true;
+            return;
+        }
+        char *no = realloc(x->out, cap);
+        if (!no) {
+            x->failed = true;
+            return;
+        }
+        x->out = no;
+        x->cap = cap;
+    }
+    memcpy(x->out + x->len, s, n);
+    x->len += n;
+}
+
+static const char *local_name(const char *name)
+{
+    const char *colon = strrchr(name, ':');
+    return colon ? colon + 1 : name;
+}
+
+static bool is_block(const char *ln)
+{
+    /* paragraphs, headings, rows, shared-string items, list items, slides' text bodies */
+    return strcmp(ln, "p") == 0 || strcmp(ln, "h") == 0 || strcmp(ln, "tr") == 0 || strcmp(ln, "row") == 0 ||
+           strcmp(ln, "table-row") == 0 || strcmp(ln, "si") == 0 || strcmp(ln, "br") == 0 ||
+           strcmp(ln, "line-break") == 0 || strcmp(ln, "list-item") == 0 || strcmp(ln, "comment") == 0;
+}
+
+static bool is_cell(const char *ln)
+{
+    return strcmp(ln, "tc") == 0 || strcmp(ln, "c") == 0 || strcmp(ln, "table-cell") == 0 || strcmp(ln, "tab") == 0;
+}
+
+/* w:color values that print red: strong red, weak green and blue */
+static bool red(const char *hex)
+{
+    unsigned v;
+    if (strlen(hex) != 6 || sscanf(hex, "%6x", &v) != 1)
+        return false;
+    return (v >> 16) >= 0xB0 && ((v >> 8) & 0xFF) <= 0x50 && (v & 0xFF) <= 0x50;
+}
+
+static void on_start(void *ud, const char *name, const char **attrs)
+{
+    struct xml_text *x = ud;
+    const char *ln = local_name(name);
+    if (strcmp(name, "w:r") == 0) {
+        x->run_depth++;
+        x->run_red = x->run_has_text = false;
+    } else if (strcmp(name, "w:rPr") == 0) {
+        x->in_rpr = true;
+    } else if (x->in_rpr && strcmp(name, "w:color") == 0) {
+        for (int i = 0; attrs[i]; i += 2)
+            if (strcmp(attrs[i], "w:val") == 0 && red(attrs[i + 1]))
+                x->run_red = true;
+    } else if (is_cell(ln)) {
+        put(x, "\t", 1);
+    } else if (strcmp(ln, "s") == 0 && strncmp(name, "text:", 5) == 0) {
+        put(x, " ", 1); /* ODF's run of spaces */
+    }
+}
+
+static void on_end(void *ud, const char *name)
+{
+    struct xml_text *x = ud;
+    const char *ln = local_name(name);
+    if (strcmp(name, "w:r") == 0) {
+        if (x->run_red && x->run_has_text)
+            put(x, "\n", 1);
+        x->run_depth--;
+    } else if (strcmp(name, "w:rPr") == 0) {
+        x->in_rpr = false;
+    } else if (is_block(ln)) {
+        put(x, "\n", 1);
+    }
+}
+
+static void on_text(void *ud, const char *s, int n)
+{
+    struct xml_text *x = ud;
+    if (x->run_depth > 0 && x->run_red && !x->run_has_text)
+        put(x, "\n", 1); /* a red run starts a line of its own */
+    if (x->run_depth > 0)
+        x->run_has_text = true;
+    put(x, s, (size_t)n);
+}
+
+static ssize_t xml_read(struct pd_source *src, void *buf, size_t n)
+{
+    struct xml_text *x = src->ctx;
+    while (x->pos == x->len && !x->eof) {
+        x->pos = x->len = 0;
+        if (x->failed) {
+            snprintf(src->error, sizeof src->error, "extracted text of one chunk over %u bytes", MAX_TEXT_BUFFER);
+            errno = EFBIG;
+            return -1;
+        }
+        la_ssize_t r = archive_read_data(x->a, x->xml, sizeof x->xml);
+        if (r < 0) {
+            snprintf(src->error, sizeof src->error, "document part unreadable: %s", archive_error_string(x->a));
+            errno = EIO;
+            return -1;
+        }
+        if (!pd_budget_bytes(x->budget, (uint64_t)r)) {
+            x->budget_hit = true;
+            snprintf(src->error, sizeof src->error, "%s", x->budget->exceeded);
+            errno = EFBIG;
+            return -1;
+        }
+        x->eof = r == 0;
+        if (XML_Parse(x->parser, (const char *)x->xml, (int)r, x->eof) == XML_STATUS_ERROR) {
+            snprintf(src->error, sizeof src->error, "malformed XML at line %lu: %s",
+                     (unsigned long)XML_GetCurrentLineNumber(x->parser), XML_ErrorString(XML_GetErrorCode(x->parser)));
+            errno = EILSEQ;
+            return -1;
+        }
+    }
+    size_t k = x->len - x->pos < n ? x->len - x->pos : n;
+    memcpy(buf, x->out + x->pos, k);
+    x->pos += k;
+    return (ssize_t)k;
+}
+
+static void xml_close(struct pd_source *src) { (void)src; }
+
+static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive *a, unsigned depth, bool *budget_hit)
+{
+    struct xml_text *x = calloc(1, sizeof *x);
+    if (!x || !(x->parser = XML_ParserCreate("UTF-8"))) {
+        free(x);
+        pd_unit_set(part, PD_UNIT_ERROR, "out of memory");
+        return;
+    }
+    x->a = a;
+    x->budget = pd_worker_budget(w);
+    XML_SetUserData(x->parser, x);
+    XML_SetElementHandler(x->parser, on_start, on_end);
+    XML_SetCharacterDataHandler(x->parser, on_text);
+    struct pd_source src = {.kind = "document part", .read = xml_read, .close = xml_close, .fd = -1, .ctx = x};
+    pd_worker_scan_text(w, part, &src, depth, PD_ENC_UTF8);
+    snprintf(part->mime, sizeof part->mime, "application/xml");
+    *budget_hit = x->budget_hit;
+    XML_ParserFree(x->parser);
+    free(x->out);
+    free(x);
+}
+
+static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
+{
+    struct pd_budget *budget = pd_worker_budget(w);
+    if (!pd_budget_depth(budget, depth + 1)) {
+        pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+        return;
+    }
+    struct archive *a = archive_read_new();
+    void *outer = NULL;
+    if (!a) {
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory");
+        return;
+    }
+    archive_read_support_format_zip(a);
+    int r = pd_archive_open(a, src, &outer);
+    if (r != ARCHIVE_OK) {
+        pd_unit_set(u, PD_UNIT_ERROR, "not a readable document: %s", archive_error_string(a));
+        goto done;
+    }
+    struct archive_entry *entry;
+    unsigned parts = 0;
+    while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        const char *name = archive_entry_pathname_utf8(entry);
+        if (!name)
+            name = archive_entry_pathname(entry);
+        if (!name || archive_entry_filetype(entry) != AE_IFREG)
+            continue;
+        bool text = matches(text_parts, name), embedded = !text && matches(embedded_parts, name);
+        if (!text && !embedded)
+            continue; /* images, styles, relationships: no text of the document */
+        if (!pd_budget_member(budget)) {
+            pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+            break;
+        }
+        struct pd_unit *part = pd_worker_child(u, name);
+        if (!part)
+            break;
+        part->size = archive_entry_size_is_set(entry) ? (uint64_t)archive_entry_size(entry) : 0;
+        bool hit = false;
+        if (archive_entry_is_encrypted(entry)) {
+            pd_unit_set(part, PD_UNIT_SKIPPED, "encrypted");
+        } else if (text) {
+            scan_part(w, part, a, depth + 1, &hit);
+            parts++;
+        } else {
+            pd_archive_scan_member(w, part, a, depth + 1, &hit); /* a spreadsheet inside a report... */
+        }
+        pd_worker_emit(w, part);
+        if (hit) {
+            pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+            break;
+        }
+    }
+    if (r == ARCHIVE_FATAL)
+        pd_unit_set(u, PD_UNIT_ERROR, "corrupt or truncated document after %u parts: %s", parts,
+                    archive_error_string(a));
+    else if (r == ARCHIVE_OK || r == ARCHIVE_EOF) {
+        if (parts == 0 && u->status == PD_UNIT_SCANNED)
+            pd_unit_set(u, PD_UNIT_PARTIAL, "no text part found in the document");
+    }
+    u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
+    u->encoding = NULL;
+done:
+    archive_read_free(a);
+    free(outer);
+}
+
+const struct pd_handler pd_handler_document = {
+    .name = "document",
+    .accepts = accepts,
+    .scan = scan,
+};

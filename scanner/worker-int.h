@@ -1,0 +1,48 @@
+/* Internals shared by the worker and its format handlers (container, document, extractor). */
+#ifndef PD_WORKER_INT_H
+#define PD_WORKER_INT_H
+
+#include "scanner/budget.h"
+#include "scanner/source.h"
+#include "scanner/text.h"
+#include "scanner/worker.h"
+
+/* A handler reads one kind of unit. It receives the unit's stream from byte 0 (the sniffed window
+ * is handed back unread) and sets the unit's status; child units go to pd_worker_emit. */
+struct pd_handler {
+    const char *name;
+    bool (*accepts)(const char *mime);
+    void (*scan)(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);
+};
+
+extern const struct pd_handler pd_handler_container;
+extern const struct pd_handler pd_handler_document;
+extern const struct pd_handler pd_handler_extractor;
+
+/* Scans a unit of any kind from src at the given container depth: sniff, then dispatch. */
+void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);
+
+/* Scans a stream known to be text in enc (document parts, extractor output). */
+void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
+                         enum pd_encoding enc);
+
+/* Hands a finished child unit to the report (or frees it when nobody listens). */
+void pd_worker_emit(struct pd_worker *w, struct pd_unit *u);
+
+struct pd_budget *pd_worker_budget(struct pd_worker *w);
+const struct pd_worker_config *pd_worker_config_of(const struct pd_worker *w);
+
+struct archive;
+/* Opens a libarchive reader on src: seekable on a file (zip central directories, zip64), else
+ * streamed from the source. *state is freed by the caller after archive_read_free. */
+int pd_archive_open(struct archive *a, struct pd_source *src, void **state);
+
+/* Scans the current entry of a as the unit child at depth, charging the budget; *budget_hit
+ * tells whether the budget stopped it. */
+void pd_archive_scan_member(struct pd_worker *w, struct pd_unit *child, struct archive *a, unsigned depth,
+                            bool *budget_hit);
+
+/* Creates "parent!member" (the location chain of archive members and document parts). */
+struct pd_unit *pd_worker_child(const struct pd_unit *parent, const char *member);
+
+#endif
