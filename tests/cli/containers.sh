@@ -1,0 +1,107 @@
+#!/bin/sh
+# Archives: nested members with their location chains, every decompressor, bombs stopped by the
+# budget quickly and within memory, truncated and encrypted archives, hostile member names.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+mkdir -p "$T/a"
+"$PY" - "$T/a" <<'PYEOF'
+import bz2, gzip, io, lzma, os, sys, tarfile, zipfile
+d = sys.argv[1]
+ID = "Số CCCD: 001087123456\n".encode()
+PHONE = "SĐT: 0912345678\n".encode()
+def zbytes(members, method=zipfile.ZIP_DEFLATED):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", method) as z:
+        for name, data in members:
+            z.writestr(name, data)
+    return b.getvalue()
+def tbytes(members, mode="w"):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode=mode, format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape") as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name); info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return b.getvalue()
+w = lambda name, data: open(os.path.join(d, name), "wb").write(data)
+# nested: zip > tar.gz > text, and zip > zip > text
+inner = tbytes([("hr/id.txt", ID)], "w:gz")
+w("nested.zip", zbytes([("inner.tar.gz", inner), ("deeper.zip", zbytes([("docs/phone.txt", PHONE)])), ("note.txt", b"nothing here\n")]))
+# every stream filter, alone and around a tar
+w("plain.txt.gz", gzip.compress(ID)); w("plain.txt.bz2", bz2.compress(ID)); w("plain.txt.xz", lzma.compress(ID))
+w("plain.txt.lzma", lzma.compress(ID, format=lzma.FORMAT_ALONE))
+w("t.tar.bz2", tbytes([("x/id.txt", ID)], "w:bz2")); w("t.tar.xz", tbytes([("x/id.txt", ID)], "w:xz"))
+w("t.tar", tbytes([("x/id.txt", ID)]))
+# hostile names: a path climbing out, and bytes that are not UTF-8
+w("names.tar", tbytes([("../../etc/evil.txt", ID), ("bad-\udcff\udcfe.txt", PHONE)]))
+# truncated: the first member is whole, the archive is not
+full = tbytes([("first.txt", ID), ("second.txt", os.urandom(200000)), ("third.txt", PHONE)], "w")
+w("truncated.tar", full[:len(full) // 2])
+# deep nesting: 25 zips inside each other
+data = zbytes([("core.txt", ID)])
+for i in range(25):
+    data = zbytes([(f"level{i}.zip", data)], zipfile.ZIP_STORED)
+w("deep.zip", data)
+# 42.zip-style: 64 MiB of zeros per leaf, 8 leaves per zip, 3 levels: 32 GiB expanded from ~2 MiB
+leaf = zbytes([("zeros.bin", bytes(64 << 20))], zipfile.ZIP_DEFLATED)
+lvl = leaf
+for i in range(3):
+    lvl = zbytes([(f"{i}-{k}.zip", lvl) for k in range(8)], zipfile.ZIP_STORED)
+w("bomb.zip", lvl)
+# overlapping entries: one compressed member, 200 central-directory entries pointing at it
+z = zbytes([("A", bytes(32 << 20))])
+eocd = z.rfind(b"PK\x05\x06"); cd_off = int.from_bytes(z[eocd+16:eocd+20], "little"); cd = z[cd_off:eocd]
+entries = b"".join(cd[:46] + b"A" + cd[47:] for _ in range(200))
+eocd_rec = bytearray(z[eocd:eocd+22])
+eocd_rec[8:10] = (200).to_bytes(2, "little"); eocd_rec[10:12] = (200).to_bytes(2, "little")
+eocd_rec[12:16] = len(entries).to_bytes(4, "little"); eocd_rec[16:20] = cd_off.to_bytes(4, "little")
+w("overlap.zip", z[:cd_off] + entries + bytes(eocd_rec))
+PYEOF
+if command -v zip >/dev/null; then
+    (cd "$T" && printf 'Số CCCD: 001087123456\n' >secret.txt && zip -q -P s3cret a/encrypted.zip secret.txt && rm secret.txt)
+fi
+if command -v zstd >/dev/null; then printf 'Số CCCD: 001087123456\n' | zstd -q >"$T/a/plain.txt.zst"; fi
+if command -v 7z >/dev/null; then (cd "$T" && printf 'Số CCCD: 001087123456\n' >s.txt && 7z a -bd -bso0 a/s.7z s.txt && rm s.txt); fi
+
+rc=0
+/usr/bin/time -f '%e %M' -o "$T/cost" "$PDPSCAN" scan -q -f json -o "$T/r.json" "$T/a" 2>"$T/stderr" || rc=$?
+expect_rc 1
+validate "$T/r.json"
+expect_count "$T/r.json" vn.cccd "nested.zip!inner.tar.gz!hr/id.txt" 1
+expect_count "$T/r.json" vn.phone "nested.zip!deeper.zip!docs/phone.txt" 1
+expect_status "$T/r.json" "nested.zip!note.txt" scanned
+expect_status "$T/r.json" "/nested.zip" scanned
+for f in plain.txt.gz plain.txt.bz2 plain.txt.xz plain.txt.lzma; do expect_count "$T/r.json" vn.cccd "$f!data" 1; done
+for f in t.tar.bz2 t.tar.xz t.tar; do expect_count "$T/r.json" vn.cccd "$f!x/id.txt" 1; done
+[ -e "$T/a/plain.txt.zst" ] && expect_count "$T/r.json" vn.cccd "plain.txt.zst!data" 1
+[ -e "$T/a/s.7z" ] && expect_count "$T/r.json" vn.cccd "s.7z!s.txt" 1
+# hostile names are reported as labels, safely
+expect_count "$T/r.json" vn.cccd "names.tar!../../etc/evil.txt" 1
+[ "$(rq "$T/r.json" "sum(1 for u in r['units'] if 'names.tar!bad-\ufffd\ufffd.txt' in u['path'])")" = 1 ] ||
+    fail "non-UTF-8 member name not shown with U+FFFD"
+ok
+# truncated: what could be read is kept, the archive is an error
+expect_count "$T/r.json" vn.cccd "truncated.tar!first.txt" 1
+expect_status "$T/r.json" "/truncated.tar" error "truncated"
+# encrypted members are skipped as such
+if [ -e "$T/a/encrypted.zip" ]; then
+    expect_status "$T/r.json" "encrypted.zip!secret.txt" skipped "encrypted"
+    expect_status "$T/r.json" "/encrypted.zip" partial "encrypted"
+fi
+# bombs end partial with the limit that stopped them
+expect_status "$T/r.json" "/deep.zip" partial "nested deeper than 17 levels"
+expect_status "$T/r.json" "/bomb.zip" partial "(--archive-max-"
+expect_status "$T/r.json" "/overlap.zip" partial "(--archive-max-"
+secs=$(tail -n 1 "$T/cost" | cut -d' ' -f1); rss=$(tail -n 1 "$T/cost" | cut -d' ' -f2)
+limit=250000; case "${PD_SANITIZED:-}" in yes) limit=800000 ;; esac
+[ "$rss" -lt "$limit" ] || fail "peak RSS $rss KiB while reading the bombs"
+ok
+echo "archives scanned in $secs s, peak RSS $rss KiB" >&2
+# a tighter budget from the command line
+scan "$T/tight.json" --archive-max-members 2 "$T/a/nested.zip"
+expect_status "$T/tight.json" "/nested.zip" partial "more than 2 members"
+scan "$T/ratio.json" --archive-max-ratio 10 --archive-max-bytes 10G "$T/a/bomb.zip"
+expect_status "$T/ratio.json" "/bomb.zip" partial "expansion ratio over 10:1"
+# policies see archive members
+scan "$T/p.json" "$T/a/nested.zip"
+[ "$(rq "$T/p.json" "sum(1 for u in r['units'] if '!' in u['path'])")" -ge 4 ] || fail "members are not units"
+ok
+done_testing
