@@ -385,10 +385,88 @@ static enum pd_error decode_legacy(struct pd_text *t, int which)
     return PD_OK;
 }
 
-static bool vietnamese_letter(int32_t cp)
+/* True if a folded lower-case word has the shape of a Vietnamese syllable: initial consonants,
+ * one vowel cluster, an allowed final. Wrong decodings of legacy text break this shape. */
+static bool syllable_shape(const char *w, size_t n)
 {
-    return (cp >= 0xC0 && cp <= 0x1B0 && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1EA0 && cp <= 0x1EF9) ||
-           (cp >= 0x300 && cp <= 0x323);
+    static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c",
+                                           "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""};
+    static const char *const clusters[] = {"a", "ai", "ao", "au", "ay", "e", "eo", "eu", "i", "ia", "iu", "ie", "ieu",
+                                           "o", "oa", "oai", "oao", "oay", "oe", "oeo", "oi", "oo", "u", "ua", "uay",
+                                           "ue", "ui", "uo", "uoi", "uou", "uu", "uy", "uya", "uye", "uyu", "y", "ye",
+                                           "yeu", "uai", "uao", "ua", NULL};
+    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
+    size_t i = 0;
+    for (int k = 0; initials[k]; k++) {
+        size_t l = strlen(initials[k]);
+        if (l <= n && memcmp(w, initials[k], l) == 0) {
+            i = l;
+            break;
+        }
+    }
+    size_t v = i;
+    while (v < n && strchr("aeiouy", w[v]))
+        v++;
+    if (v == i)
+        return false;
+    bool cluster = false;
+    for (int k = 0; clusters[k] && !cluster; k++)
+        cluster = strlen(clusters[k]) == v - i && memcmp(w + i, clusters[k], v - i) == 0;
+    for (int k = 0; finals[k] && cluster; k++)
+        if (strlen(finals[k]) == n - v && memcmp(w + v, finals[k], n - v) == 0)
+            return true;
+    return false;
+}
+
+/* Scores a legacy decoding of a sample: words holding a non-ASCII letter count +1 when they read
+ * as a Vietnamese syllable with consistent case, -3 when they do not. */
+static long legacy_score(const unsigned char *p, size_t len, const struct legacy_table *tb)
+{
+    long score = 0;
+    size_t i = 0;
+    while (i < len) {
+        char word[32];
+        size_t n = 0;
+        bool high = false, upper_seen = false, lower_after_first = false, case_flip = false, other = false;
+        for (; i < len; i++) {
+            const unsigned char *u = tb->utf8[p[i]];
+            size_t ul = tb->len[p[i]], k = 0;
+            bool letter_byte = false;
+            while (k < ul) {
+                int32_t cp;
+                size_t m = utf8_decode(u + k, ul - k, &cp);
+                if (!m)
+                    break;
+                k += m;
+                if (cp >= 0x300 && cp <= 0x36F) { /* combining marks belong to the letter before */
+                    letter_byte = n > 0;
+                    continue;
+                }
+                if (!utf8proc_isupper(cp) && !utf8proc_islower(cp) && !(cp == 0x111 || cp == 0x110))
+                    continue;
+                letter_byte = true;
+                bool up = utf8proc_isupper(cp) || cp == 0x110;
+                if (up && n > 0 && lower_after_first)
+                    case_flip = true;
+                if (!up && n > 0)
+                    lower_after_first = true;
+                upper_seen |= up;
+                const struct fold_entry *fe = cp < FOLD_TABLE_SIZE ? &fold_table[cp] : NULL;
+                if (fe && fe->len == 1 && fe->bytes[0] >= 'a' && fe->bytes[0] <= 'z' && n < sizeof word)
+                    word[n++] = (char)fe->bytes[0];
+                else
+                    other = true;
+            }
+            if (!letter_byte)
+                break;
+            high |= p[i] >= 0x80 || ul != 1;
+        }
+        i++;
+        if (!high || n == 0)
+            continue;
+        score += !case_flip && !other && syllable_shape(word, n) ? 1 : -3;
+    }
+    return score;
 }
 
 bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc)
@@ -423,24 +501,13 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     for (int e = 0; e < LEGACY_COUNT; e++) {
         if (!legacy_ok[e])
             continue;
-        long score = 0;
-        for (size_t j = 0; j < len; j++) {
-            if (p[j] < 0x80 && p[j] >= 0x20)
-                continue;
-            const unsigned char *u = legacy[e].utf8[p[j]];
-            if (p[j] < 0x80 && legacy[e].len[p[j]] == 1 && u[0] == p[j])
-                continue; /* control characters decoding to themselves say nothing */
-            if (utf8_decode(u, legacy[e].len[p[j]], &cp) && vietnamese_letter(cp))
-                score += 1;
-            else
-                score -= 3;
-        }
+        long score = legacy_score(p, len, &legacy[e]);
         if (score > best) {
             best = score;
             pick = e;
         }
     }
-    if (pick < 0 || best * 2 < (long)high) /* most high bytes must read as Vietnamese letters */
+    if (pick < 0 || best * 4 < (long)high) /* most words with high bytes must read as Vietnamese */
         return false;
     *enc = encs[pick];
     return true;

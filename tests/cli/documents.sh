@@ -1,0 +1,120 @@
+#!/bin/sh
+# Office documents, PDFs and legacy encodings, generated at test time: runs joined, parts in the
+# location chain, embedded workbooks, a PDF page number, extractor failures, TCVN3/VISCII/CP1258.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+mkdir -p "$T/d"
+"$PY" - "$T/d" <<'PYEOF'
+import io, os, sys, zipfile
+d = sys.argv[1]
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+def docx(body, extra=()):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>')
+        for name, data in extra:
+            z.writestr(name, data)
+    return b.getvalue()
+def run(text, red=False):
+    props = '<w:rPr><w:color w:val="FF0000"/></w:rPr>' if red else ""
+    return f'<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>'
+def para(*runs): return "<w:p>" + "".join(runs) + "</w:p>"
+header = f'<?xml version="1.0" encoding="UTF-8"?><w:hdr {W}>{para(run("Hotline SĐT: 0912 345 678"))}</w:hdr>'
+# an ID split over three runs, a red "MẬT" in the middle of a line, a table with a name
+body = (para(run("Số CC"), run("CD: 0010871"), run("23456")) +
+        para(run("Số: 15/BC-CAT   "), run("MẬT", red=True), run("   Hà Nội, ngày 1 tháng 3")) +
+        "<w:tbl><w:tr><w:tc>" + para(run("Họ và tên: Trần Thị Hoa")) + "</w:tc><w:tc>" + para(run("x")) + "</w:tc></w:tr></w:tbl>" +
+        para(run("mật khẩu của hệ thống được bảo mật")))
+xl = io.BytesIO()
+with zipfile.ZipFile(xl, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+    z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1"/></sheets></workbook>')
+    z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>so_cccd</t></si><si><t>079193001234</t></si></sst>')
+    z.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>84912345678</v></c></row></sheetData></worksheet>')
+open(os.path.join(d, "table.xlsx"), "wb").write(xl.getvalue())
+open(os.path.join(d, "report.docx"), "wb").write(docx(body, [("word/header1.xml", header),
+    ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xl.getvalue())]))
+# ODT: the mimetype member first and stored, as the format requires
+od = io.BytesIO()
+with zipfile.ZipFile(od, "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>Địa chỉ: 12 Lê Lợi, Phường Bến Nghé, Quận 1</text:p><text:p>TUYỆT MẬT</text:p></office:text></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
+open(os.path.join(d, "letter.odt"), "wb").write(od.getvalue())
+# PDF: three pages, the ID on page 3
+pages = ["Trang mot", "Trang hai", "So CCCD: 001087123456"]
+objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+kids = []
+for text in pages:
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objs)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>")
+    kids.append(len(objs))
+objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+out = bytearray(b"%PDF-1.4\n"); offsets = []
+for i, o in enumerate(objs, 1):
+    offsets.append(len(out))
+    out += f"{i} 0 obj\n".encode() + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
+xref = len(out)
+out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+open(os.path.join(d, "scan.pdf"), "wb").write(out)
+open(os.path.join(d, "broken.pdf"), "wb").write(b"%PDF-1.4\n" + os.urandom(3000))
+# a PDF inside a zip: read from memory, not from a temporary file
+with zipfile.ZipFile(os.path.join(d, "pdfs.zip"), "w") as z:
+    z.writestr("inner/scan.pdf", bytes(out))
+PYEOF
+# legacy 8-bit encodings, from glibc's converters
+record='Họ và tên: Nguyễn Văn Bình\nSố CCCD: 079193001234\nTỐI MẬT\n'
+for cs in TCVN5712-1 VISCII CP1258; do
+    printf "$record" | iconv -f UTF-8 -t $cs >"$T/d/legacy-$cs.txt"
+done
+
+scan "$T/r.json" "$T/d"
+expect_rc 1
+expect_count "$T/r.json" vn.cccd "report.docx!word/document.xml" 1            # joined across runs
+expect_count "$T/r.json" vn.phone "report.docx!word/header1.xml" 1
+expect_count "$T/r.json" person_name "report.docx!word/document.xml" 1        # inside a table cell
+expect_count "$T/r.json" vn.secret_mark "report.docx!word/document.xml" 1     # the red run
+expect_count "$T/r.json" vn.cccd "report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx!xl/sharedStrings.xml" 1
+expect_count "$T/r.json" vn.cccd "table.xlsx!xl/sharedStrings.xml" 1
+expect_count "$T/r.json" vn.phone "table.xlsx!xl/worksheets/sheet1.xml" 1
+expect_count "$T/r.json" address "letter.odt!content.xml" 1
+expect_count "$T/r.json" vn.secret_mark "letter.odt!content.xml" 1
+[ "$(rq "$T/r.json" "[u['mime'] for u in r['units'] if u['path'].endswith('/report.docx')]")" = \
+  "['application/vnd.openxmlformats-officedocument.wordprocessingml.document']" ] || fail "docx not recognised by content"
+ok
+# PDF: the page travels with the finding
+expect_count "$T/r.json" vn.cccd "/d/scan.pdf" 1
+[ "$(rq "$T/r.json" "[f['attributes']['page'] for f in r['findings'] if f['location']['path'].endswith('/d/scan.pdf')]")" = "[3]" ] ||
+    fail "PDF finding not on page 3"
+ok
+expect_count "$T/r.json" vn.cccd "pdfs.zip!inner/scan.pdf" 1
+expect_status "$T/r.json" "/broken.pdf" error "pdftotext failed"
+# legacy encodings decode to the same findings
+for cs in TCVN5712-1 VISCII CP1258; do
+    expect_count "$T/r.json" vn.cccd "legacy-$cs.txt" 1
+    expect_count "$T/r.json" person_name "legacy-$cs.txt" 1
+    expect_count "$T/r.json" vn.secret_mark "legacy-$cs.txt" 1
+done
+[ "$(rq "$T/r.json" "sorted(u['encoding'] for u in r['units'] if 'legacy-' in u['path'])")" = "['cp1258', 'tcvn3', 'viscii']" ] ||
+    fail "legacy encodings not recognised"
+ok
+
+# extractor failure modes: a tool that hangs, a tool that is missing
+mkdir -p "$T/fakebin" "$T/one"
+printf '#!/bin/sh\nexec sleep 30\n' >"$T/fakebin/pdftotext"; chmod +x "$T/fakebin/pdftotext"
+cp "$T/d/scan.pdf" "$T/one/"
+rc=0
+start=$(date +%s)
+PATH="$T/fakebin:$PATH" "$PDPSCAN" scan -q -f json --extractor-timeout 2 -o "$T/slow.json" "$T/one" 2>"$T/stderr" || rc=$?
+[ $(( $(date +%s) - start )) -lt 20 ] || fail "the hanging extractor was not stopped"
+validate "$T/slow.json"
+expect_status "$T/slow.json" "/scan.pdf" error "extractor timed out after 2 s"
+mkdir -p "$T/emptybin"
+for t in sh sleep; do ln -sf "$(command -v $t)" "$T/emptybin/$t"; done
+rc=0
+PATH="$T/emptybin" "$PDPSCAN" scan -q -f json -o "$T/missing.json" "$T/one" 2>"$T/stderr" || rc=$?
+validate "$T/missing.json"
+expect_status "$T/missing.json" "/scan.pdf" skipped "pdftotext is needed"
+done_testing
