@@ -18,6 +18,7 @@ struct pd_handler {
 extern const struct pd_handler pd_handler_container;
 extern const struct pd_handler pd_handler_document;
 extern const struct pd_handler pd_handler_extractor;
+extern const struct pd_handler pd_handler_mail;
 
 /* Scans a unit of any kind from src at the given container depth: sniff, then dispatch. */
 void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);

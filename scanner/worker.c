@@ -24,6 +24,7 @@ static const struct pd_handler *const handlers[] = {
     &pd_handler_document,
     &pd_handler_container,
     &pd_handler_extractor,
+    &pd_handler_mail,
 };
 
 struct pd_worker {
@@ -109,6 +110,21 @@ static bool unreadable_format(const char *mime)
     return false;
 }
 
+/* libmagic calls many mailboxes text/plain; an mbox begins "From sender date-ending-in-a-year". */
+static bool looks_like_mbox(const unsigned char *p, size_t n)
+{
+    if (n < 20 || memcmp(p, "From ", 5) != 0)
+        return false;
+    const unsigned char *eol = memchr(p, '\n', n < 512 ? n : 512);
+    if (!eol)
+        return false;
+    const unsigned char *e = eol;
+    if (e > p && e[-1] == '\r')
+        e--;
+    return e - p > 10 && e[-1] >= '0' && e[-1] <= '9' && e[-2] >= '0' && e[-2] <= '9' && e[-3] >= '0' &&
+           e[-3] <= '9' && e[-4] >= '1' && e[-4] <= '2' && e[-5] == ' ';
+}
+
 /* Fills unit->mime and decides how to read the unit: a handler (returned), text in *enc (NULL
  * returned, *text true), or neither (the unit is skipped with the reason). */
 static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n,
@@ -123,6 +139,8 @@ static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, co
     const char *cs = strstr(res, "charset=");
     if (cs)
         snprintf(charset, sizeof charset, "%s", cs + 8);
+    if (strcmp(type, "text/plain") == 0 && looks_like_mbox(p, n))
+        snprintf(type, sizeof type, "application/mbox");
     snprintf(u->mime, sizeof u->mime, "%s", type);
     *text = false;
     *enc = PD_ENC_UTF8;

@@ -1,0 +1,186 @@
+/* E-mail (.eml) and mailboxes (mbox) through GMime: headers decoded (RFC 2047) into one unit per
+ * message, each MIME part decoded (base64, quoted-printable; text converted to UTF-8) and scanned
+ * as a unit of its own, attachments included, so that a zip attached to a message is opened like
+ * any other ("inbox.mbox!message-3!bang-luong.zip!bang-luong.xlsx!xl/sharedStrings.xml"). */
+#include <errno.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scanner/worker-int.h"
+
+#define MAX_MESSAGE_COPY (256u << 20)
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+static void gmime_start(void) { g_mime_init(); }
+
+static bool accepts(const char *mime)
+{
+    return strcmp(mime, "message/rfc822") == 0 || strcmp(mime, "application/mbox") == 0 ||
+           strcmp(mime, "message/news") == 0;
+}
+
+/* Decoded headers as "Name: value" lines: where names, addresses and subjects live. */
+static char *header_text(GMimeObject *obj)
+{
+    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+    GString *s = g_string_new(NULL);
+    int n = list ? g_mime_header_list_get_count(list) : 0;
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+        const char *v = g_mime_header_get_value(h);
+        g_string_append_printf(s, "%s: %s\n", g_mime_header_get_name(h), v ? v : "");
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void scan_bytes(struct pd_worker *w, struct pd_unit *parent, const char *name, const unsigned char *data,
+                       size_t len, unsigned depth, bool text)
+{
+    struct pd_unit *child = pd_worker_child(parent, name);
+    if (!child)
+        return;
+    child->size = len;
+    struct pd_source src;
+    pd_source_open_memory(&src, data, len);
+    src.kind = "mail part";
+    if (!pd_budget_member(pd_worker_budget(w)) || !pd_budget_bytes(pd_worker_budget(w), len))
+        pd_unit_set(child, PD_UNIT_SKIPPED, "%s", pd_worker_budget(w)->exceeded);
+    else if (text)
+        pd_worker_scan_text(w, child, &src, depth, PD_ENC_UTF8);
+    else
+        pd_worker_scan_unit(w, child, &src, depth);
+    pd_worker_emit(w, child);
+}
+
+struct walk {
+    struct pd_worker *w;
+    struct pd_unit *msg;
+    unsigned depth, index;
+};
+
+static void each_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+    struct walk *wk = data;
+    (void)parent;
+    if (GMIME_IS_MESSAGE_PART(part)) { /* a forwarded message: its own headers and parts */
+        GMimeMessage *inner = g_mime_message_part_get_message((GMimeMessagePart *)part);
+        if (inner) {
+            char *h = header_text((GMimeObject *)inner);
+            char name[64];
+            snprintf(name, sizeof name, "forwarded-%u-headers", ++wk->index);
+            scan_bytes(wk->w, wk->msg, name, (const unsigned char *)h, strlen(h), wk->depth, true);
+            g_free(h);
+        }
+        return;
+    }
+    if (!GMIME_IS_PART(part))
+        return;
+    wk->index++;
+    const char *filename = g_mime_part_get_filename((GMimePart *)part);
+    char name[300];
+    if (filename && *filename)
+        snprintf(name, sizeof name, "%s", filename);
+    else
+        snprintf(name, sizeof name, "part-%u", wk->index);
+    if (GMIME_IS_TEXT_PART(part) && !filename) {
+        char *text = g_mime_text_part_get_text((GMimeTextPart *)part); /* decoded and in UTF-8 */
+        if (text) {
+            scan_bytes(wk->w, wk->msg, name, (const unsigned char *)text, strlen(text), wk->depth, true);
+            g_free(text);
+        }
+        return;
+    }
+    GMimeDataWrapper *content = g_mime_part_get_content((GMimePart *)part);
+    if (!content)
+        return;
+    GMimeStream *mem = g_mime_stream_mem_new();
+    g_mime_data_wrapper_write_to_stream(content, mem); /* undoes base64 and quoted-printable */
+    GByteArray *bytes = g_mime_stream_mem_get_byte_array((GMimeStreamMem *)mem);
+    scan_bytes(wk->w, wk->msg, name, bytes->data, bytes->len, wk->depth, false);
+    g_object_unref(mem);
+}
+
+static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
+{
+    pthread_once(&gmime_once, gmime_start);
+    struct pd_budget *budget = pd_worker_budget(w);
+    if (!pd_budget_depth(budget, depth + 1)) {
+        pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+        return;
+    }
+    GMimeStream *stream = NULL;
+    GByteArray *copy = NULL;
+    if (src->fd >= 0 && src->rewind && src->rewind(src) == 0) {
+        int fd = dup(src->fd);
+        if (fd >= 0)
+            stream = g_mime_stream_fs_new(fd); /* owns the duplicate */
+    } else {
+        copy = g_byte_array_new();
+        unsigned char buf[65536];
+        ssize_t n;
+        while ((n = pd_source_read(src, buf, sizeof buf)) > 0 && copy->len + (size_t)n <= MAX_MESSAGE_COPY)
+            g_byte_array_append(copy, buf, (guint)n);
+        if (n < 0 || n > 0) {
+            pd_unit_set(u, PD_UNIT_ERROR, "%s", n < 0 ? pd_source_error(src, errno) : "message larger than 256 MiB");
+            g_byte_array_unref(copy);
+            return;
+        }
+        stream = g_mime_stream_mem_new_with_byte_array(copy); /* owns the copy */
+    }
+    if (!stream) {
+        pd_unit_set(u, PD_UNIT_ERROR, "cannot read the message: %s", strerror(errno));
+        return;
+    }
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    bool mbox = strcmp(u->mime, "application/mbox") == 0;
+    g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    unsigned count = 0;
+    while (!g_mime_parser_eos(parser)) {
+        GMimeMessage *message = g_mime_parser_construct_message(parser, NULL);
+        if (!message) {
+            if (count == 0)
+                pd_unit_set(u, PD_UNIT_ERROR, "not a readable e-mail message");
+            else
+                pd_unit_set(u, PD_UNIT_PARTIAL, "mailbox unreadable after %u messages", count);
+            break;
+        }
+        count++;
+        struct pd_unit *msg_unit = u;
+        if (mbox) {
+            char name[48];
+            snprintf(name, sizeof name, "message-%u", count);
+            msg_unit = pd_worker_child(u, name);
+        }
+        if (msg_unit) {
+            char *h = header_text((GMimeObject *)message);
+            scan_bytes(w, msg_unit, "headers", (const unsigned char *)h, strlen(h), depth + 1, true);
+            g_free(h);
+            struct walk wk = {.w = w, .msg = msg_unit, .depth = depth + 1};
+            g_mime_message_foreach(message, each_part, &wk);
+            if (msg_unit != u) {
+                snprintf(msg_unit->mime, sizeof msg_unit->mime, "message/rfc822");
+                pd_worker_emit(w, msg_unit);
+            }
+        }
+        g_object_unref(message);
+        if (budget->exceeded[0]) {
+            pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+            break;
+        }
+        if (!mbox)
+            break;
+    }
+    u->encoding = NULL;
+    g_object_unref(parser);
+    g_object_unref(stream);
+}
+
+const struct pd_handler pd_handler_mail = {
+    .name = "mail",
+    .accepts = accepts,
+    .scan = scan,
+};

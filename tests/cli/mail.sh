@@ -1,0 +1,50 @@
+#!/bin/sh
+# E-mail: RFC 2047 headers, quoted-printable and base64 parts, an attached zip holding a workbook,
+# and a mailbox of several messages, each part located in the chain.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+mkdir -p "$T/m"
+"$PY" - "$T/m" <<'PYEOF'
+import io, os, sys, zipfile
+from email.message import EmailMessage
+from email.policy import SMTP
+d = sys.argv[1]
+xl = io.BytesIO()
+with zipfile.ZipFile(xl, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+    z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Số CCCD: 001087123456</t></si></sst>')
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("bang-luong.xlsx", xl.getvalue())
+m = EmailMessage()
+m["From"] = "Phòng Nhân sự <hr@congty-vidu.vn>"
+m["To"] = "ke.toan@congty-vidu.vn"
+m["Subject"] = "Hồ sơ của Họ tên: Nguyễn Thị Lan"
+m.set_content("Chào chị,\nSĐT liên hệ: 0912 345 678\nTrân trọng.\n", charset="utf-8", cte="quoted-printable")
+m.add_attachment(zb.getvalue(), maintype="application", subtype="zip", filename="bang-luong.zip")
+raw = m.as_bytes(policy=SMTP)
+assert b"=?utf-8?" in raw and b"base64" in raw
+open(os.path.join(d, "hoso.eml"), "wb").write(raw)
+with open(os.path.join(d, "inbox.mbox"), "wb") as f:
+    for i, body in enumerate(["Mã số thuế: 0100109106", "Không có gì"], 1):
+        mm = EmailMessage(); mm["From"] = "a@congty-vidu.vn"; mm["Subject"] = f"thư {i}"
+        mm.set_content(body + "\n", charset="utf-8", cte="base64")
+        f.write(b"From a@congty-vidu.vn Mon Jan  5 10:00:00 2026\n" + mm.as_bytes(policy=SMTP) + b"\n")
+PYEOF
+scan "$T/r.json" "$T/m"
+expect_rc 1
+expect_count "$T/r.json" person_name "hoso.eml!headers" 1                 # decoded from RFC 2047
+expect_count "$T/r.json" email "hoso.eml!headers" 2
+expect_count "$T/r.json" vn.phone "hoso.eml!part-1" 1                     # quoted-printable body
+expect_count "$T/r.json" vn.cccd "hoso.eml!bang-luong.zip!bang-luong.xlsx!xl/sharedStrings.xml" 1
+expect_status "$T/r.json" "/hoso.eml" scanned
+expect_count "$T/r.json" vn.mst "inbox.mbox!message-1!part-1" 1          # base64 body
+expect_status "$T/r.json" "inbox.mbox!message-2" scanned
+[ "$(rq "$T/r.json" "[u['mime'] for u in r['units'] if u['path'].endswith('/hoso.eml')]")" = "['message/rfc822']" ] ||
+    fail "e-mail not recognised by content"
+ok
+# a broken message is an error, not a crash
+printf 'From: x\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Transfer-Encoding: base64\n\n@@@@\n' >"$T/m/broken.eml"
+scan "$T/r2.json" "$T/m/broken.eml"
+validate "$T/r2.json"
+done_testing
