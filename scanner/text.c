@@ -1,6 +1,7 @@
 /* Text views: UTF-8 validation and repair, UTF-16 decoding, folding, offset maps, NFC of spans. */
 #include "scanner/text.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <pthread.h>
@@ -29,6 +30,8 @@ const char *pd_encoding_name(enum pd_encoding enc)
     case PD_ENC_TCVN3: return "tcvn3";
     case PD_ENC_VISCII: return "viscii";
     case PD_ENC_CP1258: return "cp1258";
+    case PD_ENC_VNI: return "vni";
+    case PD_ENC_VIQR: return "viqr";
     }
     return "unknown";
 }
@@ -328,7 +331,7 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
 
 /* Legacy 8-bit encodings: each byte decodes to at most two code points, looked up in tables
  * that glibc's iconv fills once (its converters know TCVN5712-1, VISCII and CP1258). */
-#define LEGACY_COUNT 3
+#define LEGACY_COUNT 4 /* TCVN3, VISCII, CP1258 from iconv; VNI from vni_marks below */
 struct legacy_table {
     unsigned char len[256];
     unsigned char utf8[256][8];
@@ -337,9 +340,32 @@ static struct legacy_table legacy[LEGACY_COUNT];
 static bool legacy_ok[LEGACY_COUNT];
 static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
 
+/* VNI Windows, written from the encoding's public description: CP1252 except for the bytes that
+ * follow a base letter as marks, or stand for ơ ư đ and a few i/y forms. Marks decode to combining
+ * characters, which NFC and folding treat like precomposed letters. */
+static const struct {
+    unsigned char byte;
+    int32_t cps[2];
+} vni_marks[] = {
+    {0xF9, {0x301}}, {0xF8, {0x300}}, {0xFB, {0x309}}, {0xF5, {0x303}}, {0xEF, {0x323}},   /* tones */
+    {0xE2, {0x302}}, {0xEA, {0x306}},                                                     /* â ê, ă */
+    {0xE1, {0x302, 0x301}}, {0xE0, {0x302, 0x300}}, {0xE5, {0x302, 0x309}}, {0xE3, {0x302, 0x303}},
+    {0xE4, {0x302, 0x323}}, {0xE9, {0x306, 0x301}}, {0xE8, {0x306, 0x300}}, {0xFA, {0x306, 0x309}},
+    {0xFC, {0x306, 0x303}}, {0xEB, {0x306, 0x323}},
+    {0xF4, {0x1A1}}, {0xF6, {0x1B0}}, {0xF1, {0x111}}, {0xED, {0xED}}, {0xEC, {0xEC}}, {0xE6, {0x1EC9}},
+    {0xF3, {0x129}}, {0xF2, {0x1ECB}}, {0xEE, {0x1EF5}},
+    /* the same in upper case */
+    {0xD9, {0x301}}, {0xD8, {0x300}}, {0xDB, {0x309}}, {0xD5, {0x303}}, {0xCF, {0x323}}, {0xC2, {0x302}},
+    {0xCA, {0x306}}, {0xC1, {0x302, 0x301}}, {0xC0, {0x302, 0x300}}, {0xC5, {0x302, 0x309}},
+    {0xC3, {0x302, 0x303}}, {0xC4, {0x302, 0x323}}, {0xC9, {0x306, 0x301}}, {0xC8, {0x306, 0x300}},
+    {0xDA, {0x306, 0x309}}, {0xDC, {0x306, 0x303}}, {0xCB, {0x306, 0x323}}, {0xD4, {0x1A0}}, {0xD6, {0x1AF}},
+    {0xD1, {0x110}}, {0xCD, {0xCD}}, {0xCC, {0xCC}}, {0xC6, {0x1EC8}}, {0xD3, {0x128}}, {0xD2, {0x1ECA}},
+    {0xCE, {0x1EF4}},
+};
+
 static void legacy_build(void)
 {
-    static const char *const names[LEGACY_COUNT] = {"TCVN5712-1", "VISCII", "CP1258"};
+    static const char *const names[LEGACY_COUNT] = {"TCVN5712-1", "VISCII", "CP1258", "CP1252"};
     for (int e = 0; e < LEGACY_COUNT; e++) {
         iconv_t cd = iconv_open("UTF-8", names[e]);
         if (cd == (iconv_t)-1)
@@ -358,6 +384,14 @@ static void legacy_build(void)
             legacy[e].len[b] = (unsigned char)(sizeof legacy[e].utf8[b] - ol);
         }
         iconv_close(cd);
+    }
+    struct legacy_table *vni = &legacy[3];
+    for (size_t i = 0; legacy_ok[3] && i < sizeof vni_marks / sizeof vni_marks[0]; i++) {
+        unsigned char *out = vni->utf8[vni_marks[i].byte];
+        size_t n = encode_utf8(vni_marks[i].cps[0], out);
+        if (vni_marks[i].cps[1])
+            n += encode_utf8(vni_marks[i].cps[1], out + n);
+        vni->len[vni_marks[i].byte] = (unsigned char)n;
     }
 }
 
@@ -495,7 +529,7 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     if (bad < 3 || good >= bad)
         return false;
     pthread_once(&legacy_once, legacy_build);
-    static const enum pd_encoding encs[LEGACY_COUNT] = {PD_ENC_TCVN3, PD_ENC_VISCII, PD_ENC_CP1258};
+    static const enum pd_encoding encs[LEGACY_COUNT] = {PD_ENC_TCVN3, PD_ENC_VISCII, PD_ENC_CP1258, PD_ENC_VNI};
     long best = 0;
     int pick = -1;
     for (int e = 0; e < LEGACY_COUNT; e++) {
@@ -510,6 +544,77 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     if (pick < 0 || best * 4 < (long)high) /* most words with high bytes must read as Vietnamese */
         return false;
     *enc = encs[pick];
+    return true;
+}
+
+/* VIQR (RFC 1456): a vowel may be followed by a shape mark (^ circumflex, ( breve, + horn) and a
+ * tone mark (' acute, ` grave, ? hook, ~ tilde, . dot below); "dd" is đ. Marks decode to
+ * combining characters; a mark not after a vowel is plain punctuation. */
+static int32_t viqr_mark(unsigned char c, bool shape)
+{
+    if (shape)
+        return c == '^' ? 0x302 : c == '(' ? 0x306 : c == '+' ? 0x31B : 0;
+    return c == '\'' ? 0x301 : c == '`' ? 0x300 : c == '?' ? 0x309 : c == '~' ? 0x303 : c == '.' ? 0x323 : 0;
+}
+
+static bool viqr_vowel(unsigned char c) { return c && strchr("aeiouyAEIOUY", c) != NULL; }
+
+static enum pd_error decode_viqr(struct pd_text *t)
+{
+    enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 2 + 8, t->max_bytes);
+    if (err)
+        return err;
+    size_t o = 0;
+    for (size_t i = 0; i < t->raw_len; i++) {
+        unsigned char c = t->raw[i];
+        if ((c == 'd' || c == 'D') && i + 1 < t->raw_len && (t->raw[i + 1] == 'd' || t->raw[i + 1] == 'D') &&
+            (i == 0 || !isalpha(t->raw[i - 1]))) {
+            unsigned char tmp[4];
+            size_t n = encode_utf8(c == 'D' ? 0x110 : 0x111, tmp);
+            for (size_t k = 0; k < n; k++) {
+                t->utf8_buf[o] = (char)tmp[k];
+                t->utf8_map[o++] = (uint32_t)i;
+            }
+            i++;
+            continue;
+        }
+        t->utf8_buf[o] = (char)c;
+        t->utf8_map[o++] = (uint32_t)i;
+        if (!viqr_vowel(c))
+            continue;
+        /* a shape mark then a tone mark (RFC 1456: after a vowel they are diacritics; a writer
+         * escapes a literal one with a backslash, which then stays as written) */
+        for (int pass = 0; pass < 2 && i + 1 < t->raw_len; pass++) {
+            int32_t m = viqr_mark(t->raw[i + 1], pass == 0);
+            if (!m)
+                continue;
+            unsigned char tmp[4];
+            size_t n = encode_utf8(m, tmp);
+            for (size_t k = 0; k < n; k++) {
+                t->utf8_buf[o] = (char)tmp[k];
+                t->utf8_map[o++] = (uint32_t)(i + 1);
+            }
+            i++;
+        }
+    }
+    t->utf8 = t->utf8_buf;
+    t->utf8_len = o;
+    t->utf8_raw = t->utf8_map;
+    return PD_OK;
+}
+
+bool pd_text_guess_viqr(const unsigned char *p, size_t len, enum pd_encoding *enc)
+{
+    size_t hits = 0, shapes = 0;
+    for (size_t i = 0; i + 2 < len; i++)
+        if (viqr_vowel(p[i]) && (p[i + 1] == '^' || p[i + 1] == '(' || p[i + 1] == '+') && (isalpha(p[i + 2]) ||
+            viqr_mark(p[i + 2], false))) {
+            hits++;
+            shapes += p[i + 1] != '+'; /* "a+b" is common in code; "e^n", "a(n" are not */
+        }
+    if (hits < 3 || shapes < 2 || hits * 400 < len) /* several per KiB: no accident in code or prose */
+        return false;
+    *enc = PD_ENC_VIQR;
     return true;
 }
 
@@ -546,8 +651,11 @@ enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t 
             return err;
         if ((err = decode_utf8_repair(t)) != PD_OK)
             return err;
-    } else if (enc == PD_ENC_TCVN3 || enc == PD_ENC_VISCII || enc == PD_ENC_CP1258) {
-        if ((err = decode_legacy(t, enc == PD_ENC_TCVN3 ? 0 : enc == PD_ENC_VISCII ? 1 : 2)) != PD_OK)
+    } else if (enc == PD_ENC_TCVN3 || enc == PD_ENC_VISCII || enc == PD_ENC_CP1258 || enc == PD_ENC_VNI) {
+        if ((err = decode_legacy(t, enc == PD_ENC_TCVN3 ? 0 : enc == PD_ENC_VISCII ? 1 : enc == PD_ENC_CP1258 ? 2 : 3)) != PD_OK)
+            return err;
+    } else if (enc == PD_ENC_VIQR) {
+        if ((err = decode_viqr(t)) != PD_OK)
             return err;
     } else if ((err = decode_utf16(t, enc == PD_ENC_UTF16BE)) != PD_OK) {
         return err;

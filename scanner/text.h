@@ -22,6 +22,8 @@ enum pd_encoding {
     PD_ENC_TCVN3,   /* TCVN 5712 (ABC), the .VnTime fonts' encoding */
     PD_ENC_VISCII,
     PD_ENC_CP1258,  /* Windows Vietnamese: base letters plus combining tone marks */
+    PD_ENC_VNI,     /* VNI Windows (VNI-Times fonts): a base letter followed by mark bytes */
+    PD_ENC_VIQR,    /* 7-bit Vietnamese: marks written after the vowel, "Vie^.t Nam" */
 };
 
 const char *pd_encoding_name(enum pd_encoding enc);
@@ -86,6 +88,9 @@ size_t pd_text_upper(const char *in, char *out, size_t cap);
  * decoding yields the most Vietnamese letters and the fewest stray symbols. Leaves *enc alone
  * (and returns false) when UTF-8 or no legacy encoding fits. */
 bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc);
+
+/* Guesses VIQR in ASCII text: vowels followed by ^ ( + marks, often enough to be no accident. */
+bool pd_text_guess_viqr(const unsigned char *p, size_t len, enum pd_encoding *enc);
 
 /* Guesses UTF-16 without a BOM: many NUL bytes at one parity, few at the other.
  * Returns true and sets *enc when the sample looks like UTF-16 text. */

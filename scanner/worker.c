@@ -158,8 +158,8 @@ static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, co
         }
         if (strcmp(charset, "binary") == 0)
             pd_text_guess_utf16(p, n, enc); /* otherwise raw bytes: identifiers in data files still count */
-        else
-            pd_text_guess_legacy(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc);
+        else if (!pd_text_guess_legacy(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc))
+            pd_text_guess_viqr(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc);
     }
     u->encoding = pd_encoding_name(*enc);
     *text = true;

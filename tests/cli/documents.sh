@@ -69,6 +69,12 @@ record='Họ và tên: Nguyễn Văn Bình\nSố CCCD: 079193001234\nTỐI MẬT
 for cs in TCVN5712-1 VISCII CP1258; do
     printf "$record" | iconv -f UTF-8 -t $cs >"$T/d/legacy-$cs.txt"
 done
+# VNI and VIQR, written as their public descriptions give them (no converter has them)
+printf 'So\341 CCCD: 079193001234\nHo\357 va\370 te\342n: Nguye\343n Va\352n Bi\354nh\nCo\344ng ho\370a xa\365 ho\344i chu\373 ngh\363a Vie\344t Nam\nTO\301I MA\304T\n' >"$T/d/legacy-VNI.txt"
+printf "So^' CCCD: 079193001234\nHo. va\` te^n: Nguye^~n Va(n Bi\`nh\nCo^.ng ho\`a xa~ ho^.i chu? nghi~a Vie^.t Nam\nTO^'I MA^.T\n" >"$T/d/legacy-VIQR.txt"
+# code is not VIQR, Latin-1 French is not a Vietnamese encoding
+printf 'int f(int a, int b) { return a+b + a+b*2 + a+c; } /* SĐT: 0912345678 */\n' >"$T/d/code.c"
+printf 'Caf\351 cr\350me br\373l\351e, d\351j\340 vu, na\357ve, fa\347ade, \351t\351 \340 No\353l\n' >"$T/d/french.txt"
 
 scan "$T/r.json" "$T/d"
 expect_rc 1
@@ -92,13 +98,17 @@ ok
 expect_count "$T/r.json" vn.cccd "pdfs.zip!inner/scan.pdf" 1
 expect_status "$T/r.json" "/broken.pdf" error "pdftotext failed"
 # legacy encodings decode to the same findings
-for cs in TCVN5712-1 VISCII CP1258; do
+for cs in TCVN5712-1 VISCII CP1258 VNI VIQR; do
     expect_count "$T/r.json" vn.cccd "legacy-$cs.txt" 1
     expect_count "$T/r.json" person_name "legacy-$cs.txt" 1
     expect_count "$T/r.json" vn.secret_mark "legacy-$cs.txt" 1
 done
-[ "$(rq "$T/r.json" "sorted(u['encoding'] for u in r['units'] if 'legacy-' in u['path'])")" = "['cp1258', 'tcvn3', 'viscii']" ] ||
+[ "$(rq "$T/r.json" "sorted(u['encoding'] for u in r['units'] if 'legacy-' in u['path'])")" = "['cp1258', 'tcvn3', 'viqr', 'viscii', 'vni']" ] ||
     fail "legacy encodings not recognised"
+[ "$(rq "$T/r.json" "[u['encoding'] for u in r['units'] if u['path'].endswith('/code.c') or u['path'].endswith('/french.txt')]")" = "['utf-8', 'utf-8']" ] ||
+    [ "$(rq "$T/r.json" "sorted(u['encoding'] for u in r['units'] if u['path'].endswith('/code.c') or u['path'].endswith('/french.txt'))")" = "['utf-8', 'utf-8']" ] ||
+    fail "code or French text taken for a Vietnamese encoding: $(rq "$T/r.json" "[(u['path'],u['encoding']) for u in r['units']]")"
+expect_count "$T/r.json" vn.phone "/code.c" 1
 ok
 
 # extractor failure modes: a tool that hangs, a tool that is missing
