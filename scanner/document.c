@@ -11,6 +11,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "scanner/worker-int.h"
@@ -54,6 +55,8 @@ struct xml_text {
     bool eof, failed, budget_hit;
     int run_depth;           /* inside w:r (a Word run) */
     bool run_red, run_has_text, in_rpr;
+    bool run_legacy;         /* the run's font is a legacy Vietnamese one: its text is that encoding */
+    enum pd_encoding run_encoding;
     unsigned char xml[XML_CHUNK];
 };
 
@@ -113,13 +116,18 @@ static void on_start(void *ud, const char *name, const char **attrs)
     const char *ln = local_name(name);
     if (strcmp(name, "w:r") == 0) {
         x->run_depth++;
-        x->run_red = x->run_has_text = false;
+        x->run_red = x->run_has_text = x->run_legacy = false;
     } else if (strcmp(name, "w:rPr") == 0) {
         x->in_rpr = true;
     } else if (x->in_rpr && strcmp(name, "w:color") == 0) {
         for (int i = 0; attrs[i]; i += 2)
             if (strcmp(attrs[i], "w:val") == 0 && red(attrs[i + 1]))
                 x->run_red = true;
+    } else if (x->in_rpr && strcmp(name, "w:rFonts") == 0) {
+        for (int i = 0; attrs[i]; i += 2)
+            if ((strcmp(attrs[i], "w:ascii") == 0 || strcmp(attrs[i], "w:hAnsi") == 0) &&
+                pd_text_font_encoding(attrs[i + 1], &x->run_encoding))
+                x->run_legacy = true;
     } else if (is_cell(ln)) {
         put(x, "\t", 1);
     } else if (strcmp(ln, "s") == 0 && strncmp(name, "text:", 5) == 0) {
@@ -142,6 +150,41 @@ static void on_end(void *ud, const char *name)
     }
 }
 
+/* Text in a legacy font arrives as the Windows-1252 characters of the legacy bytes: turn them
+ * back into bytes (one per character) and decode those. */
+static void put_legacy(struct xml_text *x, const char *s, size_t n)
+{
+    static const uint16_t cp1252[32] = {0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030,
+                                        0x160, 0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D,
+                                        0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
+    unsigned char bytes[512];
+    char decoded[512 * 6 + 1];
+    size_t nb = 0;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned cp = *p;
+        size_t k = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (k > (size_t)(end - p))
+            break;
+        if (k == 2)
+            cp = (p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+        else if (k == 3)
+            cp = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        p += k;
+        unsigned char b = '?';
+        if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+            b = (unsigned char)cp;
+        for (int i = 0; i < 32 && b == '?' && cp >= 0x100; i++)
+            if (cp1252[i] == cp)
+                b = (unsigned char)(0x80 + i);
+        bytes[nb++] = b;
+        if (nb == sizeof bytes || p >= end) {
+            put(x, decoded, pd_text_decode_legacy(x->run_encoding, bytes, nb, decoded, sizeof decoded));
+            nb = 0;
+        }
+    }
+}
+
 static void on_text(void *ud, const char *s, int n)
 {
     struct xml_text *x = ud;
@@ -149,7 +192,10 @@ static void on_text(void *ud, const char *s, int n)
         put(x, "\n", 1); /* a red run starts a line of its own */
     if (x->run_depth > 0)
         x->run_has_text = true;
-    put(x, s, (size_t)n);
+    if (x->run_depth > 0 && x->run_legacy)
+        put_legacy(x, s, (size_t)n);
+    else
+        put(x, s, (size_t)n);
 }
 
 static ssize_t xml_read(struct pd_source *src, void *buf, size_t n)

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #define FOLD_TABLE_SIZE 0x2000 /* Latin, Greek, Cyrillic, Latin Extended Additional (Vietnamese) */
@@ -545,6 +546,41 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
         return false;
     *enc = encs[pick];
     return true;
+}
+
+size_t pd_text_decode_legacy(enum pd_encoding enc, const unsigned char *in, size_t n, char *out, size_t cap)
+{
+    pthread_once(&legacy_once, legacy_build);
+    int which = enc == PD_ENC_TCVN3 ? 0 : enc == PD_ENC_VISCII ? 1 : enc == PD_ENC_CP1258 ? 2 : 3;
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct legacy_table *tb = &legacy[which];
+        if (!legacy_ok[which] || o + tb->len[in[i]] >= cap)
+            break;
+        memcpy(out + o, tb->utf8[in[i]], tb->len[in[i]]);
+        o += tb->len[in[i]];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+bool pd_text_font_encoding(const char *font, enum pd_encoding *enc)
+{
+    if (strncmp(font, ".Vn", 3) == 0 || strncmp(font, ".VN", 3) == 0) {
+        *enc = PD_ENC_TCVN3;
+        return true;
+    }
+    if (strncasecmp(font, "VNI-", 4) == 0 || strncasecmp(font, "VNI ", 4) == 0) {
+        *enc = PD_ENC_VNI;
+        return true;
+    }
+    if (strncasecmp(font, "VISCII", 6) == 0 || strncmp(font, "VPS ", 4) == 0) {
+        *enc = PD_ENC_VISCII;
+        return true;
+    }
+    return false;
 }
 
 /* VIQR (RFC 1456): a vowel may be followed by a shape mark (^ circumflex, ( breve, + horn) and a

@@ -89,6 +89,13 @@ size_t pd_text_upper(const char *in, char *out, size_t cap);
  * (and returns false) when UTF-8 or no legacy encoding fits. */
 bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc);
 
+/* Decodes a legacy 8-bit string (TCVN3, VISCII, CP1258, VNI) into UTF-8 in out; returns the
+ * length written (at most cap - 1, NUL-terminated). For runs whose font names the encoding. */
+size_t pd_text_decode_legacy(enum pd_encoding enc, const unsigned char *in, size_t n, char *out, size_t cap);
+
+/* The legacy encoding a font name implies: ".VnTime" and friends TCVN3, "VNI-Times" VNI. */
+bool pd_text_font_encoding(const char *font, enum pd_encoding *enc);
+
 /* Guesses VIQR in ASCII text: vowels followed by ^ ( + marks, often enough to be no accident. */
 bool pd_text_guess_viqr(const unsigned char *p, size_t len, enum pd_encoding *enc);
 

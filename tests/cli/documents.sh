@@ -20,6 +20,13 @@ def run(text, red=False):
     props = '<w:rPr><w:color w:val="FF0000"/></w:rPr>' if red else ""
     return f'<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>'
 def para(*runs): return "<w:p>" + "".join(runs) + "</w:p>"
+def legacy_run(text_bytes, font):  # text typed in a legacy font is stored as its CP1252 characters
+    t = text_bytes.decode("cp1252", errors="replace").replace("&", "&amp;").replace("<", "&lt;")
+    return f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr><w:t xml:space="preserve">{t}</w:t></w:r>'
+import subprocess
+tcvn = subprocess.run(["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input="Họ và tên: Phạm Minh Tuấn".encode(), capture_output=True).stdout
+vni = "Ho\xef va\xf8 te\xe2n: Hoa\xf8ng Thu\xfby Linh".encode("latin-1")  # Họ và tên: Hoàng Thủy Linh
+open(os.path.join(d, "old-fonts.docx"), "wb").write(docx(para(legacy_run(tcvn, ".VnTime")) + para(legacy_run(vni, "VNI-Times"))))
 header = f'<?xml version="1.0" encoding="UTF-8"?><w:hdr {W}>{para(run("Hotline SĐT: 0912 345 678"))}</w:hdr>'
 # an ID split over three runs, a red "MẬT" in the middle of a line, a table with a name
 body = (para(run("Số CC"), run("CD: 0010871"), run("23456")) +
@@ -84,6 +91,7 @@ expect_count "$T/r.json" person_name "report.docx!word/document.xml" 1        # 
 expect_count "$T/r.json" vn.secret_mark "report.docx!word/document.xml" 1     # the red run
 expect_count "$T/r.json" vn.cccd "report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx!xl/sharedStrings.xml" 1
 expect_count "$T/r.json" vn.cccd "table.xlsx!xl/sharedStrings.xml" 1
+expect_count "$T/r.json" person_name "old-fonts.docx!word/document.xml" 2      # .VnTime and VNI-Times runs
 expect_count "$T/r.json" vn.phone "table.xlsx!xl/worksheets/sheet1.xml" 1
 expect_count "$T/r.json" address "letter.odt!content.xml" 1
 expect_count "$T/r.json" vn.secret_mark "letter.odt!content.xml" 1
