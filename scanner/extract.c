@@ -199,8 +199,10 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
                             .paged = x->paged};
     char mime[sizeof u->mime];
     memcpy(mime, u->mime, sizeof mime);
+    uint64_t document_size = u->size;
     pd_worker_scan_text(w, u, &out, depth, PD_ENC_UTF8);
     memcpy(u->mime, mime, sizeof mime);
+    u->bytes_scanned = document_size; /* the whole document went to the tool; its text is shorter */
     kill(pid, SIGKILL); /* finished or not, it has nothing more to say */
     close(pipefd[0]);
     int status = 0;

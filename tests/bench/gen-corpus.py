@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes a deterministic corpus of synthetic Vietnamese office text for the benchmark:
 prose, CSV exports and logs with identifiers at a realistic density (about one per 2 KB).
-Usage: gen-corpus.py DIR [MEGABYTES]   (default 256). Same arguments, same bytes."""
+Usage: gen-corpus.py DIR [MEGABYTES] [--docs]   (default 256). Same arguments, same bytes.
+With --docs the same text is packed into DOCX, XLSX, PDF and zip files instead."""
 import os
 import random
 import sys
@@ -69,9 +70,90 @@ def csv_file(r, size):
     return "".join(out)
 
 
+def docx_bytes(text):
+    import io, zipfile
+    from xml.sax.saxutils import escape
+    paras = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(l)}</w:t></w:r></w:p>' for l in text.split("\n"))
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' + paras + "</w:body></w:document>")
+    return b.getvalue()
+
+
+def xlsx_bytes(text):
+    import io, zipfile
+    from xml.sax.saxutils import escape
+    strings = "".join(f"<si><t>{escape(c)}</t></si>" for line in text.split("\n") for c in line.split(","))
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+        z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + "</sst>")
+    return b.getvalue()
+
+
+def pdf_bytes(text):
+    import unicodedata
+    plain = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()  # base-14 fonts: ASCII
+    lines = [l.replace("\\", "").replace("(", "").replace(")", "") for l in plain.split("\n")]
+    pages = [lines[i:i + 50] for i in range(0, len(lines), 50)] or [[""]]
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for page in pages:
+        body = "BT /F1 9 Tf 30 800 Td 11 TL " + " ".join(f"({l[:150]}) '" for l in page) + " ET"
+        stream = body.encode()
+        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents {len(objs)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(len(objs))
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def zip_bytes(texts):
+    import io, zipfile
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for i, t in enumerate(texts):
+            z.writestr(f"thu-muc/tep-{i}.txt", t)
+    return b.getvalue()
+
+
+def main_docs(root, total):
+    r = random.Random(20261130)
+    os.makedirs(root, exist_ok=True)
+    written, i = 0, 0
+    while written < total:
+        kind = ["docx", "xlsx", "pdf", "zip"][i % 4]
+        size = r.choice([16, 64, 256]) * 1024
+        if kind == "docx":
+            data = docx_bytes(prose_file(r, size))
+        elif kind == "xlsx":
+            data = xlsx_bytes(csv_file(r, size))
+        elif kind == "pdf":
+            data = pdf_bytes(prose_file(r, size // 4))
+        else:
+            data = zip_bytes([prose_file(r, size // 4) for _ in range(4)])
+        with open(os.path.join(root, f"doc{i:05d}.{kind}"), "wb") as f:
+            f.write(data)
+        written += len(data)
+        i += 1
+    print(f"{i} documents, {written / 1048576:.0f} MiB in {root}")
+
+
 def main():
     root = sys.argv[1]
     total = int(sys.argv[2]) * 1024 * 1024 if len(sys.argv) > 2 else 256 * 1024 * 1024
+    if "--docs" in sys.argv:
+        return main_docs(root, total)
     r = random.Random(20261129)
     os.makedirs(root, exist_ok=True)
     written, i = 0, 0

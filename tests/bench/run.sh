@@ -1,11 +1,13 @@
 #!/bin/sh
 # Benchmark (not a test): pdpscan against ripgrep running the same detector patterns on the same
 # corpus, and against cat (the read limit). Prints wall time, throughput, peak RSS and ratios.
-# Usage: tests/bench/run.sh PDPSCAN [CORPUS-MB] [THREADS]
+# Then a document-heavy corpus (DOCX, XLSX, PDF, zip): documents per second and MiB/s.
+# Usage: tests/bench/run.sh PDPSCAN [CORPUS-MB] [THREADS] [DOCS-MB]
 set -eu
 pdpscan=$(realpath "$1")
 mb=${2:-256}
 threads=${3:-2}
+docs_mb=${4:-32}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BENCH_DIR:-$here/out}
 corpus="$out/corpus-$mb"
@@ -38,3 +40,13 @@ pd_time=$(awk '$1=="pdpscan"{print $2}' "$out/results")
 printf 'corpus: %s (%d MiB), threads: %s, pdpscan findings: %s\n' "$corpus" $((bytes / 1048576)) "$threads" "$findings"
 printf '%-8s %9s %10s %12s %22s\n' tool seconds MiB/s "peak RSS MB" "time vs pdpscan"
 awk -v b="$bytes" -v p="$pd_time" '{ printf "%-8s %9.2f %10.1f %12.1f %21.2fx\n", $1, $2, (b/1048576)/($2>0?$2:0.01), $3/1024, $2/(p>0?p:0.01) }' "$out/results"
+
+docs="$out/docs-$docs_mb"
+[ -d "$docs" ] || /usr/bin/python3 "$here/gen-corpus.py" "$docs" "$docs_mb" --docs
+dbytes=$(du -sb "$docs" | cut -f1)
+ndocs=$(find "$docs" -type f | wc -l)
+measure documents "$pdpscan" scan -q -j "$threads" -f json -o "$out/docs-report.json" "$docs" >"$out/docs-results"
+read -r _ dt drss <"$out/docs-results"
+dfind=$(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["counters"]["findings"], r["counters"]["units"])' "$out/docs-report.json")
+printf '\ndocuments: %s files (docx, xlsx, pdf, zip), %d MiB; findings and units: %s\n' "$ndocs" $((dbytes / 1048576)) "$dfind"
+awk -v b="$dbytes" -v n="$ndocs" -v t="$dt" -v m="$drss" 'BEGIN { printf "pdpscan  %9.2f s %10.1f docs/s %8.1f MiB/s %12.1f MB peak RSS\n", t, n/(t>0?t:0.01), (b/1048576)/(t>0?t:0.01), m/1024 }'
