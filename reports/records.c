@@ -51,6 +51,9 @@ struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_
     json_object_object_add(loc, "length", json_object_new_int64(f->length));
     json_object_object_add(loc, "line", json_object_new_int64((int64_t)f->line));
     json_object_object_add(loc, "column", json_object_new_int64((int64_t)f->column));
+    for (unsigned i = 0; i < f->n_attrs; i++)
+        if (strcmp(f->attrs[i].key, "page") == 0) /* PDFs: the page is where a reader looks */
+            json_object_object_add(loc, "page", json_object_new_int(atoi(f->attrs[i].value)));
     json_object_object_add(o, "location", loc);
     json_object_object_add(val, "masked", pd_json_string(f->masked));
     json_object_object_add(val, "hash", json_object_new_string(f->value_hash));

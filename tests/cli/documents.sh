@@ -101,7 +101,7 @@ ok
 # PDF: the page travels with the finding
 expect_count "$T/r.json" vn.cccd "/d/scan.pdf" 1
 expect_status "$T/r.json" "/d/scan.pdf" scanned
-[ "$(rq "$T/r.json" "[f['attributes']['page'] for f in r['findings'] if f['location']['path'].endswith('/d/scan.pdf')]")" = "[3]" ] ||
+[ "$(rq "$T/r.json" "[(f['attributes']['page'], f['location']['page']) for f in r['findings'] if f['location']['path'].endswith('/d/scan.pdf')]")" = "[(3, 3)]" ] ||
     fail "PDF finding not on page 3"
 ok
 expect_count "$T/r.json" vn.cccd "pdfs.zip!inner/scan.pdf" 1
