@@ -150,38 +150,16 @@ static void on_end(void *ud, const char *name)
     }
 }
 
-/* Text in a legacy font arrives as the Windows-1252 characters of the legacy bytes: turn them
- * back into bytes (one per character) and decode those. */
+/* Text in a legacy font arrives as the Windows-1252 characters of the legacy bytes. */
 static void put_legacy(struct xml_text *x, const char *s, size_t n)
 {
-    static const uint16_t cp1252[32] = {0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030,
-                                        0x160, 0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D,
-                                        0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
-    unsigned char bytes[512];
-    char decoded[512 * 6 + 1];
-    size_t nb = 0;
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned cp = *p;
-        size_t k = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (k > (size_t)(end - p))
-            break;
-        if (k == 2)
-            cp = (p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-        else if (k == 3)
-            cp = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-        p += k;
-        unsigned char b = '?';
-        if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
-            b = (unsigned char)cp;
-        for (int i = 0; i < 32 && b == '?' && cp >= 0x100; i++)
-            if (cp1252[i] == cp)
-                b = (unsigned char)(0x80 + i);
-        bytes[nb++] = b;
-        if (nb == sizeof bytes || p >= end) {
-            put(x, decoded, pd_text_decode_legacy(x->run_encoding, bytes, nb, decoded, sizeof decoded));
-            nb = 0;
-        }
+    char decoded[4096 * 3];
+    for (size_t i = 0; i < n;) { /* in slices, never cutting a character */
+        size_t k = n - i < 1024 ? n - i : 1024;
+        while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k--;
+        put(x, decoded, pd_text_redecode(x->run_encoding, s + i, k, decoded, sizeof decoded));
+        i += k;
     }
 }
 

@@ -33,6 +33,8 @@ const char *pd_encoding_name(enum pd_encoding enc)
     case PD_ENC_CP1258: return "cp1258";
     case PD_ENC_VNI: return "vni";
     case PD_ENC_VIQR: return "viqr";
+    case PD_ENC_TCVN3_IN_UTF8: return "tcvn3-in-utf8";
+    case PD_ENC_VNI_IN_UTF8: return "vni-in-utf8";
     }
     return "unknown";
 }
@@ -504,6 +506,55 @@ static long legacy_score(const unsigned char *p, size_t len, const struct legacy
     return score;
 }
 
+/* The Windows-1252 byte a character stands for, or -1: how legacy bytes survive as Unicode. */
+static int cp1252_byte(int32_t cp)
+{
+    static const uint16_t high[32] = {0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
+                                      0x2039, 0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+                                      0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
+    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+        return cp;
+    for (int i = 0; i < 32; i++)
+        if (high[i] && high[i] == cp)
+            return 0x80 + i;
+    return -1;
+}
+
+/* Legacy text that went through a Windows-1252 view and was saved as UTF-8 (catdoc's output for
+ * .VnTime text): nearly all non-ASCII characters lie in the Latin-1 range, and their bytes read as
+ * TCVN3 or VNI syllables. Real Vietnamese UTF-8 has letters above U+00FF and never qualifies. */
+static bool guess_legacy_in_utf8(const unsigned char *p, size_t len, enum pd_encoding *enc)
+{
+    unsigned char *bytes = malloc(len ? len : 1);
+    if (!bytes)
+        return false;
+    size_t i = 0, n = 0, latin = 0, other = 0;
+    while (i < len) {
+        int32_t cp;
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        if (!k)
+            break;
+        i += k;
+        int b = cp1252_byte(cp);
+        if (cp >= 0x80)
+            b >= 0 ? latin++ : other++;
+        bytes[n++] = (unsigned char)(b >= 0 ? b : '?');
+    }
+    bool found = false;
+    if (latin >= 3 && other * 10 <= latin) {
+        pthread_once(&legacy_once, legacy_build);
+        long tcvn = legacy_ok[0] ? legacy_score(bytes, n, &legacy[0]) : 0;
+        long vni = legacy_ok[3] ? legacy_score(bytes, n, &legacy[3]) : 0;
+        long best = tcvn > vni ? tcvn : vni;
+        if (best > 0 && best * 4 >= (long)latin) {
+            *enc = tcvn >= vni ? PD_ENC_TCVN3_IN_UTF8 : PD_ENC_VNI_IN_UTF8;
+            found = true;
+        }
+    }
+    free(bytes);
+    return found;
+}
+
 bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc)
 {
     size_t i = 0, high = 0, good = 0, bad = 0;
@@ -528,7 +579,7 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     /* UTF-8 with a few damaged bytes stays UTF-8 (they are repaired); legacy text has no valid
      * multi-byte sequences to speak of */
     if (bad < 3 || good >= bad)
-        return false;
+        return guess_legacy_in_utf8(p, len, enc);
     pthread_once(&legacy_once, legacy_build);
     static const enum pd_encoding encs[LEGACY_COUNT] = {PD_ENC_TCVN3, PD_ENC_VISCII, PD_ENC_CP1258, PD_ENC_VNI};
     long best = 0;
@@ -548,22 +599,77 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     return true;
 }
 
-size_t pd_text_decode_legacy(enum pd_encoding enc, const unsigned char *in, size_t n, char *out, size_t cap)
+static int legacy_index(enum pd_encoding enc)
+{
+    switch (enc) {
+    case PD_ENC_TCVN3:
+    case PD_ENC_TCVN3_IN_UTF8: return 0;
+    case PD_ENC_VISCII: return 1;
+    case PD_ENC_CP1258: return 2;
+    default: return 3;
+    }
+}
+
+size_t pd_text_redecode(enum pd_encoding enc, const char *utf8, size_t n, char *out, size_t cap)
 {
     pthread_once(&legacy_once, legacy_build);
-    int which = enc == PD_ENC_TCVN3 ? 0 : enc == PD_ENC_VISCII ? 1 : enc == PD_ENC_CP1258 ? 2 : 3;
-    size_t o = 0;
+    const struct legacy_table *tb = &legacy[legacy_index(enc)];
+    const unsigned char *p = (const unsigned char *)utf8;
+    size_t i = 0, o = 0;
     if (!cap)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct legacy_table *tb = &legacy[which];
-        if (!legacy_ok[which] || o + tb->len[in[i]] >= cap)
+    while (i < n) {
+        int32_t cp;
+        size_t k = utf8_decode(p + i, n - i, &cp);
+        if (!k) {
+            cp = 0xFFFD;
+            k = 1;
+        }
+        int b = cp1252_byte(cp);
+        const unsigned char *src = b >= 0 ? tb->utf8[b] : p + i;
+        size_t len = b >= 0 ? tb->len[b] : k;
+        if (o + len >= cap)
             break;
-        memcpy(out + o, tb->utf8[in[i]], tb->len[in[i]]);
-        o += tb->len[in[i]];
+        memcpy(out + o, src, len);
+        o += len;
+        i += k;
     }
     out[o] = '\0';
     return o;
+}
+
+/* Decodes a window of legacy-in-UTF-8 text with a map back to the raw bytes. */
+static enum pd_error decode_redecoded(struct pd_text *t)
+{
+    enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 6 + 8, t->max_bytes);
+    if (err)
+        return err;
+    const struct legacy_table *tb = &legacy[legacy_index(t->legacy_enc)];
+    size_t i = 0, o = 0;
+    while (i < t->raw_len) {
+        int32_t cp;
+        size_t k = utf8_decode(t->raw + i, t->raw_len - i, &cp);
+        if (!k) {
+            cp = 0xFFFD;
+            k = 1;
+        }
+        int b = cp1252_byte(cp);
+        const unsigned char *src = b >= 0 ? tb->utf8[b] : (const unsigned char *)"\xEF\xBF\xBD";
+        size_t len = b >= 0 ? tb->len[b] : 3;
+        if (b < 0 && utf8_decode(t->raw + i, t->raw_len - i, &cp)) {
+            src = t->raw + i; /* a character no legacy byte stands for stays itself */
+            len = k;
+        }
+        for (size_t j = 0; j < len; j++) {
+            t->utf8_buf[o] = (char)src[j];
+            t->utf8_map[o++] = (uint32_t)i;
+        }
+        i += k;
+    }
+    t->utf8 = t->utf8_buf;
+    t->utf8_len = o;
+    t->utf8_raw = t->utf8_map;
+    return PD_OK;
 }
 
 bool pd_text_font_encoding(const char *font, enum pd_encoding *enc)
@@ -688,10 +794,15 @@ enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t 
         if ((err = decode_utf8_repair(t)) != PD_OK)
             return err;
     } else if (enc == PD_ENC_TCVN3 || enc == PD_ENC_VISCII || enc == PD_ENC_CP1258 || enc == PD_ENC_VNI) {
-        if ((err = decode_legacy(t, enc == PD_ENC_TCVN3 ? 0 : enc == PD_ENC_VISCII ? 1 : enc == PD_ENC_CP1258 ? 2 : 3)) != PD_OK)
+        if ((err = decode_legacy(t, legacy_index(enc))) != PD_OK)
             return err;
     } else if (enc == PD_ENC_VIQR) {
         if ((err = decode_viqr(t)) != PD_OK)
+            return err;
+    } else if (enc == PD_ENC_TCVN3_IN_UTF8 || enc == PD_ENC_VNI_IN_UTF8) {
+        pthread_once(&legacy_once, legacy_build);
+        t->legacy_enc = enc;
+        if ((err = decode_redecoded(t)) != PD_OK)
             return err;
     } else if ((err = decode_utf16(t, enc == PD_ENC_UTF16BE)) != PD_OK) {
         return err;

@@ -24,6 +24,8 @@ enum pd_encoding {
     PD_ENC_CP1258,  /* Windows Vietnamese: base letters plus combining tone marks */
     PD_ENC_VNI,     /* VNI Windows (VNI-Times fonts): a base letter followed by mark bytes */
     PD_ENC_VIQR,    /* 7-bit Vietnamese: marks written after the vowel, "Vie^.t Nam" */
+    PD_ENC_TCVN3_IN_UTF8, /* TCVN3 bytes shown as Windows-1252 characters, then saved as UTF-8 */
+    PD_ENC_VNI_IN_UTF8,   /* the same for VNI (what catdoc prints for .VnTime / VNI-Times text) */
 };
 
 const char *pd_encoding_name(enum pd_encoding enc);
@@ -45,6 +47,7 @@ struct pd_text {
     const uint32_t *fold_utf8; /* fold byte -> utf8 offset; NULL means identity */
 
     bool repaired; /* invalid sequences were replaced */
+    enum pd_encoding legacy_enc; /* for the *_IN_UTF8 decodings */
 
     /* private storage */
     char *utf8_buf;
@@ -89,9 +92,10 @@ size_t pd_text_upper(const char *in, char *out, size_t cap);
  * (and returns false) when UTF-8 or no legacy encoding fits. */
 bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc);
 
-/* Decodes a legacy 8-bit string (TCVN3, VISCII, CP1258, VNI) into UTF-8 in out; returns the
- * length written (at most cap - 1, NUL-terminated). For runs whose font names the encoding. */
-size_t pd_text_decode_legacy(enum pd_encoding enc, const unsigned char *in, size_t n, char *out, size_t cap);
+/* Decodes UTF-8 text whose characters stand for the bytes of a legacy encoding (enc: TCVN3, VNI,
+ * VISCII, CP1258), as Word stores text typed in a legacy font, into proper UTF-8 in out; returns
+ * the length written (at most cap - 1, NUL-terminated). */
+size_t pd_text_redecode(enum pd_encoding enc, const char *utf8, size_t n, char *out, size_t cap);
 
 /* The legacy encoding a font name implies: ".VnTime" and friends TCVN3, "VNI-Times" VNI. */
 bool pd_text_font_encoding(const char *font, enum pd_encoding *enc);

@@ -350,6 +350,10 @@ void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
         pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
         return;
     }
+    /* extracted text may still be legacy Vietnamese: catdoc prints .VnTime text as mojibake */
+    size_t sample = (size_t)got < SNIFF_BYTES ? (size_t)got : SNIFF_BYTES;
+    if (enc == PD_ENC_UTF8 && !pd_text_guess_legacy(buf, sample, &enc))
+        pd_text_guess_viqr(buf, sample, &enc);
     scan_text_from(w, u, src, buf, (size_t)got, enc);
 }
 

@@ -82,6 +82,7 @@ printf "So^' CCCD: 079193001234\nHo. va\` te^n: Nguye^~n Va(n Bi\`nh\nCo^.ng ho\
 # code is not VIQR, Latin-1 French is not a Vietnamese encoding
 printf 'int f(int a, int b) { return a+b + a+b*2 + a+c; } /* SĐT: 0912345678 */\n' >"$T/d/code.c"
 printf 'Caf\351 cr\350me br\373l\351e, d\351j\340 vu, na\357ve, fa\347ade, \351t\351 \340 No\353l\n' >"$T/d/french.txt"
+cp "$PD_SRCDIR/tests/data/tcvn3-vntime.doc" "$T/d/"                       # a real .doc in TCVN3 (see tests/data)
 
 scan "$T/r.json" "$T/d"
 expect_rc 1
@@ -106,6 +107,11 @@ expect_status "$T/r.json" "/d/scan.pdf" scanned
 ok
 expect_count "$T/r.json" vn.cccd "pdfs.zip!inner/scan.pdf" 1
 expect_status "$T/r.json" "/broken.pdf" error "pdftotext failed"
+expect_count "$T/r.json" person_name "/tcvn3-vntime.doc" 1
+expect_count "$T/r.json" vn.cccd "/tcvn3-vntime.doc" 1
+[ "$(rq "$T/r.json" "[(u['mime'], u['encoding'], u['status']) for u in r['units'] if u['path'].endswith('/tcvn3-vntime.doc')]")" = \
+  "[('application/msword', 'tcvn3-in-utf8', 'scanned')]" ] || fail "legacy .doc"
+ok
 # legacy encodings decode to the same findings
 for cs in TCVN5712-1 VISCII CP1258 VNI VIQR; do
     expect_count "$T/r.json" vn.cccd "legacy-$cs.txt" 1
