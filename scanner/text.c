@@ -340,6 +340,7 @@ struct legacy_table {
     unsigned char utf8[256][8];
 };
 static struct legacy_table legacy[LEGACY_COUNT];
+static struct legacy_table as_windows1252; /* bytes as the characters they show in Windows-1252 */
 static bool legacy_ok[LEGACY_COUNT];
 static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
 
@@ -388,6 +389,8 @@ static void legacy_build(void)
         }
         iconv_close(cd);
     }
+    if (legacy_ok[3])
+        as_windows1252 = legacy[3]; /* the CP1252 table, before VNI's marks go in */
     struct legacy_table *vni = &legacy[3];
     for (size_t i = 0; legacy_ok[3] && i < sizeof vni_marks / sizeof vni_marks[0]; i++) {
         unsigned char *out = vni->utf8[vni_marks[i].byte];
@@ -546,7 +549,10 @@ static bool guess_legacy_in_utf8(const unsigned char *p, size_t len, enum pd_enc
         long tcvn = legacy_ok[0] ? legacy_score(bytes, n, &legacy[0]) : 0;
         long vni = legacy_ok[3] ? legacy_score(bytes, n, &legacy[3]) : 0;
         long best = tcvn > vni ? tcvn : vni;
-        if (best > 0 && best * 4 >= (long)latin) {
+        /* "Tôn giáo" is real UTF-8 whose letters happen to be Latin-1: it reads as Vietnamese as
+         * it is, so the re-decoding must read clearly better than the text itself */
+        long as_is = legacy_ok[3] ? legacy_score(bytes, n, &as_windows1252) : 0;
+        if (best > 0 && best * 4 >= (long)latin && best >= as_is + 3 && (as_is <= 0 || best >= 2 * as_is)) {
             *enc = tcvn >= vni ? PD_ENC_TCVN3_IN_UTF8 : PD_ENC_VNI_IN_UTF8;
             found = true;
         }

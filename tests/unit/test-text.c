@@ -99,6 +99,23 @@ static void test_case_helpers(void)
     CHECK_STR(safe, "a\xEF\xBF\xBD" "b");
 }
 
+static void test_legacy_guess(void)
+{
+    enum pd_encoding enc = PD_ENC_UTF8;
+    /* real UTF-8 whose accented letters all lie in Latin-1 stays UTF-8 */
+    const char *real = "Tôn giáo: Công giáo. Dân tộc: Kinh. Địa chỉ: Hà Nội";
+    CHECK(!pd_text_guess_legacy((const unsigned char *)real, strlen(real), &enc) && enc == PD_ENC_UTF8);
+    const char *french = "Café crème brûlée, déjà vu, naïve, façade, été à Noël";
+    CHECK(!pd_text_guess_legacy((const unsigned char *)french, strlen(french), &enc));
+    /* catdoc's rendering of .VnTime text ("Họ và tên: Phạm Minh Tuấn") is TCVN3 in disguise */
+    const char *mojibake = "H\xc3\xa4 v\xc2\xb5 t\xc2\xaan: Ph\xc2\xb9m Minh Tu\xc3\x8an";
+    CHECK(pd_text_guess_legacy((const unsigned char *)mojibake, strlen(mojibake), &enc) && enc == PD_ENC_TCVN3_IN_UTF8);
+    /* raw TCVN3 bytes, not UTF-8 at all */
+    const unsigned char tcvn[] = "H\xe4 v\xb5 t\xaan: Ph\xb9m Minh Tu\xcan, Nguy\xd4n V\xa8n An";
+    enc = PD_ENC_UTF8;
+    CHECK(pd_text_guess_legacy(tcvn, sizeof tcvn - 1, &enc) && enc == PD_ENC_TCVN3);
+}
+
 static void test_limit(void)
 {
     struct pd_text t;
@@ -116,6 +133,7 @@ int main(void)
     test_offsets();
     test_utf16_and_repair();
     test_case_helpers();
+    test_legacy_guess();
     test_limit();
     return check_done();
 }
