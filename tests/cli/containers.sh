@@ -35,6 +35,8 @@ w("names.tar", tbytes([("../../etc/evil.txt", ID), ("bad-\udcff\udcfe.txt", PHON
 # truncated: the first member is whole, the archive is not
 full = tbytes([("first.txt", ID), ("second.txt", os.urandom(200000)), ("third.txt", PHONE)], "w")
 w("truncated.tar", full[:len(full) // 2])
+gz = tbytes([("first.txt", ID), ("second.txt", os.urandom(200000)), ("third.txt", PHONE)], "w:gz")
+w("truncated.tar.gz", gz[:len(gz) // 2])
 # deep nesting: 25 zips inside each other
 data = zbytes([("core.txt", ID)])
 for i in range(25):
@@ -81,6 +83,8 @@ ok
 # truncated: what could be read is kept, the archive is an error
 expect_count "$T/r.json" vn.cccd "truncated.tar!first.txt" 1
 expect_status "$T/r.json" "/truncated.tar" error "truncated"
+expect_count "$T/r.json" vn.cccd "truncated.tar.gz!first.txt" 1
+expect_status "$T/r.json" "/truncated.tar.gz" error
 # encrypted members are skipped as such
 if [ -e "$T/a/encrypted.zip" ]; then
     expect_status "$T/r.json" "encrypted.zip!secret.txt" skipped "encrypted"

@@ -48,6 +48,19 @@ with zipfile.ZipFile(od, "w") as z:
     z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
     z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>Địa chỉ: 12 Lê Lợi, Phường Bến Nghé, Quận 1</text:p><text:p>TUYỆT MẬT</text:p></office:text></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
 open(os.path.join(d, "letter.odt"), "wb").write(od.getvalue())
+# ODS and PPTX, and a DOCX renamed to .bin: types come from content, not names
+od = io.BytesIO()
+with zipfile.ZipFile(od, "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table><table:table-row><table:table-cell><text:p>so_dien_thoai</text:p></table:table-cell><table:table-cell><text:p>0987654321</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
+open(os.path.join(d, "list.ods"), "wb").write(od.getvalue())
+pp = io.BytesIO()
+with zipfile.ZipFile(pp, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>')
+    z.writestr("ppt/presentation.xml", '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
+    z.writestr("ppt/slides/slide1.xml", '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>Email: </a:t></a:r><a:r><a:t>lan.tran@congty-vidu.vn</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>')
+open(os.path.join(d, "slides.pptx"), "wb").write(pp.getvalue())
+open(os.path.join(d, "renamed.bin"), "wb").write(docx(para(run("Số CCCD: "), run("079193001234"))))
 # PDF: three pages, the ID on page 3
 pages = ["Trang mot", "Trang hai", "So CCCD: 001087123456"]
 objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
@@ -95,6 +108,9 @@ expect_count "$T/r.json" vn.cccd "table.xlsx!xl/sharedStrings.xml" 1
 expect_count "$T/r.json" person_name "old-fonts.docx!word/document.xml" 2      # .VnTime and VNI-Times runs
 expect_count "$T/r.json" vn.phone "table.xlsx!xl/worksheets/sheet1.xml" 1
 expect_count "$T/r.json" address "letter.odt!content.xml" 1
+expect_count "$T/r.json" vn.phone "list.ods!content.xml" 1
+expect_count "$T/r.json" email "slides.pptx!ppt/slides/slide1.xml" 1
+expect_count "$T/r.json" vn.cccd "renamed.bin!word/document.xml" 1
 expect_count "$T/r.json" vn.secret_mark "letter.odt!content.xml" 1
 [ "$(rq "$T/r.json" "[u['mime'] for u in r['units'] if u['path'].endswith('/report.docx')]")" = \
   "['application/vnd.openxmlformats-officedocument.wordprocessingml.document']" ] || fail "docx not recognised by content"
