@@ -102,6 +102,7 @@ struct pd_finding {
     char *clear;
     struct pd_attr attrs[PD_MAX_ATTRS];
     unsigned n_attrs;
+    const char *field; /* database column the value was in (owned by the unit); NULL for files */
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include "detectors/detector.h"
 #include "policies/policy-int.h"
 #include "reports/writer.h"
+#include "scanner/hashset.h"
 
 #define MAX_LISTED_FINGERPRINTS 50
 
@@ -26,48 +27,9 @@ bool pd_severity_parse(const char *name, enum pd_severity *out)
     return false;
 }
 
-/* A set of 64-bit hash prefixes that stops growing once it holds `need` members. */
-struct hash_set {
-    uint64_t *slots;
-    size_t cap, count;
-};
-
-static bool hash_set_add(struct hash_set *h, uint64_t v)
-{
-    if (v == 0)
-        v = 1; /* 0 marks an empty slot */
-    if ((h->count + 1) * 2 > h->cap) {
-        struct hash_set big = {.cap = h->cap ? h->cap * 2 : 64};
-        if (!(big.slots = calloc(big.cap, sizeof *big.slots)))
-            return false;
-        for (size_t i = 0; i < h->cap; i++)
-            if (h->slots[i])
-                hash_set_add(&big, h->slots[i]);
-        free(h->slots);
-        *h = big;
-    }
-    for (size_t i = v & (h->cap - 1);; i = (i + 1) & (h->cap - 1)) {
-        if (h->slots[i] == v)
-            return true;
-        if (!h->slots[i]) {
-            h->slots[i] = v;
-            h->count++;
-            return true;
-        }
-    }
-}
-
-static uint64_t hash_prefix(const char *hex)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 16; i++)
-        v = v << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
-    return v;
-}
-
 struct leaf_agg {
     uint64_t count;
-    struct hash_set distinct;
+    struct pd_hashset distinct;
 };
 
 struct subject_agg {
@@ -105,7 +67,7 @@ static bool subject_init(struct subject_agg *a, const char *path, size_t leaves)
 static void subject_free(struct subject_agg *a, size_t leaves)
 {
     for (size_t i = 0; a->leaves && i < leaves; i++)
-        free(a->leaves[i].distinct.slots);
+        pd_hashset_free(&a->leaves[i].distinct);
     free(a->leaves);
     free(a->fingerprints);
     free(a->path);
@@ -244,7 +206,7 @@ static bool unit_findings(struct pd_policy_eval *ev, const struct unit_view *uv,
     for (size_t i = 0; i < u->n_findings; i++) {
         if (uv->excluded[i] || !filter_match(ev, f, &u->findings[i]))
             continue;
-        ev->hashes[n++] = hash_prefix(u->findings[i].value_hash);
+        ev->hashes[n++] = pd_hash_prefix(u->findings[i].value_hash);
     }
     qsort(ev->hashes, n, sizeof *ev->hashes, cmp_u64);
     uint64_t d = 0;
@@ -451,7 +413,7 @@ static void aggregate_cond(struct pd_policy_eval *ev, const struct pd_cond *c, c
         leaf->count++;
         /* the set never needs to grow past the threshold the rule asks for */
         if (c->filter.min_distinct && leaf->distinct.count < c->filter.min_distinct)
-            hash_set_add(&leaf->distinct, hash_prefix(u->findings[i].value_hash));
+            pd_hashset_add(&leaf->distinct, pd_hash_prefix(u->findings[i].value_hash));
         if (a->n_fingerprints < MAX_LISTED_FINGERPRINTS) {
             char(*nf)[33] = realloc(a->fingerprints, (a->n_fingerprints + 1) * sizeof *nf);
             if (nf) {

@@ -46,7 +46,18 @@ struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_
     json_object_object_add(o, "category", json_object_new_string(pd_category_name(f->detector->category)));
     json_object_object_add(o, "confidence", json_object_new_int(f->confidence));
     json_object_object_add(o, "confidence_level", json_object_new_string(pd_confidence_name(f->confidence)));
-    json_object_object_add(loc, "path", pd_json_string(u->path));
+    if (f->field) { /* a database column: "db#schema.table.column", the row as the line */
+        size_t n = strlen(u->path) + strlen(f->field) + 2;
+        char *where = malloc(n);
+        if (where) {
+            snprintf(where, n, "%s.%s", u->path, f->field);
+            json_object_object_add(loc, "path", pd_json_string(where));
+            free(where);
+        }
+        json_object_object_add(loc, "row", json_object_new_int64((int64_t)f->line));
+    } else {
+        json_object_object_add(loc, "path", pd_json_string(u->path));
+    }
     json_object_object_add(loc, "offset", json_object_new_int64((int64_t)f->offset));
     json_object_object_add(loc, "length", json_object_new_int64(f->length));
     json_object_object_add(loc, "line", json_object_new_int64((int64_t)f->line));
@@ -86,6 +97,34 @@ struct json_object *pd_json_unit(const struct pd_unit *u)
     }
     json_object_object_add(o, "findings", json_object_new_int64((int64_t)(u->n_findings + u->findings_unlisted)));
     json_object_object_add(o, "findings_unlisted", json_object_new_int64((int64_t)u->findings_unlisted));
+    if (u->columns) {
+        struct json_object *cols = json_object_new_array();
+        for (size_t i = 0; i < u->n_columns; i++) {
+            const struct pd_column *c = &u->columns[i];
+            struct json_object *jc = json_object_new_object(), *dets = json_object_new_array();
+            json_object_object_add(jc, "name", pd_json_string(c->name));
+            json_object_object_add(jc, "rows", json_object_new_int64((int64_t)c->rows));
+            for (size_t k = 0; k < c->n_stats; k++) {
+                const struct pd_column_stat *st = &c->stats[k];
+                struct json_object *jd = json_object_new_object(), *ex = json_object_new_array();
+                json_object_object_add(jd, "detector", json_object_new_string(st->detector->id));
+                json_object_object_add(jd, "category", json_object_new_string(pd_category_name(st->detector->category)));
+                json_object_object_add(jd, "findings", json_object_new_int64((int64_t)st->count));
+                json_object_object_add(jd, "rows", json_object_new_int64((int64_t)st->rows));
+                json_object_object_add(jd, "share", json_object_new_double(c->rows ? (double)st->rows / (double)c->rows : 0));
+                json_object_object_add(jd, "distinct_values", json_object_new_int64((int64_t)st->distinct.count));
+                json_object_object_add(jd, "confidence", json_object_new_int(st->confidence));
+                for (unsigned e = 0; e < st->n_examples; e++)
+                    json_object_array_add(ex, pd_json_string(st->examples[e]));
+                json_object_object_add(jd, "examples", ex);
+                json_object_array_add(dets, jd);
+            }
+            json_object_object_add(jc, "detectors", dets);
+            json_object_array_add(cols, jc);
+        }
+        json_object_object_add(o, "rows", json_object_new_int64((int64_t)u->rows));
+        json_object_object_add(o, "columns", cols);
+    }
     return o;
 }
 

@@ -11,7 +11,8 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: pdpscan scan [OPTIONS] PATH...\n"
+            "Usage: pdpscan scan [OPTIONS] PATH|DATABASE...\n"
+            "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require)\n"
             "       pdpscan detectors [--patterns]\n"
             "       pdpscan policy check FILE...\n"
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
@@ -39,6 +40,7 @@ static void usage(FILE *out)
             "      --archive-max-ratio N     expanded bytes per byte of the file (default 250)\n"
             "      --archive-timeout S       seconds per top-level file (default 120)\n"
             "      --extractor-timeout S     seconds for pdftotext/catdoc per document (default 60)\n"
+            "      --db-sample N         rows read per database table (default 10000; 0: all)\n"
             "      --policy FILE         policy file layered over the shipped ones (repeatable)\n"
             "      --no-default-policies use only the --policy files\n"
             "      --fail-on SEVERITY    exit 1 only for a violation at least this severe\n"
@@ -46,7 +48,8 @@ static void usage(FILE *out)
             "\n"
             "Exit codes: 0 nothing found, 1 findings (with --fail-on: a violation that severe),\n"
             "            2 usage or fatal error (a malformed policy file included),\n"
-            "            3 interrupted (a valid report marked partial was written).\n");
+            "            3 interrupted (a valid report marked partial was written),\n"
+            "            4 nothing found but some units could not be read (see the report's errors).\n");
 }
 
 static int list_detectors(bool patterns)

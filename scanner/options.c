@@ -88,6 +88,7 @@ enum {
     OPT_ARCHIVE_RATIO,
     OPT_ARCHIVE_TIMEOUT,
     OPT_EXTRACTOR_TIMEOUT,
+    OPT_DB_SAMPLE,
 };
 
 bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
@@ -115,6 +116,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
         {"archive-max-ratio", required_argument, NULL, OPT_ARCHIVE_RATIO},
         {"archive-timeout", required_argument, NULL, OPT_ARCHIVE_TIMEOUT},
         {"extractor-timeout", required_argument, NULL, OPT_EXTRACTOR_TIMEOUT},
+        {"db-sample", required_argument, NULL, OPT_DB_SAMPLE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -124,6 +126,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     o->fail_on = -1;
     o->limits = pd_budget_defaults;
     o->extractor_timeout = 60;
+    o->db_sample = 10000;
     optind = 1;
     opterr = 0;
     int c;
@@ -214,6 +217,12 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
                 o->limits.timeout = (unsigned)v;
             else
                 o->extractor_timeout = (unsigned)(v ? v : 1);
+            break;
+        case OPT_DB_SAMPLE:
+            if (!pd_parse_size(optarg, &o->db_sample)) {
+                fprintf(stderr, "pdpscan scan: --db-sample takes a number of rows (0: every row), not '%s'\n", optarg);
+                return false;
+            }
             break;
         case OPT_ARCHIVE_MEMBERS:
         case OPT_ARCHIVE_BYTES:

@@ -31,6 +31,7 @@ struct pd_scan_options {
     int fail_on;               /* -1: exit 1 on findings; else exit 1 only on a violation this severe */
     struct pd_budget_limits limits; /* archives and documents, per top-level file */
     unsigned extractor_timeout;     /* seconds for pdftotext, catdoc... */
+    uint64_t db_sample;             /* rows per database table; 0: all */
 };
 
 /* Parses `scan` arguments (argv[0] is "scan"). On error prints a message naming the option and

@@ -18,6 +18,7 @@
 #include "reports/report.h"
 #include "scanner/key.h"
 #include "scanner/queue.h"
+#include "scanner/database.h"
 #include "scanner/walker.h"
 #include "scanner/worker.h"
 
@@ -46,11 +47,14 @@ static void *worker_main(void *arg)
     char *path;
     while ((path = pd_queue_pop(sc->jobs)) != NULL) {
         struct pd_unit *u;
+        bool table = pd_database_job(path);
         if (atomic_load(&sc->stop)) {
-            if ((u = pd_unit_create(path)) != NULL)
-                pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this file was read");
+            char *name = table ? pd_database_job_name(path) : NULL; /* never the connection string */
+            if ((u = pd_unit_create(name ? name : path)) != NULL)
+                pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this unit was read");
+            free(name);
         } else {
-            u = pd_worker_scan_file(wt->worker, path);
+            u = table ? pd_worker_scan_db_job(wt->worker, path) : pd_worker_scan_file(wt->worker, path);
         }
         if (u)
             pd_report_submit(sc->report, u);
@@ -93,12 +97,14 @@ static bool walk_file(void *arg, char *path)
     struct scan *sc = arg;
     if (pd_queue_push(sc->jobs, path))
         return true;
-    /* queue closed by a signal: the file was seen, so it is reported as not read */
-    struct pd_unit *u = pd_unit_create(path);
+    /* queue closed by a signal: the unit was seen, so it is reported as not read */
+    char *name = pd_database_job(path) ? pd_database_job_name(path) : NULL; /* never a connection string */
+    struct pd_unit *u = pd_unit_create(name ? name : path);
     if (u) {
-        pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this file was read");
+        pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this unit was read");
         pd_report_submit(sc->report, u);
     }
+    free(name);
     free(path);
     return false;
 }
@@ -116,6 +122,30 @@ static void walk_unit(void *arg, struct pd_unit *u)
     pd_report_submit(sc->report, u);
 }
 
+/* Database roots become one job per table; a database that cannot be reached is an error unit. */
+static void queue_databases(struct scan *sc)
+{
+    for (size_t i = 0; i < sc->opts->n_roots && !atomic_load(&sc->stop); i++) {
+        if (!pd_database_root(sc->opts->roots[i]))
+            continue;
+        char **jobs = NULL, display[512];
+        size_t n = 0, k = 0;
+        struct pd_diag diag = {{0}};
+        if (pd_database_tables(sc->opts->roots[i], &jobs, &n, display, sizeof display, &diag) != PD_OK) {
+            struct pd_unit *u = pd_unit_create(display);
+            if (u) {
+                pd_unit_set(u, PD_UNIT_ERROR, "%s", diag.text);
+                pd_report_submit(sc->report, u);
+            }
+        }
+        for (; k < n && walk_file(sc, jobs[k]); k++)
+            ;
+        for (k = k < n ? k + 1 : n; k < n; k++)
+            free(jobs[k]);
+        free(jobs);
+    }
+}
+
 static struct json_object *options_json(const struct pd_scan_options *o)
 {
     struct json_object *j = json_object_new_object(), *ex = json_object_new_array();
@@ -126,6 +156,7 @@ static struct json_object *options_json(const struct pd_scan_options *o)
         json_object_array_add(ex, json_object_new_string(o->excludes[i]));
     json_object_object_add(j, "exclude", ex);
     json_object_object_add(j, "max_file_size", json_object_new_int64((int64_t)o->max_file_size));
+    json_object_object_add(j, "db_sample", json_object_new_int64((int64_t)o->db_sample));
     json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
     json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
     json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
@@ -194,7 +225,7 @@ int pd_scan_run(const struct pd_scan_options *opts)
     /* a mistyped root must not look like a clean scan */
     for (size_t i = 0; i < opts->n_roots; i++) {
         struct stat st;
-        if (stat(opts->roots[i], &st) != 0) {
+        if (!pd_database_root(opts->roots[i]) && stat(opts->roots[i], &st) != 0) {
             fprintf(stderr, "pdpscan: cannot scan %s: %s\n", opts->roots[i], strerror(errno));
             return PD_EXIT_FATAL;
         }
@@ -255,7 +286,8 @@ int pd_scan_run(const struct pd_scan_options *opts)
     threads = calloc(opts->jobs, sizeof *threads);
     struct pd_worker_config wc = {.engine = sc.engine, .max_file_size = opts->max_file_size,
                                   .window_size = opts->window_size, .stop = &sc.stop, .limits = &opts->limits,
-                                  .extractor_timeout = opts->extractor_timeout, .emit = emit_unit, .emit_arg = &sc};
+                                  .extractor_timeout = opts->extractor_timeout, .db_sample = opts->db_sample,
+                                  .emit = emit_unit, .emit_arg = &sc};
     for (size_t i = 0; threads && i < opts->jobs; i++) {
         threads[i].scan = &sc;
         if (pd_worker_create(&wc, &threads[i].worker, &diag) != PD_OK) {
@@ -270,6 +302,7 @@ int pd_scan_run(const struct pd_scan_options *opts)
     }
     enum pd_error walk_err = PD_ERR_INTERNAL;
     if (started == opts->jobs) {
+        queue_databases(&sc);
         struct pd_walk_sink sink = {.file = walk_file, .unit = walk_unit, .arg = &sc};
         walk_err = pd_walk(opts, &sink, &sc.stop);
         if (walk_err)
@@ -298,7 +331,7 @@ int pd_scan_run(const struct pd_scan_options *opts)
             if (sum.by_severity[sev])
                 code = PD_EXIT_FINDINGS;
     } else {
-        code = sum.findings ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
+        code = sum.findings ? PD_EXIT_FINDINGS : sum.by_status[PD_UNIT_ERROR] ? PD_EXIT_INCOMPLETE : PD_EXIT_CLEAN;
     }
 done:
     if (sc.report)

@@ -10,6 +10,7 @@ enum pd_exit {
     PD_EXIT_FINDINGS = 1,    /* something found */
     PD_EXIT_FATAL = 2,       /* usage or fatal error: no valid report */
     PD_EXIT_INTERRUPTED = 3, /* SIGINT/SIGTERM: a valid report marked partial was written */
+    PD_EXIT_INCOMPLETE = 4,  /* nothing found, but units in error (a database unreachable...) */
 };
 
 /* Runs the scan described by opts and returns the exit code; messages go to stderr. */

@@ -33,6 +33,13 @@ void pd_unit_destroy(struct pd_unit *u)
     for (size_t i = 0; i < u->n_findings; i++)
         pd_finding_clear(&u->findings[i]);
     free(u->findings);
+    for (size_t i = 0; i < u->n_columns; i++) {
+        for (size_t k = 0; k < u->columns[i].n_stats; k++)
+            pd_hashset_free(&u->columns[i].stats[k].distinct);
+        free(u->columns[i].stats);
+        free(u->columns[i].name);
+    }
+    free(u->columns);
     free(u->path);
     free(u);
 }

@@ -21,6 +21,26 @@ enum pd_unit_status {
 const char *pd_unit_status_name(enum pd_unit_status status);
 
 #define PD_UNIT_MAX_FINDINGS 10000
+#define PD_COLUMN_EXAMPLES 3
+
+#include "scanner/hashset.h"
+
+/* What one detector found in one database column. */
+struct pd_column_stat {
+    const struct pd_detector *detector;
+    uint64_t count, rows, last_row;
+    struct pd_hashset distinct;
+    int confidence; /* the best */
+    char examples[PD_COLUMN_EXAMPLES][96]; /* masked */
+    unsigned n_examples;
+};
+
+struct pd_column {
+    char *name;
+    uint64_t rows; /* rows read (sampled) */
+    struct pd_column_stat *stats;
+    size_t n_stats;
+};
 
 struct pd_unit {
     char *path;
@@ -37,6 +57,9 @@ struct pd_unit {
     struct pd_finding *findings;
     size_t n_findings, cap_findings;
     uint64_t findings_unlisted; /* found beyond PD_UNIT_MAX_FINDINGS: counted, not listed */
+    struct pd_column *columns;  /* database tables only */
+    size_t n_columns;
+    uint64_t rows;
 };
 
 /* Creates a unit for path (copied). Returns NULL on allocation failure. */

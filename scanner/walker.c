@@ -1,6 +1,8 @@
 /* Directory walk with an explicit stack, exclusions, and symbolic-link loop detection. */
 #include "scanner/walker.h"
 
+#include "scanner/database.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -220,6 +222,8 @@ enum pd_error pd_walk(const struct pd_scan_options *opts, const struct pd_walk_s
     for (size_t r = 0; r < opts->n_roots && !err && !w.stopped && !atomic_load(stop); r++) {
         const char *root = opts->roots[r];
         struct stat st;
+        if (pd_database_root(root))
+            continue; /* tables were queued by the scan */
         if (stat(root, &st) != 0) { /* roots named on the command line are followed, like find -H */
             emit_unit(&w, root, PD_UNIT_ERROR, "cannot access: %s", strerror(errno));
             continue;

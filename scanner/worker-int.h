@@ -19,6 +19,7 @@ extern const struct pd_handler pd_handler_container;
 extern const struct pd_handler pd_handler_document;
 extern const struct pd_handler pd_handler_extractor;
 extern const struct pd_handler pd_handler_mail;
+extern const struct pd_handler pd_handler_sqlite;
 
 /* Scans a unit of any kind from src at the given container depth: sniff, then dispatch. */
 void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);
@@ -31,6 +32,18 @@ void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
 void pd_worker_emit(struct pd_worker *w, struct pd_unit *u);
 
 struct pd_budget *pd_worker_budget(struct pd_worker *w);
+struct pd_text *pd_worker_text(struct pd_worker *w);
+struct pd_engine_scratch *pd_worker_scratch(struct pd_worker *w);
+/* Gives every finding of u its stable fingerprint. */
+void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u);
+
+/* One open database connection per worker, reused while jobs name the same database. */
+struct pd_db_slot {
+    char *key;                 /* the connection string */
+    void *conn;
+    void (*close)(void *conn);
+};
+struct pd_db_slot *pd_worker_db(struct pd_worker *w);
 const struct pd_worker_config *pd_worker_config_of(const struct pd_worker *w);
 
 struct archive;

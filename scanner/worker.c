@@ -25,6 +25,7 @@ static const struct pd_handler *const handlers[] = {
     &pd_handler_container,
     &pd_handler_extractor,
     &pd_handler_mail,
+    &pd_handler_sqlite,
 };
 
 struct pd_worker {
@@ -36,6 +37,7 @@ struct pd_worker {
     unsigned char *bufs[MAX_LEVELS]; /* one window per container depth, allocated on first use */
     size_t window, overlap;
     struct pd_budget budget;
+    struct pd_db_slot db;
 };
 
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
@@ -80,6 +82,9 @@ void pd_worker_destroy(struct pd_worker *w)
 {
     if (!w)
         return;
+    if (w->db.conn && w->db.close)
+        w->db.close(w->db.conn);
+    free(w->db.key);
     pd_engine_scratch_destroy(w->scratch);
     pd_digest_destroy(w->sha256);
     if (w->magic)
@@ -98,8 +103,7 @@ static bool unreadable_format(const char *mime)
     static const char *exact[] = {
         "application/x-executable", "application/x-sharedlib", "application/x-pie-executable",
         "application/x-object", "application/x-mach-binary", "application/x-dosexec",
-        "application/vnd.microsoft.portable-executable", "application/vnd.sqlite3", "application/x-sqlite3",
-        "application/pgp-encrypted", "application/encrypted", "application/x-bytecode.python",
+        "application/vnd.microsoft.portable-executable", "application/pgp-encrypted", "application/encrypted", "application/x-bytecode.python",
         "application/java-vm", NULL};
     for (int i = 0; prefixes[i]; i++)
         if (strncmp(mime, prefixes[i], strlen(prefixes[i])) == 0)
@@ -228,18 +232,20 @@ static bool on_finding(void *arg, struct pd_finding *f)
 
 /* Stable across runs and line shifts: detector, location, keyed value hash and the value's
  * ordinal among equal values in the unit. */
-static void assign_fingerprints(struct pd_worker *w, struct pd_unit *u)
+void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
 {
     for (size_t i = 0; i < u->n_findings; i++) {
         struct pd_finding *f = &u->findings[i];
         unsigned ordinal = 0;
         for (size_t j = i; j-- > 0 && i - j <= 256;) /* equal values sit close together, if at all */
-            if (u->findings[j].detector == f->detector && memcmp(u->findings[j].value_hash, f->value_hash, 32) == 0)
+            if (u->findings[j].detector == f->detector && u->findings[j].field == f->field &&
+                memcmp(u->findings[j].value_hash, f->value_hash, 32) == 0)
                 ordinal++;
         char ord[16];
         snprintf(ord, sizeof ord, "%u", ordinal);
-        const char *parts[5] = {"pdpscan-fingerprint-1", f->detector->id, u->path, f->value_hash, ord};
-        pd_digest_hex128(w->sha256, parts, 5, f->fingerprint);
+        const char *parts[6] = {"pdpscan-fingerprint-1", f->detector->id, u->path, f->field ? f->field : "",
+                                f->value_hash, ord};
+        pd_digest_hex128(w->sha256, parts, 6, f->fingerprint);
     }
 }
 
@@ -302,7 +308,7 @@ static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_sou
         eof = n < W;
         first = false;
     }
-    assign_fingerprints(w, u);
+    pd_worker_fingerprints(w, u);
 }
 
 static unsigned char *level_buffer(struct pd_worker *w, unsigned depth)
@@ -366,6 +372,12 @@ void pd_worker_emit(struct pd_worker *w, struct pd_unit *u)
 }
 
 struct pd_budget *pd_worker_budget(struct pd_worker *w) { return &w->budget; }
+
+struct pd_text *pd_worker_text(struct pd_worker *w) { return &w->text; }
+
+struct pd_engine_scratch *pd_worker_scratch(struct pd_worker *w) { return w->scratch; }
+
+struct pd_db_slot *pd_worker_db(struct pd_worker *w) { return &w->db; }
 
 const struct pd_worker_config *pd_worker_config_of(const struct pd_worker *w) { return &w->cfg; }
 

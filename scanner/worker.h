@@ -20,6 +20,7 @@ struct pd_worker_config {
     const atomic_int *stop; /* non-zero: finish the current window and stop */
     const struct pd_budget_limits *limits; /* containers; NULL: pd_budget_defaults */
     unsigned extractor_timeout;            /* seconds for pdftotext and friends (0: 60) */
+    uint64_t db_sample;                    /* rows per table, 0: every row */
     /* Receives archive members and document parts as units of their own (takes ownership).
      * NULL: they are counted into their parent only. */
     void (*emit)(void *arg, struct pd_unit *unit);

@@ -1,0 +1,134 @@
+/* Database roots and table jobs. A job string carries what a worker needs to reach one table
+ * (kind, connection string, schema, table, columns, display form); it stays in memory and never
+ * reaches a report or a message: units are named by the display form, without any password. */
+#include "scanner/database.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/database-int.h"
+
+#define SEP '\x1f'
+#define JOB_TAG "pdpscan-db-job"
+
+bool pd_database_root(const char *root)
+{
+    return strncmp(root, "sqlite://", 9) == 0 || strncmp(root, "postgresql://", 13) == 0 ||
+           strncmp(root, "postgres://", 11) == 0;
+}
+
+bool pd_database_job(const char *job) { return strncmp(job, JOB_TAG "\x1f", sizeof JOB_TAG) == 0; }
+
+char *pd_db_job_make(const char *kind, const char *conn, const char *schema, const char *table,
+                     const char *columns, const char *display)
+{
+    size_t n = sizeof JOB_TAG + strlen(kind) + strlen(conn) + strlen(schema) + strlen(table) + strlen(columns) +
+               strlen(display) + 8;
+    char *job = malloc(n);
+    if (job)
+        snprintf(job, n, JOB_TAG "%c%s%c%s%c%s%c%s%c%s%c%s", SEP, kind, SEP, conn, SEP, schema, SEP, table, SEP,
+                 columns, SEP, display);
+    return job;
+}
+
+bool pd_db_job_parse(const char *job, struct pd_db_job *out)
+{
+    char *copy = strdup(job);
+    if (!copy)
+        return false;
+    char *field[7];
+    int n = 0;
+    for (char *p = copy; n < 7; n++) {
+        field[n] = p;
+        char *sep = strchr(p, SEP);
+        if (!sep) {
+            n++;
+            break;
+        }
+        *sep = '\0';
+        p = sep + 1;
+    }
+    if (n != 7) {
+        free(copy);
+        return false;
+    }
+    out->storage = copy;
+    out->kind = field[1];
+    out->conn = field[2];
+    out->schema = field[3];
+    out->table = field[4];
+    out->columns = field[5];
+    out->display = field[6];
+    return true;
+}
+
+char *pd_database_job_name(const char *job)
+{
+    struct pd_db_job j;
+    if (!pd_db_job_parse(job, &j))
+        return strdup("(database table)");
+    size_t n = strlen(j.display) + strlen(j.schema) + strlen(j.table) + 3;
+    char *name = malloc(n);
+    if (name)
+        snprintf(name, n, "%s#%s.%s", j.display, j.schema, j.table);
+    free(j.storage);
+    return name;
+}
+
+enum pd_error pd_database_tables(const char *root, char ***jobs, size_t *n, char *display, size_t cap,
+                                 struct pd_diag *diag)
+{
+    *jobs = NULL;
+    *n = 0;
+    if (strncmp(root, "sqlite://", 9) == 0)
+        return pd_sqlite_tables(root + 9, jobs, n, display, cap, diag);
+    return pd_postgres_tables(root, jobs, n, display, cap, diag);
+}
+
+struct pd_unit *pd_worker_scan_db_job(struct pd_worker *w, const char *job)
+{
+    struct pd_db_job j;
+    char *name = pd_database_job_name(job);
+    struct pd_unit *u = pd_unit_create(name ? name : "(database table)");
+    free(name);
+    if (!u)
+        return NULL;
+    if (!pd_db_job_parse(job, &j)) {
+        pd_unit_set(u, PD_UNIT_ERROR, "malformed table job");
+        return u;
+    }
+    snprintf(u->mime, sizeof u->mime, "%s", strcmp(j.kind, "sqlite") == 0 ? "application/vnd.sqlite3" : "application/x-postgresql-table");
+    if (strcmp(j.kind, "sqlite") == 0)
+        pd_sqlite_scan_table(w, u, &j);
+    else
+        pd_postgres_scan_table(w, u, &j);
+    free(j.storage);
+    return u;
+}
+
+size_t pd_db_split_columns(char *list, const char **names, size_t max)
+{
+    size_t n = 0;
+    for (char *p = list; *p && n < max;) {
+        names[n++] = p;
+        char *sep = strchr(p, '\x1e');
+        if (!sep)
+            break;
+        *sep = '\0';
+        p = sep + 1;
+    }
+    return n;
+}
+
+bool pd_db_jobs_push(char ***jobs, size_t *n, char *job)
+{
+    char **nj = job ? realloc(*jobs, (*n + 1) * sizeof *nj) : NULL;
+    if (!nj) {
+        free(job);
+        return false;
+    }
+    *jobs = nj;
+    nj[(*n)++] = job;
+    return true;
+}

@@ -1,0 +1,272 @@
+/* PostgreSQL through libpq: every form of connection string libpq knows (URIs, keyword strings,
+ * PGPASSWORD, .pgpass, service files). The session is read-only with statement and lock
+ * timeouts, rows come through a server-side cursor, and sampling uses TABLESAMPLE when the table
+ * is large, so a scan never blocks or changes production. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/database-int.h"
+#include "scanner/worker-int.h"
+
+#define FETCH_ROWS 500
+#define MAX_COLUMNS 1600
+
+static PGconn *connect_ro(const char *conninfo, char *why, size_t cap)
+{
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+    const char *vals[] = {conninfo, "10", "pdpscan",
+                          "-c default_transaction_read_only=on -c statement_timeout=120000 -c lock_timeout=5000 "
+                          "-c idle_in_transaction_session_timeout=600000",
+                          NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (c && PQstatus(c) == CONNECTION_OK)
+        return c;
+    /* libpq's message names host, port and user, never the password */
+    snprintf(why, cap, "connection failed: %s", c ? PQerrorMessage(c) : "out of memory");
+    for (char *p = why; *p; p++)
+        if (*p == '\n')
+            *p = *(p + 1) ? ' ' : '\0';
+    PQfinish(c);
+    return NULL;
+}
+
+static void display_of(PGconn *c, const char *conninfo, char *out, size_t cap)
+{
+    const char *host = PQhost(c), *port = PQport(c), *db = PQdb(c), *user = PQuser(c);
+    (void)conninfo;
+    snprintf(out, cap, "postgresql://%s@%s:%s/%s", user ? user : "", host && *host != '/' ? host : "localhost",
+             port ? port : "5432", db ? db : "");
+}
+
+static void strip_newlines(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == '\n')
+            *p = *(p + 1) ? ' ' : '\0';
+}
+
+/* Column types that can hold identifiers written as text or numbers. */
+static bool readable_type(const char *t)
+{
+    static const char *const prefixes[] = {"character", "text", "json", "xml", "bigint", "integer", "numeric",
+                                           "citext", "name", NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(t, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, char *display, size_t cap,
+                                 struct pd_diag *diag)
+{
+    char why[512];
+    snprintf(display, cap, "postgresql://(unreachable)");
+    PGconn *c = connect_ro(conninfo, why, sizeof why);
+    if (!c) {
+        /* name the database without its password: libpq parses the string for us */
+        PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+        const char *host = NULL, *port = NULL, *db = NULL, *user = NULL;
+        for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+            if (!o->val)
+                continue;
+            if (strcmp(o->keyword, "host") == 0)
+                host = o->val;
+            else if (strcmp(o->keyword, "port") == 0)
+                port = o->val;
+            else if (strcmp(o->keyword, "dbname") == 0)
+                db = o->val;
+            else if (strcmp(o->keyword, "user") == 0)
+                user = o->val;
+        }
+        snprintf(display, cap, "postgresql://%s@%s:%s/%s", user ? user : "", host ? host : "localhost",
+                 port ? port : "5432", db ? db : "");
+        PQconninfoFree(opts);
+        return pd_fail(diag, PD_ERR_IO, "%s", why);
+    }
+    display_of(c, conninfo, display, cap);
+    /* pg_catalog, not information_schema: tables the role may not read must be listed too, so that
+     * they are reported as errors instead of silently missing */
+    PGresult *r = PQexec(c, "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+                            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "JOIN pg_attribute a ON a.attrelid = c.oid "
+                            "WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped "
+                            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                            "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' "
+                            "ORDER BY 1, 2, a.attnum");
+    enum pd_error err = PD_OK;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(why, sizeof why, "%s", PQresultErrorMessage(r));
+        strip_newlines(why);
+        err = pd_fail(diag, PD_ERR_IO, "%s: cannot list tables: %s", display, why);
+    }
+    int rows = err ? 0 : PQntuples(r);
+    for (int i = 0; i < rows && !err;) {
+        const char *schema = PQgetvalue(r, i, 0), *table = PQgetvalue(r, i, 1);
+        size_t len = 0, lcap = 256;
+        char *list = malloc(lcap);
+        if (!list) {
+            err = PD_ERR_NOMEM;
+            break;
+        }
+        list[0] = '\0';
+        int k = i;
+        for (; k < rows && strcmp(PQgetvalue(r, k, 0), schema) == 0 && strcmp(PQgetvalue(r, k, 1), table) == 0; k++) {
+            if (!readable_type(PQgetvalue(r, k, 3)) && !strstr(PQgetvalue(r, k, 3), "[]"))
+                continue;
+            const char *col = PQgetvalue(r, k, 2);
+            size_t cl = strlen(col);
+            if (len + cl + 2 > lcap) {
+                char *nl = realloc(list, lcap = (len + cl + 2) * 2);
+                if (!nl)
+                    break;
+                list = nl;
+            }
+            if (len)
+                list[len++] = '\x1e';
+            memcpy(list + len, col, cl + 1);
+            len += cl;
+        }
+        if (!pd_db_jobs_push(jobs, n, pd_db_job_make("postgresql", conninfo, schema, table, list, display)))
+            err = PD_ERR_NOMEM;
+        free(list);
+        i = k;
+    }
+    PQclear(r);
+    PQfinish(c);
+    return err;
+}
+
+struct pg_rows {
+    PGconn *c;
+    PGresult *batch;
+    int row, n;
+    size_t ncols;
+    const char *values[MAX_COLUMNS];
+};
+
+static int pg_next(void *ctx, const char *const **values, char *why, size_t cap)
+{
+    struct pg_rows *p = ctx;
+    if (!p->batch || p->row >= p->n) {
+        PQclear(p->batch);
+        p->batch = PQexec(p->c, "FETCH " "500" " FROM pdpscan_rows");
+        if (PQresultStatus(p->batch) != PGRES_TUPLES_OK) {
+            snprintf(why, cap, "%s%s", PQstatus(p->c) == CONNECTION_BAD ? "connection lost: " : "query failed: ",
+                     PQerrorMessage(p->c));
+            strip_newlines(why);
+            return -1;
+        }
+        p->n = PQntuples(p->batch);
+        p->row = 0;
+        if (p->n == 0)
+            return 0;
+    }
+    for (size_t i = 0; i < p->ncols; i++)
+        p->values[i] = PQgetisnull(p->batch, p->row, (int)i) ? NULL : PQgetvalue(p->batch, p->row, (int)i);
+    p->row++;
+    *values = p->values;
+    return 1;
+}
+
+static bool exec_ok(PGconn *c, const char *sql, char *why, size_t cap)
+{
+    PGresult *r = PQexec(c, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok) {
+        snprintf(why, cap, "%s%s", PQstatus(c) == CONNECTION_BAD ? "connection lost: " : "query failed: ",
+                 PQresultErrorMessage(r));
+        strip_newlines(why);
+    }
+    PQclear(r);
+    return ok;
+}
+
+static void close_conn(void *c) { PQfinish(c); }
+
+/* This worker's connection to j's database: kept from the last table, re-opened when it broke. */
+static PGconn *worker_conn(struct pd_worker *w, const struct pd_db_job *j, char *why, size_t cap)
+{
+    struct pd_db_slot *slot = pd_worker_db(w);
+    if (slot->conn && (strcmp(slot->key, j->conn) != 0 || PQstatus(slot->conn) != CONNECTION_OK)) {
+        slot->close(slot->conn);
+        slot->conn = NULL;
+    }
+    if (!slot->conn) {
+        free(slot->key);
+        slot->key = strdup(j->conn);
+        slot->conn = connect_ro(j->conn, why, cap);
+        slot->close = close_conn;
+    }
+    return slot->conn;
+}
+
+void pd_postgres_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j)
+{
+    char why[512];
+    PGconn *c = worker_conn(w, j, why, sizeof why);
+    if (!c) {
+        pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
+        return;
+    }
+    char *list = strdup(j->columns);
+    const char **names = calloc(MAX_COLUMNS, sizeof *names);
+    size_t n = list && names ? pd_db_split_columns(list, names, MAX_COLUMNS) : 0;
+    char *qs = PQescapeIdentifier(c, j->schema, strlen(j->schema)), *qt = PQescapeIdentifier(c, j->table, strlen(j->table));
+    uint64_t sample = pd_worker_config_of(w)->db_sample;
+    size_t cap = 512 + n * 80;
+    char *sql = malloc(cap);
+    struct pg_rows rows = {.c = c, .ncols = n};
+    if (!n) {
+        pd_unit_set(u, PD_UNIT_SKIPPED, "no column of a type that can hold personal data");
+        goto done;
+    }
+    if (!qs || !qt || !sql) {
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory");
+        goto done;
+    }
+    if (!exec_ok(c, "BEGIN TRANSACTION READ ONLY", why, sizeof why) ||
+        !exec_ok(c, "SET LOCAL statement_timeout = '120s'", why, sizeof why) ||
+        !exec_ok(c, "SET LOCAL lock_timeout = '5s'", why, sizeof why)) {
+        pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
+        goto done;
+    }
+    /* server-side sampling when the table is much larger than the sample */
+    char tablesample[96] = "";
+    if (sample) {
+        snprintf(sql, cap, "SELECT reltuples FROM pg_class WHERE oid = '%s.%s'::regclass", qs, qt);
+        PGresult *r = PQexec(c, sql);
+        double est = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
+        PQclear(r);
+        if (est > 4.0 * (double)sample)
+            snprintf(tablesample, sizeof tablesample, " TABLESAMPLE SYSTEM (%.6f)", 400.0 * (double)sample / est);
+    }
+    size_t o = (size_t)snprintf(sql, cap, "DECLARE pdpscan_rows NO SCROLL CURSOR FOR SELECT ");
+    for (size_t i = 0; i < n; i++) {
+        char *qc = PQescapeIdentifier(c, names[i], strlen(names[i]));
+        if (qc && o < cap)
+            o += (size_t)snprintf(sql + o, cap - o, "%s%s::text", i ? ", " : "", qc);
+        PQfreemem(qc);
+    }
+    if (o < cap)
+        o += (size_t)snprintf(sql + o, cap - o, " FROM %s.%s%s", qs, qt, tablesample);
+    if (sample && o < cap)
+        snprintf(sql + o, cap - o, " LIMIT %llu", (unsigned long long)sample);
+    if (!exec_ok(c, sql, why, sizeof why)) {
+        pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
+    } else {
+        struct pd_table_reader reader = {.n_columns = n, .columns = names, .next = pg_next, .ctx = &rows};
+        pd_worker_scan_table(w, u, &reader);
+    }
+    PQclear(rows.batch);
+    /* never commit anything: the transaction was read-only and is simply ended */
+    if (PQstatus(c) == CONNECTION_OK)
+        PQclear(PQexec(c, "ROLLBACK"));
+done:
+    PQfreemem(qs);
+    PQfreemem(qt);
+    free(sql);
+    free(names);
+    free(list);
+}
