@@ -19,7 +19,7 @@ scan() {
     report=$1; shift
     rc=0
     "$PDPSCAN" scan -q -f json -o "$report" "$@" >"$T/stdout" 2>"$T/stderr" || rc=$?
-    [ "$rc" -le 3 ] || fail "pdpscan exited $rc: $(cat "$T/stderr")"
+    [ "$rc" -le 4 ] || fail "pdpscan exited $rc: $(cat "$T/stderr")"
     [ "$rc" -eq 2 ] || validate "$report"
 }
 
