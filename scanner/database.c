@@ -132,3 +132,36 @@ bool pd_db_jobs_push(char ***jobs, size_t *n, char *job)
     nj[(*n)++] = job;
     return true;
 }
+
+void pd_database_redact(const char *root, char *out, size_t cap)
+{
+    size_t o = 0;
+    const char *p = root, *auth = strstr(root, "://");
+    if (!cap)
+        return;
+    if (auth) {
+        auth += 3;
+        const char *end = auth + strcspn(auth, "/?");
+        const char *at = memchr(auth, '@', (size_t)(end - auth));
+        const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        size_t keep = (size_t)((colon ? colon : auth) - root);
+        o = keep < cap - 1 ? keep : cap - 1;
+        memcpy(out, root, o);
+        p = colon ? at : auth;
+    }
+    while (*p && o < cap - 1) {
+        /* a password=... parameter is dropped whole, with its separator */
+        if ((p[0] == '?' || p[0] == '&') && strncmp(p + 1, "password=", 9) == 0) {
+            const char *next = strchr(p + 1, '&');
+            if (p[0] == '?' && next) {
+                out[o++] = '?';
+                p = next + 1;
+            } else {
+                p = next ? next : p + strlen(p);
+            }
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+}

@@ -36,6 +36,10 @@ bool pd_database_root(const char *root);
 enum pd_error pd_database_tables(const char *root, char ***jobs, size_t *n, char *display, size_t cap,
                                  struct pd_diag *diag);
 
+/* Copies root into out with any password removed ("user:secret@" -> "user@", "password=" query
+ * parameters dropped): how a database root may appear in reports and messages. */
+void pd_database_redact(const char *root, char *out, size_t cap);
+
 /* True if a job string is a database table (as made by pd_database_tables). */
 bool pd_database_job(const char *job);
 

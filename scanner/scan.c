@@ -221,6 +221,7 @@ int pd_scan_run(const struct pd_scan_options *opts)
     int code = PD_EXIT_FATAL;
     bool signals_up = false;
     struct json_object *options = NULL;
+    char **shown_roots = NULL;
 
     /* a mistyped root must not look like a clean scan */
     for (size_t i = 0; i < opts->n_roots; i++) {
@@ -272,9 +273,16 @@ int pd_scan_run(const struct pd_scan_options *opts)
         goto done;
     }
     options = options_json(opts);
-    struct pd_report_info info = {.tool_version = PACKAGE_VERSION, .started = time(NULL), .roots = opts->roots,
-                                  .n_roots = opts->n_roots, .options = options, .reveal = opts->reveal,
-                                  .policies = policies};
+    /* the report names roots as given, except that database roots lose their passwords */
+    shown_roots = calloc(opts->n_roots + 1, sizeof *shown_roots);
+    for (size_t i = 0; shown_roots && i < opts->n_roots; i++) {
+        size_t cap = strlen(opts->roots[i]) + 1;
+        if ((shown_roots[i] = malloc(cap)) != NULL)
+            pd_database_redact(opts->roots[i], shown_roots[i], cap);
+    }
+    struct pd_report_info info = {.tool_version = PACKAGE_VERSION, .started = time(NULL),
+                                  .roots = shown_roots ? shown_roots : opts->roots, .n_roots = opts->n_roots,
+                                  .options = options, .reveal = opts->reveal, .policies = policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->format, opts->output, summary, &info, &sc.report, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
@@ -345,6 +353,9 @@ done:
     pd_queue_destroy(sc.jobs);
     pd_engine_destroy(sc.engine);
     json_object_put(options);
+    for (size_t i = 0; shown_roots && i < opts->n_roots; i++)
+        free(shown_roots[i]);
+    free(shown_roots);
     pd_policy_destroy(policies);
     memset(key, 0, sizeof key);
     return code;

@@ -232,21 +232,52 @@ static bool on_finding(void *arg, struct pd_finding *f)
 
 /* Stable across runs and line shifts: detector, location, keyed value hash and the value's
  * ordinal among equal values in the unit. */
+static int by_value_then_position(const void *a, const void *b, void *unit)
+{
+    const struct pd_unit *u = unit;
+    const struct pd_finding *x = &u->findings[*(const size_t *)a], *y = &u->findings[*(const size_t *)b];
+    if (x->detector != y->detector)
+        return x->detector < y->detector ? -1 : 1;
+    int c = strcmp(x->field ? x->field : "", y->field ? y->field : "");
+    if (!c)
+        c = memcmp(x->value_hash, y->value_hash, 32);
+    if (c)
+        return c;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
 void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
 {
-    for (size_t i = 0; i < u->n_findings; i++) {
+    /* the ordinal of each value among equal values of the unit, in reading order */
+    size_t n = u->n_findings;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    unsigned *ordinal = malloc((n ? n : 1) * sizeof *ordinal);
+    if (!order || !ordinal) {
+        free(order);
+        free(ordinal);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    qsort_r(order, n, sizeof *order, by_value_then_position, u);
+    for (size_t k = 0; k < n; k++) {
+        const struct pd_finding *f = &u->findings[order[k]];
+        const struct pd_finding *prev = k ? &u->findings[order[k - 1]] : NULL;
+        bool same = prev && prev->detector == f->detector &&
+                    strcmp(prev->field ? prev->field : "", f->field ? f->field : "") == 0 &&
+                    memcmp(prev->value_hash, f->value_hash, 32) == 0;
+        ordinal[order[k]] = same ? ordinal[order[k - 1]] + 1 : 0;
+    }
+    for (size_t i = 0; i < n; i++) {
         struct pd_finding *f = &u->findings[i];
-        unsigned ordinal = 0;
-        for (size_t j = i; j-- > 0 && i - j <= 256;) /* equal values sit close together, if at all */
-            if (u->findings[j].detector == f->detector && u->findings[j].field == f->field &&
-                memcmp(u->findings[j].value_hash, f->value_hash, 32) == 0)
-                ordinal++;
         char ord[16];
-        snprintf(ord, sizeof ord, "%u", ordinal);
+        snprintf(ord, sizeof ord, "%u", ordinal[i]);
         const char *parts[6] = {"pdpscan-fingerprint-1", f->detector->id, u->path, f->field ? f->field : "",
                                 f->value_hash, ord};
         pd_digest_hex128(w->sha256, parts, 6, f->fingerprint);
     }
+    free(order);
+    free(ordinal);
 }
 
 /* Scans text whose first window (n bytes) is already in buf, reading the rest from src. */
