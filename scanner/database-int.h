@@ -23,6 +23,10 @@ enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, 
                                  struct pd_diag *diag);
 void pd_postgres_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j);
 
+enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *display, size_t cap,
+                                struct pd_diag *diag);
+void pd_mariadb_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j);
+
 /* Appends a job to a growable list; false when memory runs out. */
 bool pd_db_jobs_push(char ***jobs, size_t *n, char *job);
 

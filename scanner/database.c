@@ -15,7 +15,8 @@
 bool pd_database_root(const char *root)
 {
     return strncmp(root, "sqlite://", 9) == 0 || strncmp(root, "postgresql://", 13) == 0 ||
-           strncmp(root, "postgres://", 11) == 0;
+           strncmp(root, "postgres://", 11) == 0 || strncmp(root, "mariadb://", 10) == 0 ||
+           strncmp(root, "mysql://", 8) == 0;
 }
 
 bool pd_database_job(const char *job) { return strncmp(job, JOB_TAG "\x1f", sizeof JOB_TAG) == 0; }
@@ -83,6 +84,8 @@ enum pd_error pd_database_tables(const char *root, char ***jobs, size_t *n, char
     *n = 0;
     if (strncmp(root, "sqlite://", 9) == 0)
         return pd_sqlite_tables(root + 9, jobs, n, display, cap, diag);
+    if (strncmp(root, "mariadb://", 10) == 0 || strncmp(root, "mysql://", 8) == 0)
+        return pd_mariadb_tables(root, jobs, n, display, cap, diag);
     return pd_postgres_tables(root, jobs, n, display, cap, diag);
 }
 
@@ -98,9 +101,13 @@ struct pd_unit *pd_worker_scan_db_job(struct pd_worker *w, const char *job)
         pd_unit_set(u, PD_UNIT_ERROR, "malformed table job");
         return u;
     }
-    snprintf(u->mime, sizeof u->mime, "%s", strcmp(j.kind, "sqlite") == 0 ? "application/vnd.sqlite3" : "application/x-postgresql-table");
-    if (strcmp(j.kind, "sqlite") == 0)
+    bool sqlite = strcmp(j.kind, "sqlite") == 0, maria = strcmp(j.kind, "mariadb") == 0;
+    snprintf(u->mime, sizeof u->mime, "%s",
+             sqlite ? "application/vnd.sqlite3" : maria ? "application/x-mariadb-table" : "application/x-postgresql-table");
+    if (sqlite)
         pd_sqlite_scan_table(w, u, &j);
+    else if (maria)
+        pd_mariadb_scan_table(w, u, &j);
     else
         pd_postgres_scan_table(w, u, &j);
     free(j.storage);

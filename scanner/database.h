@@ -27,7 +27,8 @@ struct pd_table_reader {
 /* Scans rows from r into u (status, findings, column aggregates). */
 void pd_worker_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_table_reader *r);
 
-/* True if root names a database rather than a path: sqlite://, postgresql://, postgres://. */
+/* True if root names a database rather than a path: sqlite://, postgresql://, postgres://,
+ * mariadb://, mysql://. */
 bool pd_database_root(const char *root);
 
 /* Lists the tables of a database root as job strings for the workers (each malloc'd) and the

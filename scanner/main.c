@@ -12,7 +12,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: pdpscan scan [OPTIONS] PATH|DATABASE...\n"
-            "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require)\n"
+            "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require,\n"
+            "        mariadb://user@host:port/db)\n"
             "       pdpscan detectors [--patterns]\n"
             "       pdpscan policy check FILE...\n"
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"

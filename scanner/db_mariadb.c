@@ -1,0 +1,282 @@
+/* MariaDB and MySQL through libmariadb: mariadb://user[:password]@host[:port]/db (or mysql://),
+ * with the [client] group of the option files (~/.my.cnf) filling in what the URI leaves out.
+ * The session is read-only with statement and lock timeouts; rows stream with mysql_use_result,
+ * never a whole table in memory. MariaDB has no TABLESAMPLE: a sample is the first rows. */
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner/database-int.h"
+#include "scanner/worker-int.h"
+
+#define MAX_COLUMNS 4096
+
+struct maria_uri {
+    char user[128], password[256], host[256], db[128], socket[512];
+    unsigned port;
+};
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Copies [s, e) percent-decoded into out. */
+static void decode(const char *s, const char *e, char *out, size_t cap)
+{
+    size_t o = 0;
+    while (s < e && o + 1 < cap) {
+        if (*s == '%' && e - s > 2 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+            out[o++] = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+            s += 3;
+        } else {
+            out[o++] = *s++;
+        }
+    }
+    out[o] = '\0';
+}
+
+static bool parse_uri(const char *uri, struct maria_uri *u)
+{
+    memset(u, 0, sizeof *u);
+    const char *p = strstr(uri, "://");
+    if (!p)
+        return false;
+    p += 3;
+    const char *end = p + strcspn(p, "/?");
+    const char *at = memchr(p, '@', (size_t)(end - p));
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        decode(p, colon ? colon : at, u->user, sizeof u->user);
+        if (colon)
+            decode(colon + 1, at, u->password, sizeof u->password);
+        p = at + 1;
+    }
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    decode(p, colon ? colon : end, u->host, sizeof u->host);
+    if (colon)
+        u->port = (unsigned)strtoul(colon + 1, NULL, 10);
+    p = end;
+    if (*p == '/') {
+        const char *q = p + 1 + strcspn(p + 1, "?");
+        decode(p + 1, q, u->db, sizeof u->db);
+        p = q;
+    }
+    while (*p == '?' || *p == '&') { /* ?socket=/run/mysqld/mysqld.sock */
+        const char *amp = p + 1 + strcspn(p + 1, "&");
+        if (strncmp(p + 1, "socket=", 7) == 0)
+            decode(p + 8, amp, u->socket, sizeof u->socket);
+        p = amp;
+    }
+    return true;
+}
+
+static void display_of(const struct maria_uri *u, char *out, size_t cap)
+{
+    snprintf(out, cap, "mariadb://%s@%s:%u/%s", u->user, u->host[0] ? u->host : "localhost", u->port ? u->port : 3306,
+             u->db);
+}
+
+static MYSQL *connect_ro(const char *uri, char *why, size_t cap)
+{
+    struct maria_uri u;
+    if (!parse_uri(uri, &u)) {
+        snprintf(why, cap, "not a mariadb:// URI");
+        return NULL;
+    }
+    MYSQL *m = mysql_init(NULL);
+    if (!m) {
+        snprintf(why, cap, "out of memory");
+        return NULL;
+    }
+    unsigned timeout = 10, read_timeout = 120;
+    mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client"); /* ~/.my.cnf and friends */
+    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+    mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    if (!mysql_real_connect(m, u.host[0] ? u.host : NULL, u.user[0] ? u.user : NULL, u.password[0] ? u.password : NULL,
+                            u.db[0] ? u.db : NULL, u.port, u.socket[0] ? u.socket : NULL, 0)) {
+        /* MariaDB's message says whether a password was used, never which */
+        snprintf(why, cap, "connection failed: %s", mysql_error(m));
+        mysql_close(m);
+        return NULL;
+    }
+    static const char *const session[] = {
+        "SET SESSION TRANSACTION READ ONLY", "SET SESSION max_statement_time = 120",
+        "SET SESSION lock_wait_timeout = 5", "SET SESSION innodb_lock_wait_timeout = 5", NULL};
+    for (int i = 0; session[i]; i++)
+        mysql_query(m, session[i]); /* best effort: older servers lack some of them */
+    return m;
+}
+
+enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *display, size_t cap,
+                                struct pd_diag *diag)
+{
+    struct maria_uri u;
+    parse_uri(uri, &u);
+    display_of(&u, display, cap);
+    char why[512];
+    MYSQL *m = connect_ro(uri, why, sizeof why);
+    if (!m)
+        return pd_fail(diag, PD_ERR_IO, "%s", why);
+    char sql[768];
+    char esc[300] = "";
+    if (u.db[0])
+        mysql_real_escape_string(m, esc, u.db, strlen(u.db));
+    snprintf(sql, sizeof sql,
+             "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+             "WHERE table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') %s%s%s "
+             "ORDER BY table_schema, table_name, ordinal_position",
+             u.db[0] ? "AND table_schema = '" : "", esc, u.db[0] ? "'" : "");
+    enum pd_error err = PD_OK;
+    MYSQL_RES *res = NULL;
+    if (mysql_query(m, sql) != 0 || !(res = mysql_store_result(m))) {
+        err = pd_fail(diag, PD_ERR_IO, "%s: cannot list tables: %s", display, mysql_error(m));
+        mysql_close(m);
+        return err;
+    }
+    static const char *const types[] = {"char", "varchar", "text", "tinytext", "mediumtext", "longtext", "json",
+                                        "enum", "set", "bigint", "int", "decimal", NULL};
+    char schema[256] = "", table[256] = "", *list = NULL;
+    size_t len = 0, lcap = 0;
+    MYSQL_ROW row;
+    for (;;) {
+        row = mysql_fetch_row(res);
+        if (!row || strcmp(row[0], schema) != 0 || strcmp(row[1], table) != 0) {
+            if (table[0] && !pd_db_jobs_push(jobs, n, pd_db_job_make("mariadb", uri, schema, table, list ? list : "", display)))
+                err = PD_ERR_NOMEM;
+            len = 0;
+            if (list)
+                list[0] = '\0';
+            if (!row || err)
+                break;
+            snprintf(schema, sizeof schema, "%s", row[0]);
+            snprintf(table, sizeof table, "%s", row[1]);
+        }
+        bool readable = false;
+        for (int i = 0; types[i] && !readable; i++)
+            readable = strcmp(row[3], types[i]) == 0;
+        if (!readable)
+            continue;
+        size_t cl = strlen(row[2]);
+        if (len + cl + 2 > lcap) {
+            char *nl = realloc(list, lcap = (len + cl + 2) * 2);
+            if (!nl) {
+                err = PD_ERR_NOMEM;
+                break;
+            }
+            list = nl;
+        }
+        if (len)
+            list[len++] = '\x1e';
+        memcpy(list + len, row[2], cl + 1);
+        len += cl;
+    }
+    free(list);
+    mysql_free_result(res);
+    mysql_close(m);
+    return err;
+}
+
+struct maria_rows {
+    MYSQL *m;
+    MYSQL_RES *res;
+    size_t n;
+};
+
+static int maria_next(void *ctx, const char *const **values, char *why, size_t cap)
+{
+    struct maria_rows *r = ctx;
+    MYSQL_ROW row = mysql_fetch_row(r->res);
+    if (!row) {
+        if (mysql_errno(r->m)) {
+            snprintf(why, cap, "%s: %s", mysql_errno(r->m) >= 2000 ? "connection lost" : "query failed", mysql_error(r->m));
+            return -1;
+        }
+        return 0;
+    }
+    *values = (const char *const *)row;
+    return 1;
+}
+
+static void close_conn(void *m) { mysql_close(m); }
+
+static MYSQL *worker_conn(struct pd_worker *w, const struct pd_db_job *j, char *why, size_t cap)
+{
+    struct pd_db_slot *slot = pd_worker_db(w);
+    if (slot->conn && (strcmp(slot->key, j->conn) != 0 || mysql_ping(slot->conn) != 0)) {
+        slot->close(slot->conn);
+        slot->conn = NULL;
+    }
+    if (!slot->conn) {
+        free(slot->key);
+        slot->key = strdup(j->conn);
+        slot->conn = connect_ro(j->conn, why, cap);
+        slot->close = close_conn;
+    }
+    return slot->conn;
+}
+
+static void append_ident(char *sql, size_t cap, size_t *o, const char *name)
+{
+    if (*o < cap)
+        sql[(*o)++] = '`';
+    for (const char *p = name; *p && *o + 3 < cap; p++) {
+        if (*p == '`')
+            sql[(*o)++] = '`';
+        sql[(*o)++] = *p;
+    }
+    if (*o < cap)
+        sql[(*o)++] = '`';
+    sql[*o < cap ? *o : cap - 1] = '\0';
+}
+
+void pd_mariadb_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j)
+{
+    char why[512];
+    MYSQL *m = worker_conn(w, j, why, sizeof why);
+    if (!m) {
+        pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
+        return;
+    }
+    char *list = strdup(j->columns);
+    const char **names = calloc(MAX_COLUMNS, sizeof *names);
+    size_t n = list && names ? pd_db_split_columns(list, names, MAX_COLUMNS) : 0;
+    size_t cap = 256 + (n + 2) * 140, o = 0;
+    char *sql = malloc(cap);
+    if (!n || !sql) {
+        pd_unit_set(u, n ? PD_UNIT_ERROR : PD_UNIT_SKIPPED, n ? "out of memory" : "no column of a type that can hold personal data");
+        goto done;
+    }
+    o = (size_t)snprintf(sql, cap, "SELECT ");
+    for (size_t i = 0; i < n; i++) {
+        if (i && o + 2 < cap) {
+            sql[o++] = ',';
+            sql[o++] = ' ';
+        }
+        append_ident(sql, cap, &o, names[i]);
+    }
+    o += (size_t)snprintf(sql + o, cap - o, " FROM ");
+    append_ident(sql, cap, &o, j->schema);
+    if (o < cap)
+        sql[o++] = '.';
+    append_ident(sql, cap, &o, j->table);
+    uint64_t sample = pd_worker_config_of(w)->db_sample;
+    if (sample && o < cap)
+        snprintf(sql + o, cap - o, " LIMIT %llu", (unsigned long long)sample);
+    mysql_query(m, "START TRANSACTION READ ONLY");
+    struct maria_rows rows = {.m = m, .n = n};
+    if (mysql_query(m, sql) != 0 || !(rows.res = mysql_use_result(m))) {
+        pd_unit_set(u, PD_UNIT_ERROR, "query failed: %s", mysql_error(m));
+    } else {
+        struct pd_table_reader reader = {.n_columns = n, .columns = names, .next = maria_next, .ctx = &rows};
+        pd_worker_scan_table(w, u, &reader);
+        mysql_free_result(rows.res); /* drains what a partial read left */
+    }
+    mysql_query(m, "ROLLBACK");
+done:
+    free(sql);
+    free(names);
+    free(list);
+}
