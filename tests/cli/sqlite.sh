@@ -10,6 +10,8 @@ db.executescript("""
 CREATE TABLE khach_hang (id INTEGER PRIMARY KEY, ho_ten TEXT, so_cccd TEXT, sdt INTEGER,
                          so_cmnd VARCHAR(9), ngay_sinh TEXT, ghi_chu TEXT, anh BLOB);
 CREATE TABLE don_hang (ma_don_hang TEXT, so_luong INTEGER, mo_ta TEXT);
+CREATE TABLE tai_khoan (ten_dang_nhap TEXT, mat_khau TEXT);
+INSERT INTO tai_khoan VALUES ('an.nguyen', 'Hunter-2026!');
 """)
 for i in range(200):
     db.execute("INSERT INTO khach_hang VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -38,6 +40,12 @@ ok
   "[(200, 200, 1.0, 200)]" ] || fail "column aggregates"
 [ "$(rq "$T/full.json" "[f['location']['row'] for f in r['findings'] if f['location']['path'].endswith('.so_cccd')][:3]")" = "[1, 2, 3]" ] ||
     fail "rows not located"
+ok
+# policies see tables: credentials in clear in a table, bulk IDs in one table
+viol() { rq "$1" "sum(1 for v in r['violations'] if v['rule']=='$2' and (v['subject'] or '').endswith('$3'))"; }
+[ "$(viol "$T/full.json" PDPL-SENSITIVE-DATABASE-CLEAR "#main.tai_khoan")" = 1 ] || fail "clear-text credentials in a table"
+[ "$(viol "$T/full.json" PDPL-SENSITIVE-DATABASE-CLEAR "#main.khach_hang")" = 0 ] || fail "near miss: no sensitive column"
+[ "$(viol "$T/full.json" PDPL-BULK-UNIT "#main.khach_hang")" = 1 ] || fail "bulk IDs in one table"
 ok
 # sampling reads fewer rows
 scan "$T/sample.json" --db-sample 20 "sqlite://$T/share/app.db"
