@@ -124,7 +124,7 @@ static bool filter_match(const struct pd_policy_eval *ev, const struct pd_filter
     if (f->subject_age_below) {
         for (unsigned i = 0; i < fi->n_attrs; i++)
             if (strcmp(fi->attrs[i].key, "birth_year") == 0) {
-                int age = ev->current_year - atoi(fi->attrs[i].value);
+                int age = ev->current_year - (int)strtol(fi->attrs[i].value, NULL, 10); /* digits by construction */
                 return age >= 0 && age < f->subject_age_below;
             }
         return false;

@@ -34,7 +34,7 @@ static struct json_object *attribute_value(const char *v)
     bool integer = n > 0 && n < 10 && (v[0] != '0' || n == 1);
     for (size_t i = 0; i < n && integer; i++)
         integer = v[i] >= '0' && v[i] <= '9';
-    return integer ? json_object_new_int(atoi(v)) : json_object_new_string(v);
+    return integer ? json_object_new_int((int)strtol(v, NULL, 10)) : json_object_new_string(v);
 }
 
 struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_unit *u, bool reveal)
@@ -64,7 +64,7 @@ struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_
     json_object_object_add(loc, "column", json_object_new_int64((int64_t)f->column));
     for (unsigned i = 0; i < f->n_attrs; i++)
         if (strcmp(f->attrs[i].key, "page") == 0) /* PDFs: the page is where a reader looks */
-            json_object_object_add(loc, "page", json_object_new_int(atoi(f->attrs[i].value)));
+            json_object_object_add(loc, "page", json_object_new_int64(strtoll(f->attrs[i].value, NULL, 10)));
     json_object_object_add(o, "location", loc);
     json_object_object_add(val, "masked", pd_json_string(f->masked));
     json_object_object_add(val, "hash", json_object_new_string(f->value_hash));

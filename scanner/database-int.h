@@ -27,6 +27,15 @@ enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *
                                 struct pd_diag *diag);
 void pd_mariadb_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j);
 
+/* This worker's connection for a connection string: kept from the last table of the same
+ * database, closed and re-opened when alive() says it broke. NULL (cause in why) if it cannot. */
+void *pd_db_worker_conn(struct pd_worker *w, const char *conninfo, bool (*alive)(void *conn),
+                        void *(*open)(const char *conninfo, char *why, size_t cap), void (*close)(void *conn),
+                        char *why, size_t cap);
+
+/* Appends a column name to a '\x1e'-separated list; false when memory runs out. */
+bool pd_db_list_append(char **list, size_t *len, size_t *cap, const char *name);
+
 /* Appends a job to a growable list; false when memory runs out. */
 bool pd_db_jobs_push(char ***jobs, size_t *n, char *job);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scanner/database-int.h"
+#include "scanner/worker-int.h"
 
 #define SEP '\x1f'
 #define JOB_TAG "pdpscan-db-job"
@@ -171,4 +172,40 @@ void pd_database_redact(const char *root, char *out, size_t cap)
         out[o++] = *p++;
     }
     out[o] = '\0';
+}
+
+void *pd_db_worker_conn(struct pd_worker *w, const char *conninfo, bool (*alive)(void *conn),
+                        void *(*open)(const char *conninfo, char *why, size_t cap), void (*close)(void *conn),
+                        char *why, size_t cap)
+{
+    struct pd_db_slot *slot = pd_worker_db(w);
+    if (slot->conn && (strcmp(slot->key, conninfo) != 0 || !alive(slot->conn))) {
+        slot->close(slot->conn);
+        slot->conn = NULL;
+    }
+    if (!slot->conn) {
+        free(slot->key);
+        slot->key = strdup(conninfo);
+        slot->conn = open(conninfo, why, cap);
+        slot->close = close;
+    }
+    return slot->conn;
+}
+
+bool pd_db_list_append(char **list, size_t *len, size_t *cap, const char *name)
+{
+    size_t k = strlen(name);
+    if (!*list || *len + k + 2 > *cap) {
+        size_t ncap = (*len + k + 2) * 2;
+        char *nl = realloc(*list, ncap);
+        if (!nl)
+            return false;
+        *list = nl;
+        *cap = ncap;
+    }
+    if (*len)
+        (*list)[(*len)++] = '\x1e';
+    memcpy(*list + *len, name, k + 1);
+    *len += k;
+    return true;
 }

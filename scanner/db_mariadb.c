@@ -159,19 +159,10 @@ enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *
             readable = strcmp(row[3], types[i]) == 0;
         if (!readable)
             continue;
-        size_t cl = strlen(row[2]);
-        if (len + cl + 2 > lcap) {
-            char *nl = realloc(list, lcap = (len + cl + 2) * 2);
-            if (!nl) {
-                err = PD_ERR_NOMEM;
-                break;
-            }
-            list = nl;
+        if (!pd_db_list_append(&list, &len, &lcap, row[2])) {
+            err = PD_ERR_NOMEM;
+            break;
         }
-        if (len)
-            list[len++] = '\x1e';
-        memcpy(list + len, row[2], cl + 1);
-        len += cl;
     }
     free(list);
     mysql_free_result(res);
@@ -202,21 +193,9 @@ static int maria_next(void *ctx, const char *const **values, char *why, size_t c
 
 static void close_conn(void *m) { mysql_close(m); }
 
-static MYSQL *worker_conn(struct pd_worker *w, const struct pd_db_job *j, char *why, size_t cap)
-{
-    struct pd_db_slot *slot = pd_worker_db(w);
-    if (slot->conn && (strcmp(slot->key, j->conn) != 0 || mysql_ping(slot->conn) != 0)) {
-        slot->close(slot->conn);
-        slot->conn = NULL;
-    }
-    if (!slot->conn) {
-        free(slot->key);
-        slot->key = strdup(j->conn);
-        slot->conn = connect_ro(j->conn, why, cap);
-        slot->close = close_conn;
-    }
-    return slot->conn;
-}
+static bool alive(void *m) { return mysql_ping(m) == 0; }
+
+static void *open_conn(const char *uri, char *why, size_t cap) { return connect_ro(uri, why, cap); }
 
 static void append_ident(char *sql, size_t cap, size_t *o, const char *name)
 {
@@ -235,7 +214,7 @@ static void append_ident(char *sql, size_t cap, size_t *o, const char *name)
 void pd_mariadb_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j)
 {
     char why[512];
-    MYSQL *m = worker_conn(w, j, why, sizeof why);
+    MYSQL *m = pd_db_worker_conn(w, j->conn, alive, open_conn, close_conn, why, sizeof why);
     if (!m) {
         pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
         return;

@@ -104,31 +104,14 @@ enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, 
     int rows = err ? 0 : PQntuples(r);
     for (int i = 0; i < rows && !err;) {
         const char *schema = PQgetvalue(r, i, 0), *table = PQgetvalue(r, i, 1);
-        size_t len = 0, lcap = 256;
-        char *list = malloc(lcap);
-        if (!list) {
-            err = PD_ERR_NOMEM;
-            break;
-        }
-        list[0] = '\0';
+        size_t len = 0, lcap = 0;
+        char *list = NULL;
         int k = i;
-        for (; k < rows && strcmp(PQgetvalue(r, k, 0), schema) == 0 && strcmp(PQgetvalue(r, k, 1), table) == 0; k++) {
-            if (!readable_type(PQgetvalue(r, k, 3)) && !strstr(PQgetvalue(r, k, 3), "[]"))
-                continue;
-            const char *col = PQgetvalue(r, k, 2);
-            size_t cl = strlen(col);
-            if (len + cl + 2 > lcap) {
-                char *nl = realloc(list, lcap = (len + cl + 2) * 2);
-                if (!nl)
-                    break;
-                list = nl;
-            }
-            if (len)
-                list[len++] = '\x1e';
-            memcpy(list + len, col, cl + 1);
-            len += cl;
-        }
-        if (!pd_db_jobs_push(jobs, n, pd_db_job_make("postgresql", conninfo, schema, table, list, display)))
+        for (; k < rows && strcmp(PQgetvalue(r, k, 0), schema) == 0 && strcmp(PQgetvalue(r, k, 1), table) == 0; k++)
+            if ((readable_type(PQgetvalue(r, k, 3)) || strstr(PQgetvalue(r, k, 3), "[]")) &&
+                !pd_db_list_append(&list, &len, &lcap, PQgetvalue(r, k, 2)))
+                err = PD_ERR_NOMEM;
+        if (!err && !pd_db_jobs_push(jobs, n, pd_db_job_make("postgresql", conninfo, schema, table, list ? list : "", display)))
             err = PD_ERR_NOMEM;
         free(list);
         i = k;
@@ -185,27 +168,14 @@ static bool exec_ok(PGconn *c, const char *sql, char *why, size_t cap)
 
 static void close_conn(void *c) { PQfinish(c); }
 
-/* This worker's connection to j's database: kept from the last table, re-opened when it broke. */
-static PGconn *worker_conn(struct pd_worker *w, const struct pd_db_job *j, char *why, size_t cap)
-{
-    struct pd_db_slot *slot = pd_worker_db(w);
-    if (slot->conn && (strcmp(slot->key, j->conn) != 0 || PQstatus(slot->conn) != CONNECTION_OK)) {
-        slot->close(slot->conn);
-        slot->conn = NULL;
-    }
-    if (!slot->conn) {
-        free(slot->key);
-        slot->key = strdup(j->conn);
-        slot->conn = connect_ro(j->conn, why, cap);
-        slot->close = close_conn;
-    }
-    return slot->conn;
-}
+static bool alive(void *c) { return PQstatus(c) == CONNECTION_OK; }
+
+static void *open_conn(const char *conninfo, char *why, size_t cap) { return connect_ro(conninfo, why, cap); }
 
 void pd_postgres_scan_table(struct pd_worker *w, struct pd_unit *u, const struct pd_db_job *j)
 {
     char why[512];
-    PGconn *c = worker_conn(w, j, why, sizeof why);
+    PGconn *c = pd_db_worker_conn(w, j->conn, alive, open_conn, close_conn, why, sizeof why);
     if (!c) {
         pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
         return;

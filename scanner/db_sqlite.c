@@ -52,32 +52,20 @@ static enum pd_error list_tables(const char *path, const char *display, char ***
         char *sql = q ? sqlite3_mprintf("PRAGMA table_info(%s)", q) : NULL;
         free(q);
         sqlite3_stmt *cols = NULL;
-        size_t len = 0, cap = 256;
-        char *list = malloc(cap);
-        if (!sql || !list || sqlite3_prepare_v2(db, sql, -1, &cols, NULL) != SQLITE_OK) {
+        size_t len = 0, cap = 0;
+        char *list = NULL;
+        if (!sql || sqlite3_prepare_v2(db, sql, -1, &cols, NULL) != SQLITE_OK) {
             err = pd_fail(diag, PD_ERR_IO, "%s: cannot read the columns of %s: %s", display, table, sqlite3_errmsg(db));
             sqlite3_free(sql);
             free(list);
             break;
         }
         sqlite3_free(sql);
-        list[0] = '\0';
-        while (sqlite3_step(cols) == SQLITE_ROW) {
-            const char *name = (const char *)sqlite3_column_text(cols, 1);
-            size_t k = strlen(name);
-            if (len + k + 2 > cap) {
-                char *nl = realloc(list, cap = (len + k + 2) * 2);
-                if (!nl)
-                    break;
-                list = nl;
-            }
-            if (len)
-                list[len++] = '\x1e';
-            memcpy(list + len, name, k + 1);
-            len += k;
-        }
+        bool listed = true;
+        while (listed && sqlite3_step(cols) == SQLITE_ROW)
+            listed = pd_db_list_append(&list, &len, &cap, (const char *)sqlite3_column_text(cols, 1));
         sqlite3_finalize(cols);
-        if (!pd_db_jobs_push(jobs, n, pd_db_job_make("sqlite", path, "main", table, list, display))) {
+        if (!listed || !pd_db_jobs_push(jobs, n, pd_db_job_make("sqlite", path, "main", table, list ? list : "", display))) {
             free(list);
             err = PD_ERR_NOMEM;
             break;

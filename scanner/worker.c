@@ -351,47 +351,54 @@ static unsigned char *level_buffer(struct pd_worker *w, unsigned depth)
     return w->bufs[depth];
 }
 
-void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
+/* Reads the first window of a unit at depth into that depth's buffer; NULL (unit in error) if
+ * it cannot. */
+static unsigned char *first_window(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
+                                   size_t *got)
 {
     unsigned char *buf = level_buffer(w, depth);
     if (!buf) {
         pd_unit_set(u, PD_UNIT_ERROR, "out of memory at container depth %u", depth);
-        return;
+        return NULL;
     }
-    ssize_t got = pd_source_read_full(src, buf, w->window);
-    if (got < 0) {
+    ssize_t n = pd_source_read_full(src, buf, w->window);
+    if (n < 0) {
         pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
-        return;
+        return NULL;
     }
+    *got = (size_t)n;
+    return buf;
+}
+
+void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
+{
+    size_t got;
+    unsigned char *buf = first_window(w, u, src, depth, &got);
+    if (!buf)
+        return;
     enum pd_encoding enc;
     bool text;
-    const struct pd_handler *h = sniff(w, u, buf, (size_t)got, &enc, &text);
+    const struct pd_handler *h = sniff(w, u, buf, got, &enc, &text);
     if (h) {
-        pd_source_unread(src, buf, (size_t)got);
+        pd_source_unread(src, buf, got);
         h->scan(w, u, src, depth);
     } else if (text) {
-        scan_text_from(w, u, src, buf, (size_t)got, enc);
+        scan_text_from(w, u, src, buf, got, enc);
     }
 }
 
 void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
                          enum pd_encoding enc)
 {
-    unsigned char *buf = level_buffer(w, depth);
-    if (!buf) {
-        pd_unit_set(u, PD_UNIT_ERROR, "out of memory at container depth %u", depth);
+    size_t got;
+    unsigned char *buf = first_window(w, u, src, depth, &got);
+    if (!buf)
         return;
-    }
-    ssize_t got = pd_source_read_full(src, buf, w->window);
-    if (got < 0) {
-        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
-        return;
-    }
     /* extracted text may still be legacy Vietnamese: catdoc prints .VnTime text as mojibake */
-    size_t sample = (size_t)got < SNIFF_BYTES ? (size_t)got : SNIFF_BYTES;
+    size_t sample = got < SNIFF_BYTES ? got : SNIFF_BYTES;
     if (enc == PD_ENC_UTF8 && !pd_text_guess_legacy(buf, sample, &enc))
         pd_text_guess_viqr(buf, sample, &enc);
-    scan_text_from(w, u, src, buf, (size_t)got, enc);
+    scan_text_from(w, u, src, buf, got, enc);
 }
 
 void pd_worker_emit(struct pd_worker *w, struct pd_unit *u)

@@ -34,10 +34,10 @@ static char *build(size_t *len, size_t offsets[IDS], size_t lines[IDS])
         for (size_t k = 0; k < filler; k++)
             buf[n++] = (char)('a' + (k % 7 == 0 ? 20 : k % 19));
         if (i % 3 == 0) {
-            n += (size_t)sprintf(buf + n, " CCCD: ");
+            n += (size_t)snprintf(buf + n, cap - n, " CCCD: ");
             offsets[id] = n;
             lines[id] = line;
-            n += (size_t)sprintf(buf + n, "0010871%05zu", id);
+            n += (size_t)snprintf(buf + n, cap - n, "0010871%05zu", id);
             id++;
         }
         buf[n++] = '\n';
