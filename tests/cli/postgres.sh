@@ -82,6 +82,20 @@ expect_status "$T/noserver.json" "127.0.0.1:$((port + 1))/postgres" error "conne
 # SQL_ASCII database with TCVN3 text
 scan "$T/legacy.json" "postgresql://postgres@127.0.0.1:$port/legacy?host=$T/pg"
 expect_count "$T/legacy.json" person_name "#public.people.ghi_chu" 1
+# a table locked by production: the lock timeout ends the wait, the table is an error, the rest goes on
+psql_ -d postgres -c "BEGIN; LOCK TABLE crm.orders IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;" >/dev/null 2>&1 &
+locker=$!
+i=0
+until psql_ -d postgres -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'crm.orders'::regclass AND mode = 'AccessExclusiveLock' AND granted" | grep -q '^1'; do
+    i=$((i + 1)); [ $i -lt 100 ] || fail "could not take the lock"; sleep 0.1
+done
+start=$(date +%s)
+scan "$T/locked.json" "$URI"
+[ $(( $(date +%s) - start )) -lt 25 ] || fail "the scan waited for the lock"
+expect_status "$T/locked.json" "#crm.orders" error "lock timeout"
+expect_count "$T/locked.json" vn.cccd "$t.so_cccd" 300
+kill $locker 2>/dev/null; wait $locker 2>/dev/null || true
+psql_ -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
 # the server stops in the middle of a table: that table is partial or in error, the report is whole
 psql_ -d postgres -c "CREATE TABLE crm.big AS SELECT i, '0790870' || lpad((i % 100000)::text, 5, '0') AS so_cccd, repeat('x', 200) AS pad FROM generate_series(1, 400000) AS i; GRANT SELECT ON crm.big TO auditor;" >/dev/null
 rc=0
