@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scanner/database-int.h"
 #include "scanner/worker-int.h"
@@ -13,11 +14,22 @@
 #define SEP '\x1f'
 #define JOB_TAG "pdpscan-db-job"
 
+/* libpq's keyword form, "host=db1 dbname=crm user=auditor", when no file has that name. */
+static bool keyword_string(const char *root)
+{
+    static const char *const keys[] = {"host=", "hostaddr=", "port=", "dbname=", "user=", "service=", NULL};
+    struct stat st;
+    for (int i = 0; keys[i]; i++)
+        if (strncmp(root, keys[i], strlen(keys[i])) == 0)
+            return stat(root, &st) != 0;
+    return false;
+}
+
 bool pd_database_root(const char *root)
 {
     return strncmp(root, "sqlite://", 9) == 0 || strncmp(root, "postgresql://", 13) == 0 ||
            strncmp(root, "postgres://", 11) == 0 || strncmp(root, "mariadb://", 10) == 0 ||
-           strncmp(root, "mysql://", 8) == 0;
+           strncmp(root, "mysql://", 8) == 0 || keyword_string(root);
 }
 
 bool pd_database_job(const char *job) { return strncmp(job, JOB_TAG "\x1f", sizeof JOB_TAG) == 0; }
@@ -156,6 +168,27 @@ void pd_database_redact(const char *root, char *out, size_t cap)
         o = keep < cap - 1 ? keep : cap - 1;
         memcpy(out, root, o);
         p = colon ? at : auth;
+    }
+    if (!auth) { /* a keyword string: the password=... pair goes, quoted value and all */
+        for (const char *q = root; *q && o < cap - 1;) {
+            if ((q == root || q[-1] == ' ') && strncmp(q, "password", 8) == 0 && q[8 + strspn(q + 8, " ")] == '=') {
+                q += 8 + strspn(q + 8, " ") + 1;
+                q += strspn(q, " ");
+                if (*q == '\'') {
+                    for (q++; *q && *q != '\''; q += *q == '\\' && q[1] ? 2 : 1)
+                        ;
+                    if (*q)
+                        q++;
+                } else {
+                    q += strcspn(q, " ");
+                }
+                q += strspn(q, " ");
+                continue;
+            }
+            out[o++] = *q++;
+        }
+        out[o] = '\0';
+        return;
     }
     while (*p && o < cap - 1) {
         /* a password=... parameter is dropped whole, with its separator */

@@ -72,6 +72,11 @@ expect_count "$T/sample.json" vn.cccd "$t.so_cccd" 40
 rc=0
 PGPASSWORD=Audit-Pw-2026 "$PDPSCAN" scan -q -f json -o "$T/env.json" "postgresql://auditor@127.0.0.1:$port/postgres?sslmode=disable" 2>"$T/stderr" || rc=$?
 expect_rc 1
+# libpq's keyword form works as a root too, and its password is not shown either
+scan "$T/kw.json" "host=127.0.0.1 port=$port dbname=postgres user=auditor password='Audit-Pw-2026' sslmode=disable"
+expect_rc 1
+expect_count "$T/kw.json" vn.cccd "$t.so_cccd" 300
+never_in "$T/kw.json" "Audit-Pw-2026"
 scan "$T/wrong.json" "postgresql://auditor:not-it@127.0.0.1:$port/postgres?sslmode=disable"
 expect_rc 4
 expect_status "$T/wrong.json" "postgresql://auditor@127.0.0.1:$port/postgres" error "password authentication failed"
