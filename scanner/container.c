@@ -109,7 +109,7 @@ static ssize_t member_read(struct pd_source *src, void *buf, size_t n)
 
 static void member_close(struct pd_source *src) { (void)src; }
 
-int pd_archive_open(struct archive *a, struct pd_source *src, void **state)
+static int open_stream(struct archive *a, struct pd_source *src, void **state)
 {
     *state = NULL;
     if (src->fd >= 0 && src->rewind && src->rewind(src) == 0)
@@ -120,6 +120,38 @@ int pd_archive_open(struct archive *a, struct pd_source *src, void **state)
     outer->src = src;
     *state = outer;
     return archive_read_open(a, outer, NULL, outer_read, NULL);
+}
+
+struct archive *pd_archive_begin(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
+                                 bool zip_only, void **state)
+{
+    struct pd_budget *budget = pd_worker_budget(w);
+    *state = NULL;
+    if (!pd_budget_depth(budget, depth + 1)) {
+        pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+        return NULL;
+    }
+    struct archive *a = zip_only ? archive_read_new() : new_reader();
+    if (!a) {
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory opening the %s", zip_only ? "document" : "archive");
+        return NULL;
+    }
+    if (zip_only)
+        archive_read_support_format_zip(a);
+    if (open_stream(a, src, state) != ARCHIVE_OK) {
+        pd_unit_set(u, PD_UNIT_ERROR, "not a readable %s: %s", zip_only ? "document" : "archive",
+                    archive_error_string(a) ? archive_error_string(a) : "unknown error");
+        pd_archive_end(a, *state);
+        *state = NULL;
+        return NULL;
+    }
+    return a;
+}
+
+void pd_archive_end(struct archive *a, void *state)
+{
+    archive_read_free(a);
+    free(state);
 }
 
 void pd_archive_scan_member(struct pd_worker *w, struct pd_unit *child, struct archive *a, unsigned depth,
@@ -163,21 +195,11 @@ static bool accepts(const char *mime)
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     struct pd_budget *budget = pd_worker_budget(w);
-    if (!pd_budget_depth(budget, depth + 1)) {
-        pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+    void *outer;
+    struct archive *a = pd_archive_begin(w, u, src, depth, false, &outer);
+    if (!a)
         return;
-    }
-    struct archive *a = new_reader();
-    void *outer = NULL;
-    if (!a) {
-        pd_unit_set(u, PD_UNIT_ERROR, "out of memory opening the archive");
-        return;
-    }
-    int r = pd_archive_open(a, src, &outer);
-    if (r != ARCHIVE_OK) {
-        pd_unit_set(u, PD_UNIT_ERROR, "not a readable archive: %s", archive_error_string(a));
-        goto done;
-    }
+    int r;
     uint64_t encrypted = 0, members = 0;
     struct archive_entry *entry;
     for (;;) {
@@ -231,9 +253,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         pd_unit_set(u, PD_UNIT_PARTIAL, "%llu encrypted members could not be read", (unsigned long long)encrypted);
     u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
     u->encoding = NULL;
-done:
-    archive_read_free(a);
-    free(outer);
+    pd_archive_end(a, outer);
 }
 
 const struct pd_handler pd_handler_container = {

@@ -239,22 +239,11 @@ static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive 
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     struct pd_budget *budget = pd_worker_budget(w);
-    if (!pd_budget_depth(budget, depth + 1)) {
-        pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
+    void *outer;
+    struct archive *a = pd_archive_begin(w, u, src, depth, true, &outer);
+    if (!a)
         return;
-    }
-    struct archive *a = archive_read_new();
-    void *outer = NULL;
-    if (!a) {
-        pd_unit_set(u, PD_UNIT_ERROR, "out of memory");
-        return;
-    }
-    archive_read_support_format_zip(a);
-    int r = pd_archive_open(a, src, &outer);
-    if (r != ARCHIVE_OK) {
-        pd_unit_set(u, PD_UNIT_ERROR, "not a readable document: %s", archive_error_string(a));
-        goto done;
-    }
+    int r;
     struct archive_entry *entry;
     unsigned parts = 0;
     while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
@@ -298,9 +287,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     }
     u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
     u->encoding = NULL;
-done:
-    archive_read_free(a);
-    free(outer);
+    pd_archive_end(a, outer);
 }
 
 const struct pd_handler pd_handler_document = {

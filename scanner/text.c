@@ -200,37 +200,51 @@ static bool all_ascii(const unsigned char *p, size_t len)
     return true;
 }
 
+/* Appends decoded bytes to the UTF-8 view, each mapped to the raw offset they came from. The
+ * caller reserved room (every decoder bounds its expansion before it starts). */
+static void put_mapped(struct pd_text *t, size_t *o, const unsigned char *bytes, size_t n, size_t raw_off)
+{
+    for (size_t j = 0; j < n; j++) {
+        t->utf8_buf[*o] = (char)bytes[j];
+        t->utf8_map[(*o)++] = (uint32_t)raw_off;
+    }
+}
+
+static void put_codepoint(struct pd_text *t, size_t *o, int32_t cp, size_t raw_off)
+{
+    unsigned char tmp[4];
+    put_mapped(t, o, tmp, encode_utf8(cp, tmp), raw_off);
+}
+
+/* Makes the decoded buffer the UTF-8 view. */
+static enum pd_error decoded(struct pd_text *t, size_t len)
+{
+    t->utf8 = t->utf8_buf;
+    t->utf8_len = len;
+    t->utf8_raw = t->utf8_map;
+    return PD_OK;
+}
+
 /* Writes repaired UTF-8 (bad bytes -> U+FFFD) into utf8_buf with a map to raw offsets. */
 static enum pd_error decode_utf8_repair(struct pd_text *t)
 {
     enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 3 + 4, t->max_bytes);
     if (err)
         return err;
-    unsigned char *out = (unsigned char *)t->utf8_buf;
     size_t o = 0, i = 0;
     int32_t cp;
     while (i < t->raw_len) {
         size_t k = t->raw[i] < 0x80 ? 1 : utf8_decode(t->raw + i, t->raw_len - i, &cp);
         if (k) {
-            for (size_t j = 0; j < k; j++) {
-                out[o] = t->raw[i + j];
-                t->utf8_map[o++] = (uint32_t)i;
-            }
+            put_mapped(t, &o, t->raw + i, k, i);
             i += k;
         } else {
-            static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
-            for (size_t j = 0; j < 3; j++) {
-                out[o] = fffd[j];
-                t->utf8_map[o++] = (uint32_t)i;
-            }
+            put_codepoint(t, &o, 0xFFFD, i);
             i++;
             t->repaired = true;
         }
     }
-    t->utf8 = t->utf8_buf;
-    t->utf8_len = o;
-    t->utf8_raw = t->utf8_map;
-    return PD_OK;
+    return decoded(t, o);
 }
 
 static enum pd_error decode_utf16(struct pd_text *t, bool big_endian)
@@ -238,7 +252,6 @@ static enum pd_error decode_utf16(struct pd_text *t, bool big_endian)
     enum pd_error err = grow(&t->utf8_buf, &t->utf8_map, &t->utf8_cap, t->raw_len * 2 + 8, t->max_bytes);
     if (err)
         return err;
-    unsigned char *out = (unsigned char *)t->utf8_buf;
     size_t o = 0, i = 0;
     while (i + 1 < t->raw_len) {
         uint32_t u = big_endian ? (uint32_t)(t->raw[i] << 8 | t->raw[i + 1])
@@ -257,18 +270,10 @@ static enum pd_error decode_utf16(struct pd_text *t, bool big_endian)
             cp = 0xFFFD;
             t->repaired = true;
         }
-        unsigned char tmp[4];
-        size_t k = encode_utf8(cp, tmp);
-        for (size_t j = 0; j < k; j++) {
-            out[o] = tmp[j];
-            t->utf8_map[o++] = (uint32_t)i;
-        }
+        put_codepoint(t, &o, cp, i);
         i += used;
     }
-    t->utf8 = t->utf8_buf;
-    t->utf8_len = o;
-    t->utf8_raw = t->utf8_map;
-    return PD_OK;
+    return decoded(t, o);
 }
 
 /* Folds t->utf8 into the fold view. With stop_on_invalid, returns PD_ERR_FORMAT at the first
@@ -412,17 +417,9 @@ static enum pd_error decode_legacy(struct pd_text *t, int which)
         return err;
     const struct legacy_table *tb = &legacy[which];
     size_t o = 0;
-    for (size_t i = 0; i < t->raw_len; i++) {
-        unsigned char b = t->raw[i];
-        for (unsigned k = 0; k < tb->len[b]; k++) {
-            t->utf8_buf[o] = (char)tb->utf8[b][k];
-            t->utf8_map[o++] = (uint32_t)i;
-        }
-    }
-    t->utf8 = t->utf8_buf;
-    t->utf8_len = o;
-    t->utf8_raw = t->utf8_map;
-    return PD_OK;
+    for (size_t i = 0; i < t->raw_len; i++)
+        put_mapped(t, &o, tb->utf8[t->raw[i]], tb->len[t->raw[i]], i);
+    return decoded(t, o);
 }
 
 /* True if a folded lower-case word has the shape of a Vietnamese syllable: initial consonants,
@@ -666,16 +663,10 @@ static enum pd_error decode_redecoded(struct pd_text *t)
             src = t->raw + i; /* a character no legacy byte stands for stays itself */
             len = k;
         }
-        for (size_t j = 0; j < len; j++) {
-            t->utf8_buf[o] = (char)src[j];
-            t->utf8_map[o++] = (uint32_t)i;
-        }
+        put_mapped(t, &o, src, len, i);
         i += k;
     }
-    t->utf8 = t->utf8_buf;
-    t->utf8_len = o;
-    t->utf8_raw = t->utf8_map;
-    return PD_OK;
+    return decoded(t, o);
 }
 
 bool pd_text_font_encoding(const char *font, enum pd_encoding *enc)
@@ -717,17 +708,11 @@ static enum pd_error decode_viqr(struct pd_text *t)
         unsigned char c = t->raw[i];
         if ((c == 'd' || c == 'D') && i + 1 < t->raw_len && (t->raw[i + 1] == 'd' || t->raw[i + 1] == 'D') &&
             (i == 0 || !isalpha(t->raw[i - 1]))) {
-            unsigned char tmp[4];
-            size_t n = encode_utf8(c == 'D' ? 0x110 : 0x111, tmp);
-            for (size_t k = 0; k < n; k++) {
-                t->utf8_buf[o] = (char)tmp[k];
-                t->utf8_map[o++] = (uint32_t)i;
-            }
+            put_codepoint(t, &o, c == 'D' ? 0x110 : 0x111, i);
             i++;
             continue;
         }
-        t->utf8_buf[o] = (char)c;
-        t->utf8_map[o++] = (uint32_t)i;
+        put_mapped(t, &o, &c, 1, i);
         if (!viqr_vowel(c))
             continue;
         /* a shape mark then a tone mark (RFC 1456: after a vowel they are diacritics; a writer
@@ -736,19 +721,11 @@ static enum pd_error decode_viqr(struct pd_text *t)
             int32_t m = viqr_mark(t->raw[i + 1], pass == 0);
             if (!m)
                 continue;
-            unsigned char tmp[4];
-            size_t n = encode_utf8(m, tmp);
-            for (size_t k = 0; k < n; k++) {
-                t->utf8_buf[o] = (char)tmp[k];
-                t->utf8_map[o++] = (uint32_t)(i + 1);
-            }
+            put_codepoint(t, &o, m, i + 1);
             i++;
         }
     }
-    t->utf8 = t->utf8_buf;
-    t->utf8_len = o;
-    t->utf8_raw = t->utf8_map;
-    return PD_OK;
+    return decoded(t, o);
 }
 
 bool pd_text_guess_viqr(const unsigned char *p, size_t len, enum pd_encoding *enc)

@@ -47,9 +47,13 @@ struct pd_db_slot *pd_worker_db(struct pd_worker *w);
 const struct pd_worker_config *pd_worker_config_of(const struct pd_worker *w);
 
 struct archive;
-/* Opens a libarchive reader on src: seekable on a file (zip central directories, zip64), else
- * streamed from the source. *state is freed by the caller after archive_read_free. */
-int pd_archive_open(struct archive *a, struct pd_source *src, void **state);
+/* Starts reading the unit's stream as an archive at depth (zip_only: document packages): checks
+ * the depth budget, opens seekable on a file (zip central directories, zip64), else streams from
+ * the source. NULL, with the unit's status and reason set, when it cannot; otherwise the caller
+ * ends with pd_archive_end(a, state). */
+struct archive *pd_archive_begin(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
+                                 bool zip_only, void **state);
+void pd_archive_end(struct archive *a, void *state);
 
 /* Scans the current entry of a as the unit child at depth, charging the budget; *budget_hit
  * tells whether the budget stopped it. */
