@@ -3,6 +3,7 @@
 #include "detectors/engine.h"
 
 #include "detectors/digest.h"
+#include "detectors/hscache.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs.h>
@@ -303,8 +304,8 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         goto done;
     }
     hs_compile_error_t *cerr = NULL;
-    if (hs_compile_multi((const char *const *)patterns, flags, ids, (unsigned)e->count, HS_MODE_BLOCK, NULL,
-                         &e->db, &cerr) != HS_SUCCESS) {
+    if (pd_hscache_compile(opts->cache_dir, (const char *const *)patterns, flags, ids, (unsigned)e->count, &e->db,
+                           &cerr) != HS_SUCCESS) {
         int which = cerr ? cerr->expression : -1;
         err = pd_fail(diag, PD_ERR_PATTERN, "Hyperscan: detector %s: %s",
                       which >= 0 ? e->list[which]->id : "(all)", cerr ? cerr->message : "compile failed");

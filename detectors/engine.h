@@ -19,6 +19,7 @@ struct pd_engine_options {
     const unsigned char *key; /* HMAC key for value hashes */
     size_t key_len;
     int current_year;     /* 0: this year */
+    const char *cache_dir; /* compiled databases kept between runs; NULL: always compile */
 };
 
 struct pd_engine;

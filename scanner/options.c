@@ -89,6 +89,7 @@ enum {
     OPT_ARCHIVE_TIMEOUT,
     OPT_EXTRACTOR_TIMEOUT,
     OPT_DB_SAMPLE,
+    OPT_NO_CACHE,
 };
 
 bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
@@ -117,6 +118,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
         {"archive-timeout", required_argument, NULL, OPT_ARCHIVE_TIMEOUT},
         {"extractor-timeout", required_argument, NULL, OPT_EXTRACTOR_TIMEOUT},
         {"db-sample", required_argument, NULL, OPT_DB_SAMPLE},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -191,6 +193,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
                 return false;
             break;
         case OPT_NO_DEFAULT_POLICIES: o->no_default_policies = true; break;
+        case OPT_NO_CACHE: o->no_cache = true; break;
         case OPT_FAIL_ON: {
             enum pd_severity sev;
             if (!pd_severity_parse(optarg, &sev)) {

@@ -24,6 +24,7 @@ struct pd_scan_options {
     bool reveal;
     const char *key_file;      /* HMAC key for value hashes and fingerprints */
     bool quiet;
+    bool no_cache;             /* always compile the detectors (no compiled-database cache) */
     size_t window_size;        /* bytes read and scanned at a time */
     char **policies;           /* policy files layered over the shipped ones */
     size_t n_policies;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "detectors/engine.h"
+#include "detectors/hscache.h"
 #include "policies/policy.h"
 #include "reports/report.h"
 #include "scanner/key.h"
@@ -252,9 +253,11 @@ int pd_scan_run(const struct pd_scan_options *opts)
         fprintf(stderr, "pdpscan: warning: --reveal writes found values in clear into the report; "
                         "protect it like the data itself\n");
 
+    char cache_dir[4096];
+    bool cache = !opts->no_cache && pd_hscache_default_dir(cache_dir, sizeof cache_dir);
     struct pd_engine_options eo = {.enable = opts->detectors, .disable = opts->skip_detectors,
                                    .min_confidence = opts->min_confidence, .reveal = opts->reveal,
-                                   .key = key, .key_len = key_len};
+                                   .key = key, .key_len = key_len, .cache_dir = cache ? cache_dir : NULL};
     if (pd_engine_create(&eo, &sc.engine, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         goto done;

@@ -6,6 +6,8 @@ PY=${PYTHON3:-/usr/bin/python3}
 SCHEMA="$PD_SRCDIR/docs/report.schema.json"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pdpscan-test.XXXXXX")
 chmod 755 "$T"
+# compiled detectors are cached per test script, never in the user's ~/.cache
+export PDPSCAN_CACHE_DIR="$T/cache"
 cleanup() { [ -n "${KEEP:-}" ] && return; chmod -R u+rwx "$T" 2>/dev/null || true; rm -rf "$T"; }
 trap cleanup EXIT
 passed=0

@@ -1,0 +1,175 @@
+/* The compiled-database cache: naming, trust checks, integrity and atomic replacement. */
+#include "detectors/hscache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CACHE_MAGIC "pdpscan-hsdb/1\n"
+#define CACHE_MAX_BYTES ((size_t)64 << 20)
+#define SHA256_LEN 32
+
+bool pd_hscache_default_dir(char *out, size_t cap)
+{
+    const char *dir = getenv("PDPSCAN_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    if (dir)
+        n = *dir ? snprintf(out, cap, "%s", dir) : -1;
+    else if (xdg && *xdg)
+        n = snprintf(out, cap, "%s/pdpscan", xdg);
+    else if (home && *home)
+        n = snprintf(out, cap, "%s/.cache/pdpscan", home);
+    else
+        n = -1;
+    return n > 0 && (size_t)n < cap;
+}
+
+static void hex(const unsigned char *md, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* The entry's file name: a hash of every input that shapes the compiled database. */
+static bool entry_name(const char *const *patterns, const unsigned *flags, const unsigned *ids, unsigned count,
+                       char name[2 * SHA256_LEN + 8])
+{
+    hs_platform_info_t platform;
+    memset(&platform, 0, sizeof platform); /* padding is hashed too */
+    if (hs_populate_platform(&platform) != HS_SUCCESS)
+        return false;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    const char *version = hs_version();
+    unsigned mode = HS_MODE_BLOCK;
+    ok = ok && EVP_DigestUpdate(ctx, version, strlen(version) + 1) &&
+         EVP_DigestUpdate(ctx, &platform, sizeof platform) && EVP_DigestUpdate(ctx, &mode, sizeof mode);
+    for (unsigned i = 0; ok && i < count; i++)
+        ok = EVP_DigestUpdate(ctx, patterns[i], strlen(patterns[i]) + 1) &&
+             EVP_DigestUpdate(ctx, &flags[i], sizeof flags[i]) && EVP_DigestUpdate(ctx, &ids[i], sizeof ids[i]);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &len) && len == SHA256_LEN;
+    EVP_MD_CTX_free(ctx);
+    if (ok) {
+        hex(md, SHA256_LEN, name);
+        strcat(name, ".hsdb");
+    }
+    return ok;
+}
+
+static bool sha256(const void *p, size_t n, unsigned char md[SHA256_LEN])
+{
+    unsigned len = 0;
+    return EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) && len == SHA256_LEN;
+}
+
+/* Reads a whole entry if it is a regular file of ours that nobody else can write. */
+static char *read_trusted(const char *path, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022) &&
+        st.st_size > 0 && (size_t)st.st_size <= CACHE_MAX_BYTES && (buf = malloc((size_t)st.st_size))) {
+        size_t got = 0;
+        while (got < (size_t)st.st_size) {
+            ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        if (got != (size_t)st.st_size) {
+            free(buf);
+            buf = NULL;
+        }
+        *size = got;
+    }
+    close(fd);
+    return buf;
+}
+
+/* Entry layout: magic, SHA-256 of the serialized database, the serialized database. */
+static hs_database_t *load(const char *dir, const char *name)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+        return NULL;
+    size_t size = 0, head = sizeof CACHE_MAGIC - 1 + SHA256_LEN;
+    char *buf = read_trusted(path, &size);
+    hs_database_t *db = NULL;
+    unsigned char md[SHA256_LEN];
+    if (buf && size > head && memcmp(buf, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) == 0 &&
+        sha256(buf + head, size - head, md) && memcmp(md, buf + sizeof CACHE_MAGIC - 1, SHA256_LEN) == 0 &&
+        hs_deserialize_database(buf + head, size - head, &db) != HS_SUCCESS)
+        db = NULL;
+    free(buf);
+    return db;
+}
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Best effort: a cache that cannot be written only costs the next run a compilation. */
+static void store(const char *dir, const char *name, const hs_database_t *db)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    unsigned char md[SHA256_LEN];
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+        return;
+    char path[4096], tmp[4096];
+    mkdir(dir, 0700); /* one level: the parent (~/.cache) normally exists */
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path &&
+        (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) < sizeof tmp && sha256(bytes, len, md)) {
+        int fd = mkstemp(tmp); /* 0600 */
+        if (fd >= 0) {
+            bool ok = write_all(fd, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) && write_all(fd, md, sizeof md) &&
+                      write_all(fd, bytes, len);
+            ok = close(fd) == 0 && ok;
+            if (!ok || rename(tmp, path) != 0) /* rename: readers see the old entry or the new, whole */
+                unlink(tmp);
+        }
+    }
+    free(bytes);
+}
+
+hs_error_t pd_hscache_compile(const char *dir, const char *const *patterns, const unsigned *flags,
+                              const unsigned *ids, unsigned count, hs_database_t **db,
+                              hs_compile_error_t **error)
+{
+    char name[2 * SHA256_LEN + 8];
+    bool cached = dir && *dir && entry_name(patterns, flags, ids, count, name);
+    if (cached && (*db = load(dir, name)) != NULL)
+        return HS_SUCCESS;
+    hs_error_t r = hs_compile_multi(patterns, flags, ids, count, HS_MODE_BLOCK, NULL, db, error);
+    if (r == HS_SUCCESS && cached)
+        store(dir, name, *db);
+    return r;
+}
