@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs.h>
 #include <pcre2.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,13 @@
 #define DEFAULT_CONTEXT_BEFORE 64
 #define DEFAULT_CONTEXT_AFTER 24
 
+/* Hotwords grouped by first byte, so that a position is checked only against the words that
+ * could start there. */
 struct word_list {
-    char **words;
+    char **words; /* sorted by first byte */
+    unsigned char *lens;
     size_t count;
-    uint32_t first[8]; /* bit set of the words' first bytes: most positions are ruled out at once */
+    uint16_t bucket[257]; /* words[bucket[c] .. bucket[c + 1]) start with byte c */
 };
 
 struct compiled_detector {
@@ -28,6 +32,7 @@ struct compiled_detector {
     pcre2_code *code; /* end-anchored, or searching around an anchor when det->prefilter is set */
     int value_group; /* 0: the whole match is the value */
     struct word_list context, anti;
+    uint32_t first[8]; /* bit set of both lists' first bytes: most positions are ruled out at once */
 };
 
 struct pd_engine {
@@ -115,11 +120,18 @@ static void word_list_free(struct word_list *l)
     for (size_t i = 0; i < l->count; i++)
         free(l->words[i]);
     free(l->words);
+    free(l->lens);
     l->words = NULL;
+    l->lens = NULL;
     l->count = 0;
 }
 
-static enum pd_error word_list_parse(const char *spec, struct word_list *l)
+static int by_first_byte(const void *a, const void *b)
+{
+    return (int)*(const unsigned char *)*(char *const *)a - (int)*(const unsigned char *)*(char *const *)b;
+}
+
+static enum pd_error word_list_parse(const char *spec, struct word_list *l, uint32_t first[8])
 {
     memset(l, 0, sizeof *l);
     if (!spec || !*spec)
@@ -128,21 +140,33 @@ static enum pd_error word_list_parse(const char *spec, struct word_list *l)
     for (const char *p = spec; *p; p++)
         n += *p == '|';
     l->words = calloc(n, sizeof *l->words);
-    if (!l->words)
+    l->lens = calloc(n, 1);
+    if (!l->words || !l->lens)
         return PD_ERR_NOMEM;
     for (const char *p = spec; *p;) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == 0 || len > UCHAR_MAX)
+            return PD_ERR_PATTERN;
         l->words[l->count] = strndup(p, len);
         if (!l->words[l->count])
             return PD_ERR_NOMEM;
-        unsigned char c0 = (unsigned char)p[0];
-        l->first[c0 >> 5] |= 1u << (c0 & 31);
         l->count++;
         if (!bar)
             break;
         p = bar + 1;
     }
+    qsort(l->words, l->count, sizeof *l->words, by_first_byte);
+    size_t w = 0;
+    for (unsigned c = 0; c < 256; c++) {
+        l->bucket[c] = (uint16_t)w;
+        while (w < l->count && (unsigned char)l->words[w][0] == c) {
+            l->lens[w] = (unsigned char)strlen(l->words[w]);
+            first[c >> 5] |= 1u << (c & 31);
+            w++;
+        }
+    }
+    l->bucket[256] = (uint16_t)w;
     return PD_OK;
 }
 
@@ -283,9 +307,12 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         e->count++;
         if ((err = compile_confirm(cd, diag)) != PD_OK)
             goto done;
-        if ((err = word_list_parse(d->context, &cd->context)) != PD_OK ||
-            (err = word_list_parse(d->anti_context, &cd->anti)) != PD_OK)
+        if ((err = word_list_parse(d->context, &cd->context, cd->first)) != PD_OK ||
+            (err = word_list_parse(d->anti_context, &cd->anti, cd->first)) != PD_OK) {
+            if (err == PD_ERR_PATTERN)
+                err = pd_fail(diag, err, "detector %s: empty or overlong context word", d->id);
             goto done;
+        }
         size_t before = d->context_before ? d->context_before : DEFAULT_CONTEXT_BEFORE;
         size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
         size_t reach = d->max_len + (before > after ? before : after) + 16;
@@ -427,23 +454,34 @@ static bool right_guard_ok(enum pd_guard g, const char *f, size_t len, size_t e)
     return true;
 }
 
-/* A hotword counts only as a whole word (so "tin" does not fire inside "tinh"). */
-static bool has_word(const char *f, size_t lo, size_t hi, const struct word_list *l)
+static bool word_at(const char *f, size_t p, size_t hi, const struct word_list *l, unsigned char c)
 {
-    for (size_t p = lo; p < hi; p++) {
-        unsigned char c = (unsigned char)f[p];
-        if (!(l->first[c >> 5] & (1u << (c & 31))) || (p > 0 && is_alnum_ascii((unsigned char)f[p - 1])))
-            continue;
-        for (size_t w = 0; w < l->count; w++) {
-            const char *word = l->words[w];
-            if ((unsigned char)word[0] != c)
-                continue;
-            size_t n = strlen(word);
-            if (p + n <= hi && memcmp(f + p, word, n) == 0 && (p + n == hi || !is_alnum_ascii((unsigned char)f[p + n])))
-                return true;
-        }
+    for (unsigned w = l->bucket[c]; w < l->bucket[c + 1]; w++) {
+        size_t n = l->lens[w];
+        if (p + n <= hi && memcmp(f + p + 1, l->words[w] + 1, n - 1) == 0 &&
+            (p + n == hi || !is_alnum_ascii((unsigned char)f[p + n])))
+            return true;
     }
     return false;
+}
+
+enum { HOT_CONTEXT = 1, HOT_ANTI = 2 };
+
+/* Which of the detector's hotword lists (of those wanted) have a word inside f[lo, hi). A word
+ * counts only whole (so "tin" does not fire inside "tinh"). */
+static unsigned hotwords(const struct compiled_detector *cd, const char *f, size_t lo, size_t hi, unsigned want)
+{
+    unsigned found = 0;
+    for (size_t p = lo; p < hi && found != want; p++) {
+        unsigned char c = (unsigned char)f[p];
+        if (!(cd->first[c >> 5] & (1u << (c & 31))) || (p > 0 && is_alnum_ascii((unsigned char)f[p - 1])))
+            continue;
+        if ((want & ~found & HOT_CONTEXT) && word_at(f, p, hi, &cd->context, c))
+            found |= HOT_CONTEXT;
+        if ((want & ~found & HOT_ANTI) && word_at(f, p, hi, &cd->anti, c))
+            found |= HOT_ANTI;
+    }
+    return found;
 }
 
 /* Copies code point count of UTF-8 s. */
@@ -620,10 +658,13 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
     size_t clo = c.start > before ? c.start - before : 0;
     size_t chi = c.end + after < t->fold_len ? c.end + after : t->fold_len;
-    bool context = cd->context.count && (has_word(t->fold, clo, c.start, &cd->context) ||
-                                         has_word(t->fold, c.end, chi, &cd->context));
-    bool anti = cd->anti.count &&
-                (has_word(t->fold, clo, c.start, &cd->anti) || has_word(t->fold, c.end, chi, &cd->anti));
+    unsigned want = (cd->context.count ? HOT_CONTEXT : 0) | (cd->anti.count ? HOT_ANTI : 0), found = 0;
+    if (want) {
+        found = hotwords(cd, t->fold, clo, c.start, want);
+        if (found != want)
+            found |= hotwords(cd, t->fold, c.end, chi, want & ~found);
+    }
+    bool context = found & HOT_CONTEXT, anti = found & HOT_ANTI;
     if (d->context_required && !context)
         return PD_OK;
     int confidence = c.confidence + (context ? d->context_bonus : 0) - (anti ? d->anti_penalty : 0);
