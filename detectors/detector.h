@@ -85,6 +85,8 @@ struct pd_detector {
 
 /* The built-in table, in a stable order. */
 const struct pd_detector *pd_detectors(size_t *count);
+
+#define PD_MAX_DETECTORS 64 /* the table's size limit, so per-detector counters can be arrays */
 const struct pd_detector *pd_detector_find(const char *id);
 
 /* One confirmed finding. Offsets are raw bytes of the unit; the clear value is only kept when

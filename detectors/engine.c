@@ -54,6 +54,16 @@ struct candidate {
     uint32_t end;
 };
 
+/* A confirmed candidate: where it is and how sure, before overlaps are resolved and before the
+ * value is masked and hashed (only listed findings need that). */
+struct hit {
+    uint32_t det;
+    uint32_t length; /* raw bytes */
+    size_t raw_start;
+    int confidence;
+    struct pd_candidate c; /* fold span, normalised value and attributes from the validator */
+};
+
 struct pd_engine_scratch {
     const struct pd_engine *engine;
     hs_scratch_t *hs;
@@ -63,8 +73,9 @@ struct pd_engine_scratch {
     struct candidate *cands;
     size_t n_cands, cap_cands;
     bool overflow;
-    struct pd_finding *found;
-    size_t n_found, cap_found;
+    struct hit *hits;
+    uint32_t *order; /* hits by position, then the ones kept */
+    size_t n_hits, cap_hits;
     struct pd_digest *hmac;
 };
 
@@ -399,9 +410,8 @@ void pd_engine_scratch_destroy(struct pd_engine_scratch *s)
     pcre2_match_context_free(s->match_ctx);
     pcre2_jit_stack_free(s->jit_stack);
     pd_digest_destroy(s->hmac);
-    for (size_t i = 0; i < s->n_found; i++)
-        pd_finding_clear(&s->found[i]);
-    free(s->found);
+    free(s->hits);
+    free(s->order);
     free(s->cands);
     free(s);
 }
@@ -600,21 +610,25 @@ static void default_norm(struct pd_candidate *c, enum pd_mask_style style)
     c->norm[o] = '\0';
 }
 
-static enum pd_error push_finding(struct pd_engine_scratch *s, const struct pd_finding *f)
+/* The slot for the next hit (committed by incrementing n_hits), or NULL without memory. */
+static struct hit *next_hit(struct pd_engine_scratch *s)
 {
-    if (s->n_found == s->cap_found) {
-        size_t ncap = s->cap_found ? s->cap_found * 2 : 64;
-        struct pd_finding *nf = realloc(s->found, ncap * sizeof *nf);
-        if (!nf)
-            return PD_ERR_NOMEM;
-        s->found = nf;
-        s->cap_found = ncap;
+    if (s->n_hits == s->cap_hits) {
+        size_t ncap = s->cap_hits ? s->cap_hits * 2 : 256;
+        struct hit *nh = realloc(s->hits, ncap * sizeof *nh);
+        if (!nh)
+            return NULL;
+        s->hits = nh;
+        uint32_t *no = realloc(s->order, ncap * sizeof *no);
+        if (!no)
+            return NULL;
+        s->order = no;
+        s->cap_hits = ncap;
     }
-    s->found[s->n_found++] = *f;
-    return PD_OK;
+    return &s->hits[s->n_hits];
 }
 
-/* Confirms one candidate; appends a finding when it passes every check. */
+/* Confirms one candidate; records a hit when it passes every check. */
 static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *t, const struct candidate *cand,
                              size_t own_lo, size_t own_hi)
 {
@@ -650,113 +664,154 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     if (vs == PCRE2_UNSET || ve <= vs)
         return PD_OK;
 
-    struct pd_candidate c = {.text = t, .start = vs, .end = ve, .confidence = d->base_confidence,
-                             .current_year = e->current_year};
-    if (d->validate && !d->validate(&c))
+    struct hit *h = next_hit(s);
+    if (!h)
+        return PD_ERR_NOMEM;
+    struct pd_candidate *c = &h->c; /* filled in place: no copy of the value buffers */
+    c->text = t;
+    c->start = vs;
+    c->end = ve;
+    c->confidence = d->base_confidence;
+    c->current_year = e->current_year;
+    c->norm[0] = '\0';
+    c->n_attrs = 0;
+    if (d->validate && !d->validate(c))
         return PD_OK;
     size_t before = d->context_before ? d->context_before : DEFAULT_CONTEXT_BEFORE;
     size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
-    size_t clo = c.start > before ? c.start - before : 0;
-    size_t chi = c.end + after < t->fold_len ? c.end + after : t->fold_len;
+    size_t clo = c->start > before ? c->start - before : 0;
+    size_t chi = c->end + after < t->fold_len ? c->end + after : t->fold_len;
     unsigned want = (cd->context.count ? HOT_CONTEXT : 0) | (cd->anti.count ? HOT_ANTI : 0), found = 0;
     if (want) {
-        found = hotwords(cd, t->fold, clo, c.start, want);
+        found = hotwords(cd, t->fold, clo, c->start, want);
         if (found != want)
-            found |= hotwords(cd, t->fold, c.end, chi, want & ~found);
+            found |= hotwords(cd, t->fold, c->end, chi, want & ~found);
     }
     bool context = found & HOT_CONTEXT, anti = found & HOT_ANTI;
     if (d->context_required && !context)
         return PD_OK;
-    int confidence = c.confidence + (context ? d->context_bonus : 0) - (anti ? d->anti_penalty : 0);
+    int confidence = c->confidence + (context ? d->context_bonus : 0) - (anti ? d->anti_penalty : 0);
     if (confidence > 100)
         confidence = 100;
     if (confidence <= 0 || confidence < e->min_confidence)
         return PD_OK;
 
-    size_t raw_start = pd_text_raw_offset(t, c.start), raw_end = pd_text_raw_offset(t, c.end);
+    size_t raw_start = pd_text_raw_offset(t, c->start), raw_end = pd_text_raw_offset(t, c->end);
     if (raw_start < own_lo || raw_start >= own_hi || raw_end <= raw_start)
         return PD_OK;
-
-    struct pd_finding f = {.detector = d, .offset = raw_start, .length = (uint32_t)(raw_end - raw_start),
-                           .confidence = confidence, .n_attrs = c.n_attrs};
-    memcpy(f.attrs, c.attrs, sizeof f.attrs);
-    if (!c.norm[0])
-        default_norm(&c, d->mask);
-    const char *parts[2] = {d->id, c.norm};
-    pd_digest_hex128(s->hmac, parts, 2, f.value_hash);
-    char original[PD_NORM_MAX];
-    if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL) {
-        mask_value(d->mask, c.norm, f.masked, sizeof f.masked);
-    } else {
-        pd_text_original(t, c.start, c.end, original, sizeof original);
-        mask_value(d->mask, original, f.masked, sizeof f.masked);
-    }
-    if (e->reveal) {
-        pd_text_original(t, c.start, c.end, original, sizeof original);
-        if (!(f.clear = strdup(original)))
-            return PD_ERR_NOMEM;
-    }
-    enum pd_error err = push_finding(s, &f);
-    if (err)
-        pd_finding_clear(&f);
-    return err;
+    h->det = cand->det;
+    h->raw_start = raw_start;
+    h->length = (uint32_t)(raw_end - raw_start);
+    h->confidence = confidence;
+    s->n_hits++;
+    return PD_OK;
 }
 
-static int by_offset(const void *a, const void *b)
+/* The value work a listed finding needs: keyed hash, mask, and the clear value with --reveal. */
+static enum pd_error describe(struct pd_engine_scratch *s, struct hit *h, struct pd_finding *f)
 {
-    const struct pd_finding *x = a, *y = b;
-    if (x->offset != y->offset)
-        return x->offset < y->offset ? -1 : 1;
+    const struct pd_engine *e = s->engine;
+    const struct pd_detector *d = e->dets[h->det].det;
+    struct pd_candidate *c = &h->c;
+    if (!c->norm[0])
+        default_norm(c, d->mask);
+    const char *parts[2] = {d->id, c->norm};
+    pd_digest_hex128(s->hmac, parts, 2, f->value_hash);
+    char original[PD_NORM_MAX];
+    if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL) {
+        mask_value(d->mask, c->norm, f->masked, sizeof f->masked);
+    } else {
+        pd_text_original(c->text, c->start, c->end, original, sizeof original);
+        mask_value(d->mask, original, f->masked, sizeof f->masked);
+    }
+    if (e->reveal) {
+        pd_text_original(c->text, c->start, c->end, original, sizeof original);
+        if (!(f->clear = strdup(original)))
+            return PD_ERR_NOMEM;
+    }
+    return PD_OK;
+}
+
+/* Position order: start, longer first, then table order. */
+static int hit_order(const struct hit *x, const struct hit *y)
+{
+    if (x->raw_start != y->raw_start)
+        return x->raw_start < y->raw_start ? -1 : 1;
     if (x->length != y->length)
         return x->length > y->length ? -1 : 1;
-    return x->detector < y->detector ? -1 : x->detector > y->detector;
+    return x->det < y->det ? -1 : x->det > y->det;
+}
+
+static int by_position(const void *a, const void *b, void *hits)
+{
+    const struct hit *h = hits;
+    return hit_order(&h[*(const uint32_t *)a], &h[*(const uint32_t *)b]);
+}
+
+/* Hits arrive almost in order (Hyperscan reports by end offset), so insertion sort is linear in
+ * practice; hostile input that makes it quadratic falls back to a merge sort. */
+static void sort_hits(struct pd_engine_scratch *s, size_t n)
+{
+    uint32_t *o = s->order;
+    size_t moves = 0;
+    for (size_t i = 1; i < n; i++) {
+        uint32_t v = o[i];
+        size_t j = i;
+        while (j > 0 && hit_order(&s->hits[v], &s->hits[o[j - 1]]) < 0) {
+            o[j] = o[j - 1];
+            j--;
+            if (++moves > 16 * n) {
+                o[j] = v;
+                qsort_r(o, n, sizeof *o, by_position, s->hits);
+                return;
+            }
+        }
+        o[j] = v;
+    }
 }
 
 /* One value, one finding: a detector's overlapping matches keep the longest; detectors claiming
- * the same span keep the most confident (table order breaks ties). */
-static void resolve_overlaps(struct pd_engine_scratch *s)
+ * the same span keep the most confident (table order breaks ties). Returns how many are kept,
+ * in s->order by position. */
+static size_t resolve_overlaps(struct pd_engine_scratch *s)
 {
-    if (s->n_found < 2)
-        return;
-    qsort(s->found, s->n_found, sizeof *s->found, by_offset);
+    size_t n = s->n_hits;
+    for (size_t i = 0; i < n; i++)
+        s->order[i] = (uint32_t)i;
+    if (n < 2)
+        return n;
+    sort_hits(s, n);
     size_t kept = 0;
-    for (size_t i = 0; i < s->n_found; i++) {
-        struct pd_finding *f = &s->found[i];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t fi = s->order[i];
+        const struct hit *f = &s->hits[fi];
         bool drop = false;
         for (size_t j = kept; j-- > 0 && kept - j <= 32;) {
-            struct pd_finding *k = &s->found[j];
-            if (k->offset + k->length <= f->offset)
+            const struct hit *k = &s->hits[s->order[j]];
+            if (k->raw_start + k->length <= f->raw_start)
                 continue;
-            bool same_span = k->offset == f->offset && k->length == f->length;
-            if (k->detector == f->detector || same_span) {
-                bool better = k->detector == f->detector ? f->length > k->length : f->confidence > k->confidence;
-                if (better) {
-                    pd_finding_clear(k);
-                    *k = *f;
-                    f->clear = NULL;
-                }
+            bool same_span = k->raw_start == f->raw_start && k->length == f->length;
+            if (k->det == f->det || same_span) {
+                bool better = k->det == f->det ? f->length > k->length : f->confidence > k->confidence;
+                if (better)
+                    s->order[j] = fi;
                 drop = true;
                 break;
             }
         }
-        if (drop) {
-            pd_finding_clear(f);
-            continue;
-        }
-        if (kept != i)
-            s->found[kept] = *f;
-        kept++;
+        if (!drop)
+            s->order[kept++] = fi;
     }
-    s->n_found = kept;
-    qsort(s->found, s->n_found, sizeof *s->found, by_offset);
+    sort_hits(s, kept);
+    return kept;
 }
 
 enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *t, size_t own_lo, size_t own_hi,
-                             pd_finding_sink sink, void *arg, bool *truncated)
+                             size_t describe_room, pd_finding_sink sink, void *arg, bool *truncated)
 {
     const struct pd_engine *e = s->engine;
     s->n_cands = 0;
-    s->n_found = 0;
+    s->n_hits = 0;
     s->overflow = false;
     *truncated = false;
     if (t->fold_len == 0)
@@ -768,15 +823,26 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
     enum pd_error err = PD_OK;
     for (size_t i = 0; i < s->n_cands && !err; i++)
         err = confirm(s, t, &s->cands[i], own_lo, own_hi);
-    if (!err)
-        resolve_overlaps(s);
-    bool go_on = true;
-    for (size_t i = 0; i < s->n_found; i++) {
-        if (!err && go_on)
-            go_on = sink(arg, &s->found[i]); /* the sink takes ownership of the clear value */
-        else
-            pd_finding_clear(&s->found[i]);
+    size_t kept = err ? 0 : resolve_overlaps(s);
+    for (size_t i = 0; i < kept && !err; i++) {
+        struct hit *h = &s->hits[s->order[i]];
+        struct pd_finding f;
+        memset(&f, 0, offsetof(struct pd_finding, attrs));
+        f.detector = e->dets[h->det].det;
+        f.offset = h->raw_start;
+        f.length = h->length;
+        f.confidence = h->confidence;
+        f.n_attrs = h->c.n_attrs;
+        f.field = NULL;
+        memcpy(f.attrs, h->c.attrs, h->c.n_attrs * sizeof *f.attrs);
+        if (describe_room > 0) {
+            describe_room--;
+            if ((err = describe(s, h, &f)) != PD_OK)
+                break;
+        }
+        if (!sink(arg, &f)) /* the sink takes ownership of the clear value */
+            break;
     }
-    s->n_found = 0;
+    s->n_hits = 0;
     return err;
 }

@@ -662,6 +662,8 @@ static const struct pd_detector table[] = {
      .mask = PD_MASK_NONE, .base_confidence = 90},
 };
 
+_Static_assert(sizeof table / sizeof table[0] <= PD_MAX_DETECTORS, "raise PD_MAX_DETECTORS");
+
 const struct pd_detector *pd_detectors(size_t *count)
 {
     *count = sizeof table / sizeof table[0];

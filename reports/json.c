@@ -7,7 +7,7 @@
 
 #include "reports/writer.h"
 
-#define PD_REPORT_SCHEMA_VERSION "1.1.0"
+#define PD_REPORT_SCHEMA_VERSION "1.2.0"
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct json_writer {

@@ -104,6 +104,18 @@ static enum pd_error open_output(struct output *o, const struct pd_writer *write
     return PD_OK;
 }
 
+/* Totals by detector and category count every finding, listed or not. */
+static void count_detector(struct pd_report *r, size_t idx, uint64_t n)
+{
+    struct pd_report_summary *s = &r->sum;
+    s->by_category[r->table[idx].category] += n;
+    s->by_detector[idx].findings += n;
+    if (r->last_unit_seen[idx] != s->units) {
+        r->last_unit_seen[idx] = s->units;
+        s->by_detector[idx].units++;
+    }
+}
+
 static void count_unit(struct pd_report *r, const struct pd_unit *u)
 {
     struct pd_report_summary *s = &r->sum;
@@ -118,14 +130,11 @@ static void count_unit(struct pd_report *r, const struct pd_unit *u)
         s->units_with_findings++;
     for (size_t i = 0; i < u->n_findings; i++) {
         const struct pd_detector *d = u->findings[i].detector;
-        size_t idx = (size_t)(d - r->table);
-        s->by_category[d->category]++;
-        s->by_detector[idx].findings++;
-        if (r->last_unit_seen[idx] != s->units) {
-            r->last_unit_seen[idx] = s->units;
-            s->by_detector[idx].units++;
-        }
+        count_detector(r, (size_t)(d - r->table), 1);
     }
+    for (size_t idx = 0; u->findings_unlisted && idx < PD_MAX_DETECTORS; idx++)
+        if (u->unlisted_by_detector[idx])
+            count_detector(r, idx, u->unlisted_by_detector[idx]);
 }
 
 static void note_write_error(struct pd_report *r, size_t i, enum pd_error err)

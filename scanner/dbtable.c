@@ -138,7 +138,8 @@ static bool scan_column(struct pd_worker *w, struct pd_unit *u, struct batch *b,
     bool truncated = false;
     enum pd_error err = pd_text_build(t, (const unsigned char *)text, o, enc);
     if (err == PD_OK || err == PD_ERR_LIMIT)
-        err = pd_engine_scan(pd_worker_scratch(w), t, 0, o, on_cell_finding, &cs, &truncated);
+        /* column aggregates need every value hashed, listed or not */
+        err = pd_engine_scan(pd_worker_scratch(w), t, 0, o, SIZE_MAX, on_cell_finding, &cs, &truncated);
     free(text);
     free(starts);
     free(values);

@@ -56,7 +56,9 @@ void pd_unit_set(struct pd_unit *u, enum pd_unit_status status, const char *fmt,
 enum pd_error pd_unit_add_finding(struct pd_unit *u, struct pd_finding *f)
 {
     if (u->n_findings >= PD_UNIT_MAX_FINDINGS) {
+        size_t n;
         u->findings_unlisted++;
+        u->unlisted_by_detector[f->detector - pd_detectors(&n)]++;
         pd_finding_clear(f);
         return PD_OK;
     }

@@ -57,6 +57,7 @@ struct pd_unit {
     struct pd_finding *findings;
     size_t n_findings, cap_findings;
     uint64_t findings_unlisted; /* found beyond PD_UNIT_MAX_FINDINGS: counted, not listed */
+    uint64_t unlisted_by_detector[PD_MAX_DETECTORS]; /* the same, by index in pd_detectors() */
     struct pd_column *columns;  /* database tables only */
     size_t n_columns;
     uint64_t rows;

@@ -304,7 +304,9 @@ static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_sou
         /* findings may advance the line cursor into the overlap: keep where this window began */
         uint64_t line_at_start = s.line, line_start_at_start = s.line_start, page_at_start = s.page;
         s.line_pos = 0;
-        err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, on_finding, &s, &truncated);
+        /* values are masked and hashed only for findings the unit still lists */
+        size_t room = u->n_findings < PD_UNIT_MAX_FINDINGS ? PD_UNIT_MAX_FINDINGS - u->n_findings : 0;
+        err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, room, on_finding, &s, &truncated);
         if (err || s.failed) {
             pd_unit_set(u, PD_UNIT_ERROR, "detection failed at offset %llu: %s", (unsigned long long)s.base,
                         pd_strerror(err ? err : PD_ERR_NOMEM));

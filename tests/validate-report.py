@@ -28,8 +28,17 @@ def check_report(report, schema):
     if sum(u["findings"] for u in units) != c["findings"]:
         fail("unit finding counts do not add up to counters.findings")
     by_cat = report["totals"]["by_category"]
-    if sum(by_cat.values()) != listed:
-        fail("totals.by_category does not add up to the listed findings")
+    if sum(by_cat.values()) != c["findings"]:
+        fail("totals.by_category does not add up to counters.findings")
+    by_det = report["totals"]["by_detector"]
+    if sum(d["findings"] for d in by_det.values()) != c["findings"]:
+        fail("totals.by_detector does not add up to counters.findings")
+    for cat in by_cat:
+        if by_cat[cat] != sum(d["findings"] for d in by_det.values() if d["category"] == cat):
+            fail(f"totals.by_category.{cat} disagrees with totals.by_detector")
+    for f in report["findings"]:
+        if not f["value"]["masked"]:
+            fail(f"finding {f['fingerprint']} has no masked value")
     fps = [f["fingerprint"] for f in report["findings"]]
     if len(fps) != len(set(fps)):
         fail("duplicate fingerprints")

@@ -38,4 +38,28 @@ for f in r["findings"]:
     assert data.count(b"\n", 0, o) + 1 == f["location"]["line"]
 PYEOF
 ok
+
+# past the listing cap (10,000 per unit): the first findings in reading order are listed with
+# their masked values and hashes, the rest are counted, in the totals too, across windows
+"$PY" - "$T/export.csv" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as out:
+    out.write("so_cccd,sdt,email\n")
+    for n in range(4000):
+        out.write(f"0010{n % 100:02d}{n:06d},091{n:07d},nv{n}@congty-vidu.vn\n")
+PYEOF
+scan "$T/cap.json" --window-size 64K "$T/export.csv"
+[ "$(rq "$T/cap.json" "(len(r['findings']), r['counters']['findings'], r['counters']['findings_unlisted'])")" = \
+  "(10000, 12000, 2000)" ] || fail "cap: $(rq "$T/cap.json" "r['counters']")"
+ok
+[ "$(rq "$T/cap.json" "[(d, t['findings']) for d, t in sorted(r['totals']['by_detector'].items())]")" = \
+  "[('email', 4000), ('vn.cccd', 4000), ('vn.phone', 4000)]" ] || fail "totals: $(rq "$T/cap.json" "r['totals']")"
+ok
+# rows 2..3334 hold the 10,000 listed: three per row, and only the ID of the last one
+[ "$(rq "$T/cap.json" "(max(f['location']['line'] for f in r['findings']), sorted(f['detector'] for f in r['findings'] if f['location']['line'] == 3335))")" = \
+  "(3335, ['vn.cccd'])" ] || fail "not the first findings were listed"
+ok
+[ "$(rq "$T/cap.json" "sorted(set(f['value']['masked'][:3] + f['value']['masked'][-2:] for f in r['findings'] if f['detector'] == 'vn.cccd'))[:2]")" = \
+  "['00100', '00101']" ] || fail "listed IDs are not masked as expected"
+ok
 done_testing

@@ -36,7 +36,7 @@ static void scan_with(struct pd_engine_scratch *s, const char *input)
     reset();
     bool truncated;
     pd_text_build(&text, (const unsigned char *)input, strlen(input), PD_ENC_UTF8);
-    pd_engine_scan(s, &text, 0, strlen(input), collect, NULL, &truncated);
+    pd_engine_scan(s, &text, 0, strlen(input), SIZE_MAX, collect, NULL, &truncated);
 }
 
 static void scan(const char *input) { scan_with(scratch, input); }
