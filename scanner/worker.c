@@ -16,6 +16,7 @@
 
 #define DEFAULT_WINDOW (256u << 10)
 #define SNIFF_BYTES (64u << 10)
+#define SNIFF_FIRST_BYTES (16u << 10) /* libmagic's text tests cost about 30 us per KiB */
 #define MAX_LEVELS 64
 
 /* Format handlers, tried in order on the type found by content; anything else is read as text
@@ -134,7 +135,12 @@ static bool looks_like_mbox(const unsigned char *p, size_t n)
 static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n,
                                       enum pd_encoding *enc, bool *text)
 {
-    const char *res = n ? magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES) : "application/x-empty; charset=binary";
+    const char *res = n ? magic_buffer(w->magic, p, n < SNIFF_FIRST_BYTES ? n : SNIFF_FIRST_BYTES)
+                        : "application/x-empty; charset=binary";
+    /* some signatures lie deeper (ISO 9660 at 32 KiB, office parts listed late in a zip) */
+    if (res && n > SNIFF_FIRST_BYTES &&
+        (strncmp(res, "application/octet-stream;", 25) == 0 || strncmp(res, "application/zip;", 16) == 0))
+        res = magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES);
     if (!res)
         res = "application/octet-stream; charset=binary";
     char type[96] = "", charset[48] = "";
