@@ -73,6 +73,8 @@ struct pd_detector {
                               * inside the value (an anchor); PCRE2 then searches pattern around it */
     enum pd_guard left, right;
     unsigned max_len;        /* longest match in folded bytes, label included */
+    unsigned anchor_reach;   /* with a prefilter: how far before the anchor's end a match can
+                              * start (0: max_len); PCRE2 searches no further back */
     pd_validator_fn validate;
     enum pd_mask_style mask;
     int base_confidence;     /* 0-100 before context */

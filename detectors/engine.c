@@ -639,7 +639,8 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match);
     if (d->prefilter) {
         /* the candidate is an anchor inside the value: find the match that covers it */
-        size_t lo = end > d->max_len ? end - d->max_len : 0;
+        size_t reach = d->anchor_reach ? d->anchor_reach : d->max_len;
+        size_t lo = end > reach ? end - reach : 0;
         size_t hi = end + d->max_len < t->fold_len ? end + d->max_len : t->fold_len;
         for (;;) {
             if (pcre2_match(cd->code, (PCRE2_SPTR)t->fold, hi, lo, 0, s->match, s->match_ctx) < 0)

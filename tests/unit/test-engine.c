@@ -133,6 +133,12 @@ static void test_financial_and_generic(void)
     EXPECT("mail an.nguyen@congty.vn.", "email");
     CHECK_STR(find("email")->masked, "a***@congty.vn");
     REJECT("logo@2x.png", "email");
+    /* the local part is at most 64 characters (RFC 5321), found whole wherever it starts */
+    EXPECT("x, aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffff1234@congty.vn", "email");
+    CHECK(find("email")->offset == 3 && find("email")->length == 74);
+    REJECT("x, aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffff12345@congty.vn", "email");
+    EXPECT("Lien he: a@b.vn, c@d.vn", "email");
+    CHECK(count("email") == 2);
     EXPECT("from 203.113.1.5 at", "ip");
     CHECK_STR(attr(find("ip"), "scope"), "public");
     REJECT("version 1.2.3.4", "ip");
