@@ -185,6 +185,21 @@ static size_t utf8_decode(const unsigned char *p, size_t avail, int32_t *cp)
     return 0;
 }
 
+/* A sequence cut short by the end of the buffer: a window boundary, which the next (overlapping)
+ * window reads whole, rather than invalid input. (Continuation bytes that open a window are the
+ * other half of such a cut.) */
+static bool cut_at_end(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    size_t need = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    if (need == 0 || avail >= need)
+        return false;
+    for (size_t j = 1; j < avail; j++)
+        if ((p[j] & 0xC0) != 0x80)
+            return false;
+    return true;
+}
+
 static bool all_ascii(const unsigned char *p, size_t len)
 {
     size_t i = 0;
@@ -287,6 +302,9 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
         return err;
     char *out = t->fold_buf;
     uint32_t *map = t->fold_map;
+    /* a window that begins inside a character: its tail was read whole by the previous window */
+    while (stop_on_invalid && i < n && i < 3 && (in[i] & 0xC0) == 0x80)
+        i++;
     while (i < n) {
         if (o + FOLD_MAX_OUT + 1 > t->fold_cap || (in[i] < 0x80 && o + (n - i) + 1 > t->fold_cap)) {
             err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, o + FOLD_MAX_OUT + 1 + (n - i), t->max_bytes);
@@ -310,6 +328,10 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
         int32_t cp;
         size_t k = utf8_decode(in + i, n - i, &cp);
         if (!k) {
+            if (stop_on_invalid && cut_at_end(in + i, n - i)) {
+                t->utf8_len = i; /* the views end before the cut character */
+                break;
+            }
             if (stop_on_invalid)
                 return PD_ERR_FORMAT;
             cp = 0xFFFD; /* cannot happen on a repaired view; stay safe */
@@ -803,9 +825,9 @@ static size_t fold_to_utf8(const struct pd_text *t, size_t off)
 size_t pd_text_raw_offset(const struct pd_text *t, size_t fold_off)
 {
     size_t u = fold_to_utf8(t, fold_off);
-    if (u >= t->utf8_len)
-        return t->raw_len;
-    return t->utf8_raw ? t->utf8_raw[u] : u;
+    if (!t->utf8_raw)
+        return u; /* the UTF-8 view is the raw bytes, or a prefix of them */
+    return u >= t->utf8_len ? t->raw_len : t->utf8_raw[u];
 }
 
 size_t pd_text_original(const struct pd_text *t, size_t start, size_t end, char *out, size_t cap)

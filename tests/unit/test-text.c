@@ -78,6 +78,23 @@ static void test_utf16_and_repair(void)
     CHECK(t.fold_len == 7 && memcmp(t.fold, "a   b  ", 7) == 0);
     CHECK(pd_text_raw_offset(&t, 4) == 4);
 
+    /* a character cut by the window's end is no damage: the views stop before it, unrepaired */
+    const char *cut = "Số 0912345678\xE1\xBB";
+    CHECK(pd_text_build(&t, (const unsigned char *)cut, strlen(cut), PD_ENC_UTF8) == PD_OK);
+    CHECK(!t.repaired);
+    CHECK(t.fold_len == 13 && memcmp(t.fold, "so 0912345678", 13) == 0);
+    CHECK(pd_text_raw_offset(&t, t.fold_len) == strlen(cut) - 2);
+    /* the same for the continuation bytes of a character cut at the window's start */
+    const char *opened = "\xBB\x9D 0912345678";
+    CHECK(pd_text_build(&t, (const unsigned char *)opened, strlen(opened), PD_ENC_UTF8) == PD_OK);
+    CHECK(!t.repaired);
+    CHECK(t.fold_len == 11 && memcmp(t.fold, " 0912345678", 11) == 0);
+    CHECK(pd_text_raw_offset(&t, 1) == 3);
+    /* but a lead byte followed by a non-continuation byte is damage, even at the end */
+    const char *broken = "Số 0912345678\xE1\x41";
+    CHECK(pd_text_build(&t, (const unsigned char *)broken, strlen(broken), PD_ENC_UTF8) == PD_OK);
+    CHECK(t.repaired);
+
     enum pd_encoding enc;
     const char *ascii16 = "H\0e\0l\0l\0o\0 \0w\0o\0r\0l\0d\0!\0!\0!\0";
     CHECK(pd_text_guess_utf16((const unsigned char *)ascii16, 28, &enc) && enc == PD_ENC_UTF16LE);
