@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-#define FOLD_TABLE_SIZE 0x2000 /* Latin, Greek, Cyrillic, Latin Extended Additional (Vietnamese) */
+#define FOLD_TABLE_SIZE 0x2200 /* Latin, Greek, Cyrillic, Vietnamese, punctuation, letterlike symbols */
 #define FOLD_MAX_OUT 15
 #define DEFAULT_MAX_BYTES ((size_t)64 << 20)
 
@@ -318,15 +318,37 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
             map = t->fold_map;
         }
         if (in[i] < 0x80) { /* ASCII run: room for all of it was ensured above */
-            do {
+            uint64_t w;
+            while (i + 8 <= n && (memcpy(&w, in + i, 8), !(w & 0x8080808080808080ULL))) {
+                /* eight bytes at once: bit 7 of each byte set for 'A'..'Z' gives its 0x20 */
+                uint64_t upper = (w + 0x3F3F3F3F3F3F3F3FULL) & ~(w + 0x2525252525252525ULL) & 0x8080808080808080ULL;
+                w |= upper >> 2;
+                memcpy(out + o, &w, 8);
+                for (unsigned j = 0; j < 8; j++)
+                    map[o + j] = (uint32_t)(i + j);
+                o += 8;
+                i += 8;
+            }
+            while (i < n && in[i] < 0x80) {
                 unsigned char c = in[i];
                 out[o] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
                 map[o++] = (uint32_t)i++;
-            } while (i < n && in[i] < 0x80);
+            }
             continue;
         }
         int32_t cp;
-        size_t k = utf8_decode(in + i, n - i, &cp);
+        size_t k;
+        unsigned char c0 = in[i];
+        if (c0 >= 0xC2 && c0 <= 0xDF && i + 1 < n && (in[i + 1] & 0xC0) == 0x80) { /* Latin accents */
+            cp = ((c0 & 0x1F) << 6) | (in[i + 1] & 0x3F);
+            k = 2;
+        } else if (c0 >= 0xE1 && c0 <= 0xEC && i + 2 < n && (in[i + 1] & 0xC0) == 0x80 &&
+                   (in[i + 2] & 0xC0) == 0x80) { /* Vietnamese (U+1EA0..), punctuation */
+            cp = ((c0 & 0x0F) << 12) | ((in[i + 1] & 0x3F) << 6) | (in[i + 2] & 0x3F);
+            k = 3;
+        } else {
+            k = utf8_decode(in + i, n - i, &cp);
+        }
         if (!k) {
             if (stop_on_invalid && cut_at_end(in + i, n - i)) {
                 t->utf8_len = i; /* the views end before the cut character */
@@ -348,9 +370,10 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
             src = tmp;
         }
         for (size_t j = 0; j < len; j++) {
-            out[o] = (char)src[j];
-            map[o++] = (uint32_t)i;
+            out[o + j] = (char)src[j];
+            map[o + j] = (uint32_t)i;
         }
+        o += len;
         i += k;
     }
     t->fold = t->fold_buf;
