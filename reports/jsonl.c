@@ -44,7 +44,9 @@ static enum pd_error jsonl_unit(void *state, const struct pd_unit *u)
     struct jsonl_writer *w = state;
     enum pd_error err = PD_OK;
     for (size_t i = 0; i < u->n_findings && !err; i++)
-        err = emit(w->out, "finding", pd_json_finding(&u->findings[i], u, w->reveal));
+        if (!(err = pd_json_put_finding(w->out, &u->findings[i], u, w->reveal, "finding")) &&
+            fputc('\n', w->out) == EOF)
+            err = PD_ERR_IO;
     if (!err)
         err = emit(w->out, "unit", pd_json_unit(u));
     fflush(w->out);

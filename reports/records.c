@@ -27,54 +27,163 @@ void pd_json_time(char out[32], time_t t)
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static struct json_object *attribute_value(const char *v)
+/* A growing output buffer for one record, starting on the caller's stack. */
+struct jbuf {
+    char *p;
+    size_t len, cap;
+    bool heap, failed;
+};
+
+static void jb_raw(struct jbuf *b, const char *s, size_t n)
 {
-    /* plain integers become numbers; codes with leading zeros stay strings */
+    if (b->failed)
+        return;
+    if (b->len + n > b->cap) {
+        size_t ncap = (b->len + n) * 2;
+        char *np = b->heap ? realloc(b->p, ncap) : malloc(ncap);
+        if (!np) {
+            b->failed = true;
+            return;
+        }
+        if (!b->heap)
+            memcpy(np, b->p, b->len);
+        b->p = np;
+        b->cap = ncap;
+        b->heap = true;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void jb_lit(struct jbuf *b, const char *s) { jb_raw(b, s, strlen(s)); }
+
+static void jb_int(struct jbuf *b, long long v)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%lld", v);
+    jb_raw(b, num, (size_t)n);
+}
+
+/* A JSON string literal of s, made valid UTF-8 first; only '"', '\\' and controls are escaped. */
+static void jb_str(struct jbuf *b, const char *s)
+{
+    char stack[1024], *safe = stack;
+    size_t cap = strlen(s) * 3 + 1;
+    if (cap > sizeof stack && !(safe = malloc(cap))) {
+        b->failed = true;
+        return;
+    }
+    size_t n = pd_text_repair_utf8(s, safe, cap), run = 0;
+    jb_raw(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)safe[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jb_raw(b, safe + run, i - run);
+        run = i + 1;
+        char esc[8];
+        switch (c) {
+        case '"': jb_raw(b, "\\\"", 2); break;
+        case '\\': jb_raw(b, "\\\\", 2); break;
+        case '\n': jb_raw(b, "\\n", 2); break;
+        case '\r': jb_raw(b, "\\r", 2); break;
+        case '\t': jb_raw(b, "\\t", 2); break;
+        case '\b': jb_raw(b, "\\b", 2); break;
+        case '\f': jb_raw(b, "\\f", 2); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            jb_raw(b, esc, 6);
+        }
+    }
+    jb_raw(b, safe + run, n - run);
+    jb_raw(b, "\"", 1);
+    if (safe != stack)
+        free(safe);
+}
+
+/* Plain integers become numbers; codes with leading zeros stay strings. */
+static void jb_attribute_value(struct jbuf *b, const char *v)
+{
     size_t n = strlen(v);
     bool integer = n > 0 && n < 10 && (v[0] != '0' || n == 1);
     for (size_t i = 0; i < n && integer; i++)
         integer = v[i] >= '0' && v[i] <= '9';
-    return integer ? json_object_new_int((int)strtol(v, NULL, 10)) : json_object_new_string(v);
+    if (integer)
+        jb_raw(b, v, n);
+    else
+        jb_str(b, v);
 }
 
-struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_unit *u, bool reveal)
+enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const struct pd_unit *u, bool reveal,
+                                  const char *type)
 {
-    struct json_object *o = json_object_new_object(), *loc = json_object_new_object(),
-                       *val = json_object_new_object(), *attrs = json_object_new_object();
-    json_object_object_add(o, "fingerprint", json_object_new_string(f->fingerprint));
-    json_object_object_add(o, "detector", json_object_new_string(f->detector->id));
-    json_object_object_add(o, "category", json_object_new_string(pd_category_name(f->detector->category)));
-    json_object_object_add(o, "confidence", json_object_new_int(f->confidence));
-    json_object_object_add(o, "confidence_level", json_object_new_string(pd_confidence_name(f->confidence)));
+    char stack[2048];
+    struct jbuf b = {.p = stack, .cap = sizeof stack};
+    jb_lit(&b, "{\"fingerprint\":");
+    jb_str(&b, f->fingerprint);
+    jb_lit(&b, ",\"detector\":");
+    jb_str(&b, f->detector->id);
+    jb_lit(&b, ",\"category\":");
+    jb_str(&b, pd_category_name(f->detector->category));
+    jb_lit(&b, ",\"confidence\":");
+    jb_int(&b, f->confidence);
+    jb_lit(&b, ",\"confidence_level\":");
+    jb_str(&b, pd_confidence_name(f->confidence));
+    jb_lit(&b, ",\"location\":{\"path\":");
     if (f->field) { /* a database column: "db#schema.table.column", the row as the line */
         size_t n = strlen(u->path) + strlen(f->field) + 2;
         char *where = malloc(n);
-        if (where) {
+        if (!where)
+            b.failed = true;
+        else
             snprintf(where, n, "%s.%s", u->path, f->field);
-            json_object_object_add(loc, "path", pd_json_string(where));
-            free(where);
-        }
-        json_object_object_add(loc, "row", json_object_new_int64((int64_t)f->line));
+        jb_str(&b, where ? where : "");
+        free(where);
+        jb_lit(&b, ",\"row\":");
+        jb_int(&b, (long long)f->line);
     } else {
-        json_object_object_add(loc, "path", pd_json_string(u->path));
+        jb_str(&b, u->path);
     }
-    json_object_object_add(loc, "offset", json_object_new_int64((int64_t)f->offset));
-    json_object_object_add(loc, "length", json_object_new_int64(f->length));
-    json_object_object_add(loc, "line", json_object_new_int64((int64_t)f->line));
-    json_object_object_add(loc, "column", json_object_new_int64((int64_t)f->column));
+    jb_lit(&b, ",\"offset\":");
+    jb_int(&b, (long long)f->offset);
+    jb_lit(&b, ",\"length\":");
+    jb_int(&b, f->length);
+    jb_lit(&b, ",\"line\":");
+    jb_int(&b, (long long)f->line);
+    jb_lit(&b, ",\"column\":");
+    jb_int(&b, (long long)f->column);
     for (unsigned i = 0; i < f->n_attrs; i++)
-        if (strcmp(f->attrs[i].key, "page") == 0) /* PDFs: the page is where a reader looks */
-            json_object_object_add(loc, "page", json_object_new_int64(strtoll(f->attrs[i].value, NULL, 10)));
-    json_object_object_add(o, "location", loc);
-    json_object_object_add(val, "masked", pd_json_string(f->masked));
-    json_object_object_add(val, "hash", json_object_new_string(f->value_hash));
-    if (reveal && f->clear)
-        json_object_object_add(val, "clear", pd_json_string(f->clear));
-    json_object_object_add(o, "value", val);
-    for (unsigned i = 0; i < f->n_attrs; i++)
-        json_object_object_add(attrs, f->attrs[i].key, attribute_value(f->attrs[i].value));
-    json_object_object_add(o, "attributes", attrs);
-    return o;
+        if (strcmp(f->attrs[i].key, "page") == 0) { /* PDFs: the page is where a reader looks */
+            jb_lit(&b, ",\"page\":");
+            jb_int(&b, strtoll(f->attrs[i].value, NULL, 10));
+        }
+    jb_lit(&b, "},\"value\":{\"masked\":");
+    jb_str(&b, f->masked);
+    jb_lit(&b, ",\"hash\":");
+    jb_str(&b, f->value_hash);
+    if (reveal && f->clear) {
+        jb_lit(&b, ",\"clear\":");
+        jb_str(&b, f->clear);
+    }
+    jb_lit(&b, "},\"attributes\":{");
+    for (unsigned i = 0; i < f->n_attrs; i++) {
+        if (i)
+            jb_raw(&b, ",", 1);
+        jb_str(&b, f->attrs[i].key);
+        jb_raw(&b, ":", 1);
+        jb_attribute_value(&b, f->attrs[i].value);
+    }
+    jb_raw(&b, "}", 1);
+    if (type) {
+        jb_lit(&b, ",\"type\":");
+        jb_str(&b, type);
+    }
+    jb_raw(&b, "}", 1);
+    bool ok = !b.failed && fwrite(b.p, 1, b.len, out) == b.len;
+    enum pd_error err = b.failed ? PD_ERR_NOMEM : ok ? PD_OK : PD_ERR_IO;
+    if (b.heap)
+        free(b.p);
+    return err;
 }
 
 struct json_object *pd_json_unit(const struct pd_unit *u)

@@ -80,8 +80,12 @@ PD_WRITER_LIST(PD_WRITER_DECLARE)
 
 const struct pd_writer *pd_writer_find(const char *format);
 
+/* Writes one finding record (with a "type" member last when type is not NULL) straight to out:
+ * a unit may list 10,000 findings, too many to build as objects. */
+enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const struct pd_unit *u, bool reveal,
+                                  const char *type);
+
 /* Shared by the JSON-based writers: records in the report's documented shape. Return new objects. */
-struct json_object *pd_json_finding(const struct pd_finding *f, const struct pd_unit *u, bool reveal);
 struct json_object *pd_json_unit(const struct pd_unit *u);
 struct json_object *pd_json_scan(const struct pd_report_summary *s);
 struct json_object *pd_json_counters(const struct pd_report_summary *s);

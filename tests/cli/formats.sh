@@ -41,4 +41,25 @@ rc=0
 grep -q "^Units: " "$T/summary.txt" || fail "text report by extension"
 "$PDPSCAN" scan -q -f json -o - "$T/share" >"$T/stdout.json" 2>/dev/null || true
 validate "$T/stdout.json"
+
+# names that JSON must escape (quote, backslash, tab, a control byte) or that are not UTF-8:
+# both formats stay valid and name the file exactly (bad bytes as U+FFFD)
+mkdir "$T/odd"
+for name in 'a"b' 'c\d' "$(printf 'e\tf')" "$(printf 'g\001h')" "$(printf 'i\377j')"; do
+    printf 'SĐT: 0912345678\n' >"$T/odd/$name.txt"
+done
+scan "$T/odd.json" "$T/odd"
+rc=0
+"$PDPSCAN" scan -q -o "$T/odd.jsonl" "$T/odd" 2>"$T/stderr" || rc=$?
+expect_rc 1
+"$PY" - "$T/odd.json" "$T/odd.jsonl" <<'PYEOF' || fail "escaped names do not round-trip"
+import json, sys
+want = sorted(['a"b', 'c\\d', 'e\tf', 'g\x01h', 'i\ufffdj'])
+full = json.load(open(sys.argv[1], encoding="utf-8"))
+lines = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+for findings in (full["findings"], [l for l in lines if l["type"] == "finding"]):
+    names = sorted(f["location"]["path"].rsplit("/", 1)[1][:-4] for f in findings)
+    assert names == want, names
+PYEOF
+ok
 done_testing
