@@ -468,7 +468,10 @@ static bool word_at(const char *f, size_t p, size_t hi, const struct word_list *
 {
     for (unsigned w = l->bucket[c]; w < l->bucket[c + 1]; w++) {
         size_t n = l->lens[w];
-        if (p + n <= hi && memcmp(f + p + 1, l->words[w] + 1, n - 1) == 0 &&
+        const char *word = l->words[w];
+        if (p + n > hi || (n > 1 && f[p + 1] != word[1])) /* most words differ by their second byte */
+            continue;
+        if ((n <= 2 || memcmp(f + p + 2, word + 2, n - 2) == 0) &&
             (p + n == hi || !is_alnum_ascii((unsigned char)f[p + n])))
             return true;
     }
