@@ -50,7 +50,9 @@ struct pd_policy_eval {
     size_t *folder_index; /* open addressing over folders, by path hash */
     size_t index_cap;
     /* per-unit scratch */
-    uint64_t *hashes;
+    uint64_t *prefixes; /* each finding's value-hash prefix */
+    uint64_t *seen;     /* open-addressing set of prefixes, seen_cap slots (a power of two) */
+    size_t seen_cap;
     size_t cap_hashes;
     bool *hit;
     size_t cap_hit;
@@ -104,7 +106,8 @@ void pd_policy_eval_destroy(struct pd_policy_eval *ev)
         subject_free(&ev->folders[i], ev->set->n_leaves);
     free(ev->folders);
     free(ev->folder_index);
-    free(ev->hashes);
+    free(ev->prefixes);
+    free(ev->seen);
     free(ev->hit);
     free(ev);
 }
@@ -191,27 +194,29 @@ static bool apply_exceptions(const struct pd_policy_set *set, struct unit_view *
     return true;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Counts a findings-condition over one unit; marks the findings it counted in ev->hit. */
 static bool unit_findings(struct pd_policy_eval *ev, const struct unit_view *uv, const struct pd_filter *f,
                           uint64_t *count, uint64_t *distinct)
 {
     const struct pd_unit *u = uv->unit;
-    size_t n = 0;
+    size_t n = 0, slots = 16;
+    while (slots < 2 * u->n_findings)
+        slots *= 2; /* at most half full: short probes */
+    memset(ev->seen, 0, slots * sizeof *ev->seen);
+    uint64_t d = 0;
     for (size_t i = 0; i < u->n_findings; i++) {
         if (uv->excluded[i] || !filter_match(ev, f, &u->findings[i]))
             continue;
-        ev->hashes[n++] = pd_hash_prefix(u->findings[i].value_hash);
+        n++;
+        uint64_t v = ev->prefixes[i] ? ev->prefixes[i] : 1; /* 0 marks a free slot */
+        size_t k = v & (slots - 1);
+        while (ev->seen[k] && ev->seen[k] != v)
+            k = (k + 1) & (slots - 1);
+        if (!ev->seen[k]) {
+            ev->seen[k] = v;
+            d++;
+        }
     }
-    qsort(ev->hashes, n, sizeof *ev->hashes, cmp_u64);
-    uint64_t d = 0;
-    for (size_t i = 0; i < n; i++)
-        d += i == 0 || ev->hashes[i] != ev->hashes[i - 1];
     *count = n + (f->detectors == 0 && f->categories == 0 && !f->min_confidence && !f->subject_age_below
                       ? u->findings_unlisted
                       : 0);
@@ -328,12 +333,22 @@ static void emit(struct pd_policy_eval *ev, size_t rule, struct subject *s, cons
 
 static bool ensure_scratch(struct pd_policy_eval *ev, size_t n)
 {
+    size_t slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    if (slots > ev->seen_cap) {
+        uint64_t *s = realloc(ev->seen, slots * sizeof *s);
+        if (!s)
+            return false;
+        ev->seen = s;
+        ev->seen_cap = slots;
+    }
     if (n <= ev->cap_hashes)
         return true;
-    uint64_t *h = realloc(ev->hashes, n * sizeof *h);
+    uint64_t *h = realloc(ev->prefixes, n * sizeof *h);
     if (!h)
         return false;
-    ev->hashes = h;
+    ev->prefixes = h;
     bool *hit = realloc(ev->hit, n * sizeof *hit);
     if (!hit)
         return false;
@@ -429,6 +444,8 @@ void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_
     const struct pd_policy_set *set = ev->set;
     if (!ensure_scratch(ev, u->n_findings + 1))
         return;
+    for (size_t i = 0; i < u->n_findings; i++)
+        ev->prefixes[i] = pd_hash_prefix(u->findings[i].value_hash);
     bool *excluded = calloc(u->n_findings + 1, sizeof *excluded);
     char(*fps)[33] = calloc(MAX_LISTED_FINGERPRINTS, sizeof *fps);
     if (!excluded || !fps) {

@@ -68,12 +68,20 @@ static void jb_int(struct jbuf *b, long long v)
 static void jb_str(struct jbuf *b, const char *s)
 {
     char stack[1024], *safe = stack;
-    size_t cap = strlen(s) * 3 + 1;
-    if (cap > sizeof stack && !(safe = malloc(cap))) {
-        b->failed = true;
-        return;
+    size_t n = 0, run = 0;
+    bool ascii = true;
+    for (; s[n]; n++)
+        ascii &= (unsigned char)s[n] < 0x80;
+    if (ascii) {
+        safe = (char *)s; /* nothing to repair */
+    } else {
+        size_t cap = n * 3 + 1;
+        if (cap > sizeof stack && !(safe = malloc(cap))) {
+            b->failed = true;
+            return;
+        }
+        n = pd_text_repair_utf8(s, safe, cap);
     }
-    size_t n = pd_text_repair_utf8(s, safe, cap), run = 0;
     jb_raw(b, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)safe[i];
@@ -97,7 +105,7 @@ static void jb_str(struct jbuf *b, const char *s)
     }
     jb_raw(b, safe + run, n - run);
     jb_raw(b, "\"", 1);
-    if (safe != stack)
+    if (safe != stack && safe != s)
         free(safe);
 }
 

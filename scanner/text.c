@@ -967,6 +967,12 @@ size_t pd_text_repair_utf8(const char *in, char *out, size_t cap)
     if (!cap)
         return 0;
     while (i < n) {
+        if (p[i] < 0x80) {
+            if (o + 1 >= cap)
+                break;
+            out[o++] = (char)p[i++];
+            continue;
+        }
         size_t k = utf8_decode(p + i, n - i, &cp);
         const unsigned char *src = p + i;
         static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
