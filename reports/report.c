@@ -36,6 +36,7 @@ struct output {
     FILE *fp;
     char *path;     /* final path, NULL for a standard stream */
     char *tmp_path; /* atomic writers: where the document is built */
+    off_t synced;   /* bytes handed to write-back so far */
 };
 
 struct pd_report {
@@ -167,6 +168,21 @@ static void on_violation(void *arg, const struct pd_violation *v)
             note_write_error(r, i, r->outs[i].writer->violation(r->outs[i].state, v));
 }
 
+#define WRITEBACK_STEP ((off_t)8 << 20)
+
+/* Starts write-back of a report file every few MiB while the scan runs, so that the fsync before
+ * the final rename waits for the last few MiB rather than the whole report (79 MB took 0.12 s). */
+static void start_writeback(struct output *o)
+{
+    if (!o->path)
+        return;
+    off_t at = ftello(o->fp);
+    if (at < 0 || at - o->synced < WRITEBACK_STEP || fflush(o->fp) != 0)
+        return;
+    sync_file_range(fileno(o->fp), o->synced, at - o->synced, SYNC_FILE_RANGE_WRITE); /* a hint: errors show at fsync */
+    o->synced = at;
+}
+
 static void *report_thread(void *arg)
 {
     struct pd_report *r = arg;
@@ -175,8 +191,10 @@ static void *report_thread(void *arg)
         count_unit(r, u);
         if (r->policy_eval)
             pd_policy_eval_unit(r->policy_eval, u, on_violation, r);
-        for (size_t i = 0; i < r->n_outs && !r->write_err; i++)
+        for (size_t i = 0; i < r->n_outs && !r->write_err; i++) {
             note_write_error(r, i, r->outs[i].writer->unit(r->outs[i].state, u));
+            start_writeback(&r->outs[i]);
+        }
         pd_unit_destroy(u);
     }
     /* folder and scan rules need everything: evaluated once the last unit is in */

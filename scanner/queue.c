@@ -1,21 +1,29 @@
-/* Bounded blocking queue: a ring buffer under one mutex with two condition variables. */
+/* Bounded blocking queue: a binary heap under one mutex with two condition variables. The heap
+ * orders by weight, then by push order, so unweighted use is plain FIFO. */
 #include "scanner/queue.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
+struct slot {
+    void *item;
+    uint64_t weight;
+    uint64_t seq;
+};
+
 struct pd_queue {
     pthread_mutex_t lock;
     pthread_cond_t not_full, not_empty;
-    void **items;
-    size_t capacity, head, count;
+    struct slot *heap;
+    size_t capacity, count;
+    uint64_t next_seq;
     bool closed;
 };
 
 enum pd_error pd_queue_create(size_t capacity, struct pd_queue **out)
 {
     struct pd_queue *q = calloc(1, sizeof *q);
-    if (!q || !(q->items = calloc(capacity, sizeof *q->items))) {
+    if (!q || !(q->heap = calloc(capacity, sizeof *q->heap))) {
         free(q);
         return PD_ERR_NOMEM;
     }
@@ -34,24 +42,43 @@ void pd_queue_destroy(struct pd_queue *q)
     pthread_mutex_destroy(&q->lock);
     pthread_cond_destroy(&q->not_full);
     pthread_cond_destroy(&q->not_empty);
-    free(q->items);
+    free(q->heap);
     free(q);
 }
 
-bool pd_queue_push(struct pd_queue *q, void *item)
+/* a comes out before b */
+static bool before(const struct slot *a, const struct slot *b)
+{
+    return a->weight != b->weight ? a->weight > b->weight : a->seq < b->seq;
+}
+
+static void swap(struct slot *a, struct slot *b)
+{
+    struct slot t = *a;
+    *a = *b;
+    *b = t;
+}
+
+bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight)
 {
     pthread_mutex_lock(&q->lock);
     while (q->count == q->capacity && !q->closed)
         pthread_cond_wait(&q->not_full, &q->lock);
     bool ok = !q->closed;
     if (ok) {
-        q->items[(q->head + q->count) % q->capacity] = item;
-        q->count++;
+        size_t i = q->count++;
+        q->heap[i] = (struct slot){.item = item, .weight = weight, .seq = q->next_seq++};
+        while (i > 0 && before(&q->heap[i], &q->heap[(i - 1) / 2])) {
+            swap(&q->heap[i], &q->heap[(i - 1) / 2]);
+            i = (i - 1) / 2;
+        }
         pthread_cond_signal(&q->not_empty);
     }
     pthread_mutex_unlock(&q->lock);
     return ok;
 }
+
+bool pd_queue_push(struct pd_queue *q, void *item) { return pd_queue_push_weighted(q, item, 0); }
 
 void *pd_queue_pop(struct pd_queue *q)
 {
@@ -60,9 +87,19 @@ void *pd_queue_pop(struct pd_queue *q)
         pthread_cond_wait(&q->not_empty, &q->lock);
     void *item = NULL;
     if (q->count > 0) {
-        item = q->items[q->head];
-        q->head = (q->head + 1) % q->capacity;
-        q->count--;
+        item = q->heap[0].item;
+        q->heap[0] = q->heap[--q->count];
+        for (size_t i = 0;;) {
+            size_t l = 2 * i + 1, r = l + 1, top = i;
+            if (l < q->count && before(&q->heap[l], &q->heap[top]))
+                top = l;
+            if (r < q->count && before(&q->heap[r], &q->heap[top]))
+                top = r;
+            if (top == i)
+                break;
+            swap(&q->heap[i], &q->heap[top]);
+            i = top;
+        }
         pthread_cond_signal(&q->not_full);
     }
     pthread_mutex_unlock(&q->lock);

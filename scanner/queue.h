@@ -1,9 +1,11 @@
-/* A bounded blocking queue of pointers: the only way threads hand work to each other. */
+/* A bounded blocking queue of pointers: the only way threads hand work to each other. Items come
+ * out heaviest first, equal weights in the order they went in (plain pushes weigh 0: FIFO). */
 #ifndef PD_QUEUE_H
 #define PD_QUEUE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scanner/error.h"
 
@@ -15,6 +17,7 @@ void pd_queue_destroy(struct pd_queue *q);
 
 /* Blocks while full. Returns false (item not taken) once the queue is closed. */
 bool pd_queue_push(struct pd_queue *q, void *item);
+bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight);
 
 /* Blocks while empty. Returns NULL once the queue is closed and drained. */
 void *pd_queue_pop(struct pd_queue *q);

@@ -93,10 +93,12 @@ static void *signal_main(void *arg)
     }
 }
 
-static bool walk_file(void *arg, char *path)
+/* Jobs weigh their size, so that workers take the largest waiting file first: a big file picked up
+ * last would otherwise leave one worker scanning alone at the end. Database tables go first. */
+static bool walk_file(void *arg, char *path, uint64_t size)
 {
     struct scan *sc = arg;
-    if (pd_queue_push(sc->jobs, path))
+    if (pd_queue_push_weighted(sc->jobs, path, size))
         return true;
     /* queue closed by a signal: the unit was seen, so it is reported as not read */
     char *name = pd_database_job(path) ? pd_database_job_name(path) : NULL; /* never a connection string */
@@ -139,7 +141,7 @@ static void queue_databases(struct scan *sc)
                 pd_report_submit(sc->report, u);
             }
         }
-        for (; k < n && walk_file(sc, jobs[k]); k++)
+        for (; k < n && walk_file(sc, jobs[k], UINT64_MAX); k++)
             ;
         for (k = k < n ? k + 1 : n; k < n; k++)
             free(jobs[k]);

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -150,7 +151,7 @@ static enum pd_error visit(struct walk *w, const char *path, const struct stat *
         char *copy = strdup(path);
         if (!copy)
             return PD_ERR_NOMEM;
-        if (!w->sink->file(w->sink->arg, copy))
+        if (!w->sink->file(w->sink->arg, copy, (uint64_t)st.st_size))
             w->stopped = true;
         return PD_OK;
     }
@@ -199,11 +200,8 @@ static enum pd_error walk_dir(struct walk *w, const char *dir, const atomic_int 
         if (glob) {
             emit_unit(w, path, PD_UNIT_SKIPPED, "excluded by --exclude %s", glob);
         } else {
-            struct stat st;
-            if (de->d_type == DT_REG) { /* the common case needs no stat: the worker opens and checks */
-                st.st_mode = S_IFREG;
-                err = visit(w, path, &st);
-            } else if (lstat(path, &st) != 0) {
+            struct stat st; /* relative to the open directory: no path look-up; the size orders the jobs */
+            if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
                 emit_unit(w, path, PD_UNIT_ERROR, "vanished or unreadable during the walk: %s", strerror(errno));
             } else {
                 err = visit(w, path, &st);

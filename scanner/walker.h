@@ -12,7 +12,7 @@
 #include "scanner/unit.h"
 
 struct pd_walk_sink {
-    bool (*file)(void *arg, char *path);         /* takes ownership; false: stop walking */
+    bool (*file)(void *arg, char *path, uint64_t size); /* takes ownership; false: stop walking */
     void (*unit)(void *arg, struct pd_unit *unit); /* takes ownership */
     void *arg;
 };

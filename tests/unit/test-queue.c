@@ -1,0 +1,62 @@
+/* The job queue: heaviest first, equal weights (and plain pushes) in order, bounded, closable. */
+#include <pthread.h>
+#include <stdint.h>
+
+#include "scanner/queue.h"
+#include "tests/unit/check.h"
+
+static void *item(uintptr_t n) { return (void *)n; }
+
+static void test_order(void)
+{
+    struct pd_queue *q;
+    CHECK(pd_queue_create(16, &q) == PD_OK);
+    const uint64_t weights[] = {5, 100, 3, 7, 100, 0, 7};
+    for (uintptr_t i = 0; i < 7; i++)
+        CHECK(pd_queue_push_weighted(q, item(i + 1), weights[i]));
+    const uintptr_t want[] = {2, 5, 4, 7, 1, 3, 6}; /* by weight, ties in push order */
+    for (int i = 0; i < 7; i++)
+        CHECK((uintptr_t)pd_queue_pop(q) == want[i]);
+    for (uintptr_t i = 1; i <= 10; i++) /* plain pushes: FIFO */
+        CHECK(pd_queue_push(q, item(i)));
+    for (uintptr_t i = 1; i <= 10; i++)
+        CHECK((uintptr_t)pd_queue_pop(q) == i);
+    pd_queue_destroy(q);
+}
+
+static void *consume(void *arg)
+{
+    struct pd_queue *q = arg;
+    uintptr_t sum = 0;
+    void *p;
+    while ((p = pd_queue_pop(q)) != NULL)
+        sum += (uintptr_t)p;
+    return (void *)sum;
+}
+
+static void test_bounded_and_closed(void)
+{
+    struct pd_queue *q;
+    CHECK(pd_queue_create(4, &q) == PD_OK);
+    pthread_t t;
+    pthread_create(&t, NULL, consume, q);
+    uintptr_t sum = 0;
+    for (uintptr_t i = 1; i <= 1000; i++) { /* more than the capacity: pushes wait for the consumer */
+        CHECK(pd_queue_push_weighted(q, item(i), i % 7));
+        sum += i;
+    }
+    pd_queue_close(q);
+    void *got;
+    pthread_join(t, &got);
+    CHECK((uintptr_t)got == sum); /* every item came out once */
+    CHECK(!pd_queue_push(q, item(1))); /* closed */
+    CHECK(pd_queue_pop(q) == NULL);
+    pd_queue_destroy(q);
+}
+
+int main(void)
+{
+    test_order();
+    test_bounded_and_closed();
+    return check_done();
+}
