@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Writes a deterministic corpus of synthetic Vietnamese office text for the benchmark:
-prose, CSV exports and logs with identifiers at a realistic density (about one per 2 KB).
+"""Writes a deterministic corpus of synthetic Vietnamese office text for the benchmark: prose
+with a labelled record after about one line in eight, and CSV exports with three or four
+identifiers on every row (together a finding every 150 bytes or so: a dense case).
 Usage: gen-corpus.py DIR [MEGABYTES] [--docs]   (default 256). Same arguments, same bytes.
 With --docs the same text is packed into DOCX, XLSX, PDF and zip files instead."""
 import os
