@@ -90,6 +90,7 @@ enum {
     OPT_EXTRACTOR_TIMEOUT,
     OPT_DB_SAMPLE,
     OPT_NO_CACHE,
+    OPT_SPLIT_SIZE,
 };
 
 bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
@@ -119,6 +120,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
         {"extractor-timeout", required_argument, NULL, OPT_EXTRACTOR_TIMEOUT},
         {"db-sample", required_argument, NULL, OPT_DB_SAMPLE},
         {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"split-size", required_argument, NULL, OPT_SPLIT_SIZE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -129,6 +131,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     o->limits = pd_budget_defaults;
     o->extractor_timeout = 60;
     o->db_sample = 10000;
+    o->split_size = 8u << 20;
     optind = 1;
     opterr = 0;
     int c;
@@ -194,6 +197,12 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
             break;
         case OPT_NO_DEFAULT_POLICIES: o->no_default_policies = true; break;
         case OPT_NO_CACHE: o->no_cache = true; break;
+        case OPT_SPLIT_SIZE:
+            if (!pd_parse_size(optarg, &o->split_size) || (o->split_size && o->split_size < (64u << 10))) {
+                fprintf(stderr, "pdpscan scan: --split-size takes 0 or a size of at least 64K, not '%s'\n", optarg);
+                return false;
+            }
+            break;
         case OPT_FAIL_ON: {
             enum pd_severity sev;
             if (!pd_severity_parse(optarg, &sev)) {

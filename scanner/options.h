@@ -33,6 +33,7 @@ struct pd_scan_options {
     struct pd_budget_limits limits; /* archives and documents, per top-level file */
     unsigned extractor_timeout;     /* seconds for pdftotext, catdoc... */
     uint64_t db_sample;             /* rows per database table; 0: all */
+    uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
 };
 
 /* Parses `scan` arguments (argv[0] is "scan"). On error prints a message naming the option and

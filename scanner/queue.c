@@ -15,7 +15,7 @@ struct pd_queue {
     pthread_mutex_t lock;
     pthread_cond_t not_full, not_empty;
     struct slot *heap;
-    size_t capacity, count;
+    size_t capacity, count, allocated; /* pushes wait at capacity; urgent ones grow the heap */
     uint64_t next_seq;
     bool closed;
 };
@@ -27,7 +27,7 @@ enum pd_error pd_queue_create(size_t capacity, struct pd_queue **out)
         free(q);
         return PD_ERR_NOMEM;
     }
-    q->capacity = capacity;
+    q->capacity = q->allocated = capacity;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->not_full, NULL);
     pthread_cond_init(&q->not_empty, NULL);
@@ -59,12 +59,20 @@ static void swap(struct slot *a, struct slot *b)
     *b = t;
 }
 
-bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight)
+static bool push(struct pd_queue *q, void *item, uint64_t weight, bool urgent)
 {
     pthread_mutex_lock(&q->lock);
-    while (q->count == q->capacity && !q->closed)
+    while (!urgent && q->count >= q->capacity && !q->closed)
         pthread_cond_wait(&q->not_full, &q->lock);
     bool ok = !q->closed;
+    if (ok && q->count == q->allocated) {
+        struct slot *bigger = realloc(q->heap, (q->allocated + 64) * sizeof *bigger);
+        if (bigger) {
+            q->heap = bigger;
+            q->allocated += 64;
+        }
+        ok = bigger != NULL;
+    }
     if (ok) {
         size_t i = q->count++;
         q->heap[i] = (struct slot){.item = item, .weight = weight, .seq = q->next_seq++};
@@ -78,7 +86,11 @@ bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight)
     return ok;
 }
 
-bool pd_queue_push(struct pd_queue *q, void *item) { return pd_queue_push_weighted(q, item, 0); }
+bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight) { return push(q, item, weight, false); }
+
+bool pd_queue_push_urgent(struct pd_queue *q, void *item, uint64_t weight) { return push(q, item, weight, true); }
+
+bool pd_queue_push(struct pd_queue *q, void *item) { return push(q, item, 0, false); }
 
 void *pd_queue_pop(struct pd_queue *q)
 {
@@ -100,7 +112,8 @@ void *pd_queue_pop(struct pd_queue *q)
             swap(&q->heap[i], &q->heap[top]);
             i = top;
         }
-        pthread_cond_signal(&q->not_full);
+        if (q->count < q->capacity)
+            pthread_cond_signal(&q->not_full);
     }
     pthread_mutex_unlock(&q->lock);
     return item;

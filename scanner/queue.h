@@ -18,6 +18,9 @@ void pd_queue_destroy(struct pd_queue *q);
 /* Blocks while full. Returns false (item not taken) once the queue is closed. */
 bool pd_queue_push(struct pd_queue *q, void *item);
 bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight);
+/* Never waits for room (the queue grows past its capacity): for work that a consumer splits off,
+ * which must not block on the queue it drains. The caller bounds how much it adds. */
+bool pd_queue_push_urgent(struct pd_queue *q, void *item, uint64_t weight);
 
 /* Blocks while empty. Returns NULL once the queue is closed and drained. */
 void *pd_queue_pop(struct pd_queue *q);

@@ -31,9 +31,44 @@ struct scan {
     struct pd_report *report;
     struct pd_queue *jobs;
     atomic_int stop; /* the signal number that stopped the scan, or 0 */
+    /* jobs queued or being scanned; the queue closes when the walk is over and this drops to
+     * zero, since a job may still add slices of its file until it is done */
+    atomic_size_t outstanding;
+    atomic_bool walk_over;
     atomic_bool done;
     pthread_t signal_thread;
 };
+
+/* What the job queue carries: a file or database table to scan, or a slice of a large file. */
+struct job {
+    char *path;
+    struct pd_slice *slice;
+};
+
+static bool push_job(struct scan *sc, char *path, struct pd_slice *slice, uint64_t weight)
+{
+    struct job *j = malloc(sizeof *j);
+    if (!j)
+        return false;
+    j->path = path;
+    j->slice = slice;
+    atomic_fetch_add(&sc->outstanding, 1);
+    /* slices never wait for room: a worker must not block on the queue it drains */
+    if (slice ? pd_queue_push_urgent(sc->jobs, j, weight) : pd_queue_push_weighted(sc->jobs, j, weight))
+        return true;
+    atomic_fetch_sub(&sc->outstanding, 1);
+    free(j);
+    return false;
+}
+
+/* Called when the walk is over and after each job: the last one out closes the queue. */
+static void job_done(struct scan *sc, bool was_job)
+{
+    if (was_job && atomic_fetch_sub(&sc->outstanding, 1) != 1)
+        return;
+    if (atomic_load(&sc->walk_over) && atomic_load(&sc->outstanding) == 0)
+        pd_queue_close(sc->jobs); /* safe to call twice */
+}
 
 struct worker_thread {
     struct scan *scan;
@@ -45,23 +80,34 @@ static void *worker_main(void *arg)
 {
     struct worker_thread *wt = arg;
     struct scan *sc = wt->scan;
-    char *path;
-    while ((path = pd_queue_pop(sc->jobs)) != NULL) {
+    struct job *job;
+    while ((job = pd_queue_pop(sc->jobs)) != NULL) {
+        char *path = job->path;
+        struct pd_slice *slice = job->slice;
+        free(job);
+        if (slice) { /* the last slice of a file to finish returns the file's unit */
+            struct pd_unit *u = pd_worker_scan_slice(wt->worker, slice, atomic_load(&sc->stop) != 0);
+            if (u)
+                pd_report_submit(sc->report, u);
+            job_done(sc, true);
+            continue;
+        }
         struct pd_unit *u;
-        bool table = pd_database_job(path);
+        bool table = pd_database_job(path), in_slices = false;
         if (atomic_load(&sc->stop)) {
             char *name = table ? pd_database_job_name(path) : NULL; /* never the connection string */
             if ((u = pd_unit_create(name ? name : path)) != NULL)
                 pd_unit_set(u, PD_UNIT_SKIPPED, "scan interrupted before this unit was read");
             free(name);
         } else {
-            u = table ? pd_worker_scan_db_job(wt->worker, path) : pd_worker_scan_file(wt->worker, path);
+            u = table ? pd_worker_scan_db_job(wt->worker, path) : pd_worker_scan_file(wt->worker, path, &in_slices);
         }
         if (u)
             pd_report_submit(sc->report, u);
-        else
+        else if (!in_slices) /* in slices: the last one to finish submits the unit */
             fprintf(stderr, "pdpscan: out of memory recording a unit\n");
         free(path);
+        job_done(sc, true);
     }
     return NULL;
 }
@@ -98,7 +144,7 @@ static void *signal_main(void *arg)
 static bool walk_file(void *arg, char *path, uint64_t size)
 {
     struct scan *sc = arg;
-    if (pd_queue_push_weighted(sc->jobs, path, size))
+    if (push_job(sc, path, NULL, size))
         return true;
     /* queue closed by a signal: the unit was seen, so it is reported as not read */
     char *name = pd_database_job(path) ? pd_database_job_name(path) : NULL; /* never a connection string */
@@ -110,6 +156,12 @@ static bool walk_file(void *arg, char *path, uint64_t size)
     free(name);
     free(path);
     return false;
+}
+
+/* Slices of large files, from the workers: taken before any waiting file. */
+static bool queue_slice(void *arg, struct pd_slice *slice)
+{
+    return push_job(arg, NULL, slice, UINT64_MAX);
 }
 
 /* Archive members and document parts, from the workers. */
@@ -300,7 +352,9 @@ int pd_scan_run(const struct pd_scan_options *opts)
     struct pd_worker_config wc = {.engine = sc.engine, .max_file_size = opts->max_file_size,
                                   .window_size = opts->window_size, .stop = &sc.stop, .limits = &opts->limits,
                                   .extractor_timeout = opts->extractor_timeout, .db_sample = opts->db_sample,
-                                  .emit = emit_unit, .emit_arg = &sc};
+                                  .emit = emit_unit, .emit_arg = &sc, .split_size = opts->split_size,
+                                  .split_max = opts->jobs > 1 ? 2 * opts->jobs : 0, .split = queue_slice,
+                                  .split_arg = &sc};
     for (size_t i = 0; threads && i < opts->jobs; i++) {
         threads[i].scan = &sc;
         if (pd_worker_create(&wc, &threads[i].worker, &diag) != PD_OK) {
@@ -321,7 +375,11 @@ int pd_scan_run(const struct pd_scan_options *opts)
         if (walk_err)
             fprintf(stderr, "pdpscan: walking stopped: %s\n", pd_strerror(walk_err));
     }
-    pd_queue_close(sc.jobs);
+    atomic_store(&sc.walk_over, true);
+    if (started == opts->jobs)
+        job_done(&sc, false);
+    else
+        pd_queue_close(sc.jobs); /* workers missing: no slices will be handed out */
     for (size_t i = 0; i < started; i++) {
         pthread_join(threads[i].thread, NULL);
         pd_worker_destroy(threads[i].worker);

@@ -24,6 +24,30 @@ extern const struct pd_handler pd_handler_sqlite;
 /* Scans a unit of any kind from src at the given container depth: sniff, then dispatch. */
 void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);
 
+/* A byte range of a text stream: findings that start in [lo, hi) belong to this scan. */
+struct pd_text_range {
+    uint64_t base;            /* raw offset of the first window's first byte (lo minus context) */
+    uint64_t lo, hi;
+    uint64_t newlines;        /* out: newlines counted in [lo, hi) */
+    uint64_t last_line_start; /* out: the offset after the last of them; lo if there was none */
+};
+
+/* Scans findings in range r of text whose first window (n bytes from r->base) is in buf, reading
+ * the rest from src; lines count from r->lo. Fingerprints are left to the caller. */
+void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                          enum pd_encoding enc, struct pd_text_range *r);
+
+/* Large files in slices (split.c). At depth 0, takes over a text file big enough to be worth it:
+ * queues its other slices through cfg->split, scans the first itself. Returns false (nothing done)
+ * when the file stays whole. On true, *unit_done tells whether u is complete (this slice was the
+ * last to finish); otherwise u now belongs to the slices and the caller must not touch it. */
+bool pd_split_begin(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                    enum pd_encoding enc, bool *unit_done);
+
+/* The worker's depth-0 window buffer, its overlap, and the "file changed while read" check. */
+unsigned char *pd_worker_window(struct pd_worker *w, size_t *size, size_t *overlap);
+void pd_worker_check_shrunk(struct pd_unit *u);
+
 /* Scans a stream known to be text in enc (document parts, extractor output). */
 void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
                          enum pd_encoding enc);

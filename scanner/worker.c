@@ -39,6 +39,7 @@ struct pd_worker {
     size_t window, overlap;
     struct pd_budget budget;
     struct pd_db_slot db;
+    bool handed_over; /* the unit being scanned went on in slices (split.c) */
 };
 
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
@@ -286,16 +287,21 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
     free(ordinal);
 }
 
-/* Scans text whose first window (n bytes) is already in buf, reading the rest from src. */
-static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
-                           enum pd_encoding enc)
+/* Scans the findings of text that start in [r->lo, r->hi), whose first window (n bytes, from raw
+ * offset r->base) is already in buf, reading the rest from src. Lines are counted from r->lo (line
+ * 1); r->newlines and r->last_line_start tell a slice's merge what it covered. Fingerprints are
+ * left to the caller. */
+void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                          enum pd_encoding enc, struct pd_text_range *r)
 {
     const size_t W = w->window, O = w->overlap;
     ssize_t got;
     u->encoding = pd_encoding_name(enc);
-    struct window_state s = {.unit = u, .buf = buf, .line = 1, .unit_size = pd_encoding_unit(enc),
+    struct window_state s = {.unit = u, .buf = buf, .base = r->base, .line_pos = (size_t)(r->lo - r->base), .line = 1,
+                             .line_start = r->lo, .unit_size = pd_encoding_unit(enc),
                              .big_endian = enc == PD_ENC_UTF16BE, .paged = src->paged, .page = 1};
     bool first = true, eof = n < W;
+    size_t own_hi = 0;
     for (;;) {
         enum pd_error err = pd_text_build(&w->text, buf, n, enc);
         if (err == PD_ERR_NOMEM) {
@@ -305,11 +311,16 @@ static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_sou
         if (err == PD_ERR_LIMIT)
             pd_unit_set(u, PD_UNIT_PARTIAL, "decoded text of a window exceeded the memory cap at offset %llu",
                         (unsigned long long)s.base);
-        size_t own_lo = first ? 0 : O / 2, own_hi = eof ? n : n - O / 2;
+        size_t own_lo = first ? (size_t)(r->lo - s.base) : O / 2;
+        own_hi = eof ? n : n - O / 2;
+        /* the range ends here once the window holds its end plus the right context */
+        bool last = eof || s.base + own_hi >= r->hi;
+        if (s.base + own_hi > r->hi)
+            own_hi = (size_t)(r->hi - s.base);
         bool truncated = false;
         /* findings may advance the line cursor into the overlap: keep where this window began */
         uint64_t line_at_start = s.line, line_start_at_start = s.line_start, page_at_start = s.page;
-        s.line_pos = 0;
+        size_t line_pos_at_start = s.line_pos;
         /* values are masked and hashed only for findings the unit still lists */
         size_t room = u->n_findings < PD_UNIT_MAX_FINDINGS ? PD_UNIT_MAX_FINDINGS - u->n_findings : 0;
         err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, room, on_finding, &s, &truncated);
@@ -321,9 +332,11 @@ static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_sou
         if (truncated)
             pd_unit_set(u, PD_UNIT_PARTIAL, "too many candidate matches in the window at offset %llu",
                         (unsigned long long)s.base);
-        u->bytes_scanned = s.base + own_hi;
-        if (eof)
+        u->bytes_scanned = s.base + own_hi - r->lo;
+        if (last) {
+            count_lines(&s, own_hi); /* the rest of the range, for the slice merge */
             break;
+        }
         if (w->cfg.stop && atomic_load(w->cfg.stop)) {
             pd_unit_set(u, PD_UNIT_PARTIAL, "scan interrupted after %llu bytes", (unsigned long long)u->bytes_scanned);
             break;
@@ -331,7 +344,7 @@ static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_sou
         s.line = line_at_start;
         s.line_start = line_start_at_start;
         s.page = page_at_start;
-        s.line_pos = 0;
+        s.line_pos = line_pos_at_start;
         count_lines(&s, n - O);
         memmove(buf, buf + n - O, O);
         s.base += n - O;
@@ -340,13 +353,23 @@ static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_sou
         if (got < 0) {
             pd_unit_set(u, PD_UNIT_PARTIAL, "read failed at offset %llu: %s", (unsigned long long)(s.base + O),
                         pd_source_error(src, errno));
-            u->bytes_scanned = s.base + O;
+            u->bytes_scanned = s.base + O > r->lo ? s.base + O - r->lo : 0;
             break;
         }
         n = O + (size_t)got;
         eof = n < W;
         first = false;
     }
+    r->newlines = s.line - 1;
+    r->last_line_start = s.line_start;
+}
+
+/* Scans text from its start whose first window (n bytes) is already in buf. */
+static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                           enum pd_encoding enc)
+{
+    struct pd_text_range whole = {.base = 0, .lo = 0, .hi = UINT64_MAX};
+    pd_worker_scan_range(w, u, src, buf, n, enc, &whole);
     pd_worker_fingerprints(w, u);
 }
 
@@ -391,8 +414,26 @@ void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
         pd_source_unread(src, buf, got);
         h->scan(w, u, src, depth);
     } else if (text) {
-        scan_text_from(w, u, src, buf, got, enc);
+        bool done;
+        if (depth == 0 && pd_split_begin(w, u, src, buf, got, enc, &done))
+            w->handed_over = !done;
+        else
+            scan_text_from(w, u, src, buf, got, enc);
     }
+}
+
+unsigned char *pd_worker_window(struct pd_worker *w, size_t *size, size_t *overlap)
+{
+    *size = w->window;
+    *overlap = w->overlap;
+    return level_buffer(w, 0);
+}
+
+void pd_worker_check_shrunk(struct pd_unit *u)
+{
+    if (u->status == PD_UNIT_SCANNED && u->encoding && u->bytes_scanned < u->size)
+        pd_unit_set(u, PD_UNIT_PARTIAL, "file shrank while it was read (%llu of %llu bytes)",
+                    (unsigned long long)u->bytes_scanned, (unsigned long long)u->size);
 }
 
 void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
@@ -439,8 +480,9 @@ struct pd_unit *pd_worker_child(const struct pd_unit *parent, const char *member
     return u;
 }
 
-struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path)
+struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, bool *in_slices)
 {
+    *in_slices = false;
     struct pd_unit *u = pd_unit_create(path);
     if (!u)
         return NULL;
@@ -463,10 +505,14 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path)
                     (unsigned long long)w->cfg.max_file_size);
     } else {
         pd_budget_start(&w->budget, w->cfg.limits ? w->cfg.limits : &pd_budget_defaults, u->size);
+        w->handed_over = false;
         pd_worker_scan_unit(w, u, &src, 0);
-        if (u->status == PD_UNIT_SCANNED && u->encoding && u->bytes_scanned < u->size)
-            pd_unit_set(u, PD_UNIT_PARTIAL, "file shrank while it was read (%llu of %llu bytes)",
-                        (unsigned long long)u->bytes_scanned, (unsigned long long)u->size);
+        if (w->handed_over) { /* the last slice to finish hands the unit to the report */
+            src.close(&src);
+            *in_slices = true;
+            return NULL;
+        }
+        pd_worker_check_shrunk(u);
     }
     src.close(&src);
     return u;

@@ -13,6 +13,8 @@
 
 #include "scanner/budget.h"
 
+struct pd_slice;
+
 struct pd_worker_config {
     const struct pd_engine *engine;
     uint64_t max_file_size; /* 0: no limit */
@@ -25,6 +27,13 @@ struct pd_worker_config {
      * NULL: they are counted into their parent only. */
     void (*emit)(void *arg, struct pd_unit *unit);
     void *emit_arg;
+    /* Text files of at least twice split_size are scanned in up to split_max slices by several
+     * workers: split queues one (false: the scan is stopping, the slice is recorded as not
+     * read). split NULL or split_size 0: files stay whole. */
+    uint64_t split_size;
+    unsigned split_max;
+    bool (*split)(void *arg, struct pd_slice *slice);
+    void *split_arg;
 };
 
 struct pd_worker;
@@ -34,8 +43,14 @@ void pd_worker_destroy(struct pd_worker *worker);
 
 /* Scans the file at path into a new unit with its status, facts and findings; members of
  * containers become units of their own, handed to cfg->emit before this returns.
- * Returns NULL only when memory runs out. */
-struct pd_unit *pd_worker_scan_file(struct pd_worker *worker, const char *path);
+ * Returns NULL when memory runs out, or with *in_slices when the file went on in slices (the last
+ * slice's pd_worker_scan_slice returns the unit). */
+struct pd_unit *pd_worker_scan_file(struct pd_worker *worker, const char *path, bool *in_slices);
+
+/* Scans one slice handed out through cfg->split (skip: the scan is stopping; the slice is
+ * recorded as not read). Returns the whole file's unit when this was its last slice to finish,
+ * else NULL. */
+struct pd_unit *pd_worker_scan_slice(struct pd_worker *worker, struct pd_slice *slice, bool skip);
 
 /* Scans an in-memory buffer as if it were a file (tests, fuzzing, future archive members). */
 struct pd_unit *pd_worker_scan_buffer(struct pd_worker *worker, const char *location, const unsigned char *data,

@@ -54,9 +54,29 @@ static void test_bounded_and_closed(void)
     pd_queue_destroy(q);
 }
 
+/* A consumer that splits work off must never block on the queue it drains. */
+static void test_urgent(void)
+{
+    struct pd_queue *q;
+    CHECK(pd_queue_create(2, &q) == PD_OK);
+    CHECK(pd_queue_push(q, item(1)) && pd_queue_push(q, item(2)));
+    for (uintptr_t i = 3; i <= 100; i++) /* past the capacity, without waiting */
+        CHECK(pd_queue_push_urgent(q, item(i), i == 50 ? UINT64_MAX : 1));
+    CHECK((uintptr_t)pd_queue_pop(q) == 50);
+    CHECK((uintptr_t)pd_queue_pop(q) == 3);
+    size_t left = 0;
+    pd_queue_close(q);
+    CHECK(!pd_queue_push_urgent(q, item(7), 1));
+    while (pd_queue_pop(q))
+        left++;
+    CHECK(left == 98);
+    pd_queue_destroy(q);
+}
+
 int main(void)
 {
     test_order();
+    test_urgent();
     test_bounded_and_closed();
     return check_done();
 }
