@@ -785,11 +785,16 @@ static size_t resolve_overlaps(struct pd_engine_scratch *s)
     if (n < 2)
         return n;
     sort_hits(s, n);
-    size_t kept = 0;
+    size_t kept = 0, kept_end = 0; /* the furthest end of any kept hit */
     for (size_t i = 0; i < n; i++) {
         uint32_t fi = s->order[i];
         const struct hit *f = &s->hits[fi];
         bool drop = false;
+        if (f->raw_start >= kept_end) { /* the common case: clear of everything kept */
+            s->order[kept++] = fi;
+            kept_end = f->raw_start + f->length;
+            continue;
+        }
         for (size_t j = kept; j-- > 0 && kept - j <= 32;) {
             const struct hit *k = &s->hits[s->order[j]];
             if (k->raw_start + k->length <= f->raw_start)
@@ -797,14 +802,20 @@ static size_t resolve_overlaps(struct pd_engine_scratch *s)
             bool same_span = k->raw_start == f->raw_start && k->length == f->length;
             if (k->det == f->det || same_span) {
                 bool better = k->det == f->det ? f->length > k->length : f->confidence > k->confidence;
-                if (better)
+                if (better) {
                     s->order[j] = fi;
+                    if (f->raw_start + f->length > kept_end) /* an over-estimate stays safe */
+                        kept_end = f->raw_start + f->length;
+                }
                 drop = true;
                 break;
             }
         }
-        if (!drop)
+        if (!drop) {
             s->order[kept++] = fi;
+            if (f->raw_start + f->length > kept_end)
+                kept_end = f->raw_start + f->length;
+        }
     }
     sort_hits(s, kept);
     return kept;
