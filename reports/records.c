@@ -59,18 +59,53 @@ static void jb_lit(struct jbuf *b, const char *s) { jb_raw(b, s, strlen(s)); }
 
 static void jb_int(struct jbuf *b, long long v)
 {
-    char num[24];
-    int n = snprintf(num, sizeof num, "%lld", v);
-    jb_raw(b, num, (size_t)n);
+    char num[24], *p = num + sizeof num;
+    unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        *--p = '-';
+    jb_raw(b, p, (size_t)(num + sizeof num - p));
+}
+
+/* A string of ours known to need no escaping (ids, hex hashes, fixed names). */
+static void jb_plain(struct jbuf *b, const char *s)
+{
+    jb_raw(b, "\"", 1);
+    jb_raw(b, s, strlen(s));
+    jb_raw(b, "\"", 1);
+}
+
+/* True if some byte of the 8 in w is a control byte, '"', '\\' or not ASCII (the usual SWAR
+ * tests: a byte below n, or a zero byte after XOR with the character). */
+static bool needs_care(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t control = (w - ones * 0x20) & ~w, q = (quote - ones) & ~quote, bs = (backslash - ones) & ~backslash;
+    return ((control | q | bs) & high) || (w & high);
 }
 
 /* A JSON string literal of s, made valid UTF-8 first; only '"', '\\' and controls are escaped. */
 static void jb_str(struct jbuf *b, const char *s)
 {
     char stack[1024], *safe = stack;
-    size_t n = 0, run = 0;
+    size_t len = strlen(s), n = 0, run = 0;
+    uint64_t w;
+    while (n + 8 <= len && (memcpy(&w, s + n, 8), !needs_care(w)))
+        n += 8;
+    while (n < len && (unsigned char)s[n] >= 0x20 && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] < 0x80)
+        n++;
+    if (n == len) { /* the common case: nothing to repair or escape */
+        jb_raw(b, "\"", 1);
+        jb_raw(b, s, len);
+        jb_raw(b, "\"", 1);
+        return;
+    }
     bool ascii = true;
-    for (; s[n]; n++)
+    for (n = 0; s[n]; n++)
         ascii &= (unsigned char)s[n] < 0x80;
     if (ascii) {
         safe = (char *)s; /* nothing to repair */
@@ -128,15 +163,15 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
     char stack[2048];
     struct jbuf b = {.p = stack, .cap = sizeof stack};
     jb_lit(&b, "{\"fingerprint\":");
-    jb_str(&b, f->fingerprint);
+    jb_plain(&b, f->fingerprint);
     jb_lit(&b, ",\"detector\":");
-    jb_str(&b, f->detector->id);
+    jb_plain(&b, f->detector->id);
     jb_lit(&b, ",\"category\":");
-    jb_str(&b, pd_category_name(f->detector->category));
+    jb_plain(&b, pd_category_name(f->detector->category));
     jb_lit(&b, ",\"confidence\":");
     jb_int(&b, f->confidence);
     jb_lit(&b, ",\"confidence_level\":");
-    jb_str(&b, pd_confidence_name(f->confidence));
+    jb_plain(&b, pd_confidence_name(f->confidence));
     jb_lit(&b, ",\"location\":{\"path\":");
     if (f->field) { /* a database column: "db#schema.table.column", the row as the line */
         size_t n = strlen(u->path) + strlen(f->field) + 2;
@@ -168,7 +203,7 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
     jb_lit(&b, "},\"value\":{\"masked\":");
     jb_str(&b, f->masked);
     jb_lit(&b, ",\"hash\":");
-    jb_str(&b, f->value_hash);
+    jb_plain(&b, f->value_hash);
     if (reveal && f->clear) {
         jb_lit(&b, ",\"clear\":");
         jb_str(&b, f->clear);
@@ -177,14 +212,14 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
     for (unsigned i = 0; i < f->n_attrs; i++) {
         if (i)
             jb_raw(&b, ",", 1);
-        jb_str(&b, f->attrs[i].key);
+        jb_plain(&b, f->attrs[i].key);
         jb_raw(&b, ":", 1);
         jb_attribute_value(&b, f->attrs[i].value);
     }
     jb_raw(&b, "}", 1);
     if (type) {
         jb_lit(&b, ",\"type\":");
-        jb_str(&b, type);
+        jb_plain(&b, type);
     }
     jb_raw(&b, "}", 1);
     bool ok = !b.failed && fwrite(b.p, 1, b.len, out) == b.len;
