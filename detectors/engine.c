@@ -32,8 +32,11 @@ struct compiled_detector {
     pcre2_code *code; /* end-anchored, or searching around an anchor when det->prefilter is set */
     int value_group; /* 0: the whole match is the value */
     struct word_list context, anti;
-    uint32_t first[8]; /* bit set of both lists' first bytes: most positions are ruled out at once */
+    unsigned char first[256]; /* 1 for both lists' first bytes: most positions are ruled out at once */
+    uint64_t pairs[16]; /* hashed bit set of their first two bytes: most of the rest too */
 };
+
+static unsigned pair_bit(unsigned char a, unsigned char b) { return ((unsigned)a * 31u ^ b) & 1023u; }
 
 struct pd_engine {
     hs_database_t *db;
@@ -142,7 +145,8 @@ static int by_first_byte(const void *a, const void *b)
     return (int)*(const unsigned char *)*(char *const *)a - (int)*(const unsigned char *)*(char *const *)b;
 }
 
-static enum pd_error word_list_parse(const char *spec, struct word_list *l, uint32_t first[8])
+static enum pd_error word_list_parse(const char *spec, struct word_list *l, unsigned char first[256],
+                                     uint64_t pairs[16])
 {
     memset(l, 0, sizeof *l);
     if (!spec || !*spec)
@@ -173,7 +177,12 @@ static enum pd_error word_list_parse(const char *spec, struct word_list *l, uint
         l->bucket[c] = (uint16_t)w;
         while (w < l->count && (unsigned char)l->words[w][0] == c) {
             l->lens[w] = (unsigned char)strlen(l->words[w]);
-            first[c >> 5] |= 1u << (c & 31);
+            first[c] = 1;
+            for (unsigned d = 0; d < 256; d++) /* a one-byte word may be followed by anything */
+                if (l->lens[w] > 1 ? d == (unsigned char)l->words[w][1] : true) {
+                    unsigned bit = pair_bit((unsigned char)c, (unsigned char)d);
+                    pairs[bit >> 6] |= 1ULL << (bit & 63);
+                }
             w++;
         }
     }
@@ -318,8 +327,8 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         e->count++;
         if ((err = compile_confirm(cd, diag)) != PD_OK)
             goto done;
-        if ((err = word_list_parse(d->context, &cd->context, cd->first)) != PD_OK ||
-            (err = word_list_parse(d->anti_context, &cd->anti, cd->first)) != PD_OK) {
+        if ((err = word_list_parse(d->context, &cd->context, cd->first, cd->pairs)) != PD_OK ||
+            (err = word_list_parse(d->anti_context, &cd->anti, cd->first, cd->pairs)) != PD_OK) {
             if (err == PD_ERR_PATTERN)
                 err = pd_fail(diag, err, "detector %s: empty or overlong context word", d->id);
             goto done;
@@ -448,6 +457,17 @@ static bool is_alnum_ascii(unsigned char c)
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
+/* is_alnum_ascii as a table, for the hotword scan's inner loop */
+static const unsigned char alnum[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+    ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+};
+
 static bool right_guard_ok(enum pd_guard g, const char *f, size_t len, size_t e)
 {
     if (e >= len)
@@ -487,7 +507,10 @@ static unsigned hotwords(const struct compiled_detector *cd, const char *f, size
     unsigned found = 0;
     for (size_t p = lo; p < hi && found != want; p++) {
         unsigned char c = (unsigned char)f[p];
-        if (!(cd->first[c >> 5] & (1u << (c & 31))) || (p > 0 && is_alnum_ascii((unsigned char)f[p - 1])))
+        if (!cd->first[c] || (p > 0 && alnum[(unsigned char)f[p - 1]]))
+            continue;
+        unsigned bit = pair_bit(c, p + 1 < hi ? (unsigned char)f[p + 1] : 0);
+        if (!(cd->pairs[bit >> 6] & (1ULL << (bit & 63))))
             continue;
         if ((want & ~found & HOT_CONTEXT) && word_at(f, p, hi, &cd->context, c))
             found |= HOT_CONTEXT;
