@@ -75,6 +75,8 @@ struct pd_detector {
     unsigned max_len;        /* longest match in folded bytes, label included */
     unsigned anchor_reach;   /* with a prefilter: how far before the anchor's end a match can
                               * start (0: max_len); PCRE2 searches no further back */
+    const char *anchor_run;  /* optional: the bytes a match is made of up to the anchor; PCRE2
+                              * starts where a run of them before the anchor begins */
     pd_validator_fn validate;
     enum pd_mask_style mask;
     int base_confidence;     /* 0-100 before context */

@@ -33,6 +33,7 @@ struct compiled_detector {
     int value_group; /* 0: the whole match is the value */
     struct word_list context, anti;
     unsigned char first[256]; /* 1 for both lists' first bytes: most positions are ruled out at once */
+    unsigned char run[256];   /* the detector's anchor_run as a table */
     uint64_t pairs[16]; /* hashed bit set of their first two bytes: most of the rest too */
 };
 
@@ -327,6 +328,8 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         e->count++;
         if ((err = compile_confirm(cd, diag)) != PD_OK)
             goto done;
+        for (const char *r = d->anchor_run; r && *r; r++)
+            cd->run[(unsigned char)*r] = 1;
         if ((err = word_list_parse(d->context, &cd->context, cd->first, cd->pairs)) != PD_OK ||
             (err = word_list_parse(d->anti_context, &cd->anti, cd->first, cd->pairs)) != PD_OK) {
             if (err == PD_ERR_PATTERN)
@@ -667,6 +670,12 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
         /* the candidate is an anchor inside the value: find the match that covers it */
         size_t reach = d->anchor_reach ? d->anchor_reach : d->max_len;
         size_t lo = end > reach ? end - reach : 0;
+        if (d->anchor_run) { /* no match covering the anchor starts inside the run before it */
+            size_t p = end;
+            while (p > lo && cd->run[(unsigned char)t->fold[p - 1]])
+                p--;
+            lo = p;
+        }
         size_t hi = end + d->max_len < t->fold_len ? end + d->max_len : t->fold_len;
         for (;;) {
             if (pcre2_match(cd->code, (PCRE2_SPTR)t->fold, hi, lo, 0, s->match, s->match_ctx) < 0)

@@ -609,6 +609,7 @@ static const struct pd_detector table[] = {
      .pattern = "[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,24}",
      .prefilter = "@[a-z0-9]", /* any repeat around the "@" slowed the whole database 5x */
      .left = PD_GUARD_EMAIL, .right = PD_GUARD_EMAIL, .max_len = 254, .anchor_reach = 66, /* local part <= 64 */
+     .anchor_run = "abcdefghijklmnopqrstuvwxyz0123456789._%+-@",
      .validate = check_email,
      .mask = PD_MASK_EMAIL, .base_confidence = 80},
     {.id = "ip", .category = PD_CAT_BASIC, .description = "IPv4 address (private ranges get low confidence)",
