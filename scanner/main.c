@@ -36,7 +36,7 @@ static void usage(FILE *out)
             "                            (default: $PDPSCAN_KEY_FILE, else ~/.config/pdpscan/key)\n"
             "      --window-size SIZE    bytes scanned at a time (default 256K)\n"
             "      --split-size SIZE     text files of twice SIZE are scanned by several threads\n"
-            "                            at once, in slices of at least SIZE (default 8M; 0: never)\n"
+            "                            at once, in slices of at least SIZE (default 64M; 0: never)\n"
             "      --no-cache            compile the detectors afresh instead of loading them from\n"
             "                            $PDPSCAN_CACHE_DIR, else ~/.cache/pdpscan\n"
             "      --archive-max-depth N     containers within containers (default 17)\n"

@@ -131,7 +131,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     o->limits = pd_budget_defaults;
     o->extractor_timeout = 60;
     o->db_sample = 10000;
-    o->split_size = 8u << 20;
+    o->split_size = 64u << 20;
     optind = 1;
     opterr = 0;
     int c;
