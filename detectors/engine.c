@@ -873,17 +873,20 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
     size_t kept = err ? 0 : resolve_overlaps(s);
     for (size_t i = 0; i < kept && !err; i++) {
         struct hit *h = &s->hits[s->order[i]];
-        struct pd_finding f;
-        memset(&f, 0, offsetof(struct pd_finding, attrs));
+        struct pd_finding f; /* only counted beyond the room: no value, no attributes */
         f.detector = e->dets[h->det].det;
         f.offset = h->raw_start;
         f.length = h->length;
+        f.line = f.column = 0;
         f.confidence = h->confidence;
-        f.n_attrs = h->c.n_attrs;
+        f.masked[0] = f.value_hash[0] = f.fingerprint[0] = '\0';
+        f.clear = NULL;
+        f.n_attrs = 0;
         f.field = NULL;
-        memcpy(f.attrs, h->c.attrs, h->c.n_attrs * sizeof *f.attrs);
         if (describe_room > 0) {
             describe_room--;
+            f.n_attrs = h->c.n_attrs;
+            memcpy(f.attrs, h->c.attrs, h->c.n_attrs * sizeof *f.attrs);
             if ((err = describe(s, h, &f)) != PD_OK)
                 break;
         }

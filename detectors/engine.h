@@ -48,8 +48,8 @@ typedef bool (*pd_finding_sink)(void *arg, struct pd_finding *finding);
 
 /* Scans one window's views and hands the sink every finding whose raw start lies in
  * [own_lo, own_hi), overlaps resolved, in offset order; line and column are left 0. Only the
- * first describe_room findings get a masked value and keyed hash (and a clear value with
- * reveal): the rest have empty ones, for callers that only count beyond a listing cap.
+ * first describe_room findings get a masked value, keyed hash and attributes (and a clear value
+ * with reveal): the rest have none, for callers that only count beyond a listing cap.
  * *truncated is set when the candidate limit cut the window short. */
 enum pd_error pd_engine_scan(struct pd_engine_scratch *scratch, const struct pd_text *text,
                              size_t own_lo, size_t own_hi, size_t describe_room,
