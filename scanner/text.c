@@ -200,6 +200,15 @@ static bool cut_at_end(const unsigned char *p, size_t avail)
     return true;
 }
 
+static const unsigned char ascii_lower[128] = {
+    0,   1,   2,   3,   4,   5,   6,   7,   8,   9,   10,  11,  12,  13,  14,  15,  16,  17,  18,  19,  20,  21,
+    22,  23,  24,  25,  26,  27,  28,  29,  30,  31,  ' ', '!', '"', '#', '$', '%', '&', '\'', '(', ')', '*', '+',
+    ',', '-', '.', '/', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?', '@', 'a',
+    'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w',
+    'x', 'y', 'z', '[', '\\', ']', '^', '_', '`', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
+    'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', '{', '|', '}', '~', 127,
+};
+
 static bool all_ascii(const unsigned char *p, size_t len)
 {
     size_t i = 0;
@@ -297,7 +306,9 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
 {
     const unsigned char *in = (const unsigned char *)t->utf8;
     size_t n = t->utf8_len, o = 0, i = 0;
-    enum pd_error err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, n + 64, t->max_bytes);
+    /* Room is kept for the rest of the input at one byte per byte plus one character's worst
+     * case, so that only characters that fold longer than they are need a check. */
+    enum pd_error err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, n + FOLD_MAX_OUT + 1, t->max_bytes);
     if (err)
         return err;
     char *out = t->fold_buf;
@@ -306,18 +317,7 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
     while (stop_on_invalid && i < n && i < 3 && (in[i] & 0xC0) == 0x80)
         i++;
     while (i < n) {
-        if (o + FOLD_MAX_OUT + 1 > t->fold_cap || (in[i] < 0x80 && o + (n - i) + 1 > t->fold_cap)) {
-            err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, o + FOLD_MAX_OUT + 1 + (n - i), t->max_bytes);
-            if (err) {
-                t->fold = t->fold_buf;
-                t->fold_len = o;
-                t->fold_utf8 = t->fold_map;
-                return err;
-            }
-            out = t->fold_buf;
-            map = t->fold_map;
-        }
-        if (in[i] < 0x80) { /* ASCII run: room for all of it was ensured above */
+        if (in[i] < 0x80) { /* ASCII run: one byte each, within the room kept */
             uint64_t w;
             while (i + 8 <= n && (memcpy(&w, in + i, 8), !(w & 0x8080808080808080ULL))) {
                 /* eight bytes at once: bit 7 of each byte set for 'A'..'Z' gives its 0x20 */
@@ -329,10 +329,9 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
                 o += 8;
                 i += 8;
             }
-            while (i < n && in[i] < 0x80) {
-                unsigned char c = in[i];
-                out[o] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-                map[o++] = (uint32_t)i++;
+            for (unsigned char c; i < n && (c = in[i]) < 0x80; i++, o++) {
+                out[o] = (char)ascii_lower[c];
+                map[o] = (uint32_t)i;
             }
             continue;
         }
@@ -368,6 +367,24 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
         } else {
             len = fold_codepoint_slow(cp, tmp);
             src = tmp;
+        }
+        if (len == 1) { /* most accented letters */
+            out[o] = (char)src[0];
+            map[o++] = (uint32_t)i;
+            i += k;
+            continue;
+        }
+        if (len > k && o + len + (n - i - k) + FOLD_MAX_OUT + 1 > t->fold_cap) {
+            err = grow(&t->fold_buf, &t->fold_map, &t->fold_cap, o + len + (n - i - k) + FOLD_MAX_OUT + 1,
+                       t->max_bytes);
+            if (err) {
+                t->fold = t->fold_buf;
+                t->fold_len = o;
+                t->fold_utf8 = t->fold_map;
+                return err;
+            }
+            out = t->fold_buf;
+            map = t->fold_map;
         }
         for (size_t j = 0; j < len; j++) {
             out[o + j] = (char)src[j];
