@@ -16,7 +16,7 @@
 
 #define DEFAULT_WINDOW (256u << 10)
 #define SNIFF_BYTES (64u << 10)
-#define SNIFF_FIRST_BYTES (16u << 10) /* libmagic's text tests cost about 30 us per KiB */
+#define SNIFF_FIRST_BYTES (2u << 10) /* libmagic takes 0.6 ms on 2 KiB of text, 1.4 on 16 KiB */
 #define MAX_LEVELS 64
 
 /* Format handlers, tried in order on the type found by content; anything else is read as text
@@ -138,9 +138,9 @@ static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, co
 {
     const char *res = n ? magic_buffer(w->magic, p, n < SNIFF_FIRST_BYTES ? n : SNIFF_FIRST_BYTES)
                         : "application/x-empty; charset=binary";
-    /* some signatures lie deeper (ISO 9660 at 32 KiB, office parts listed late in a zip) */
-    if (res && n > SNIFF_FIRST_BYTES &&
-        (strncmp(res, "application/octet-stream;", 25) == 0 || strncmp(res, "application/zip;", 16) == 0))
+    /* text is told from its start; binary formats may need more (an OLE directory that says
+     * Word, office parts listed late in a zip, ISO 9660 at 32 KiB) */
+    if (res && n > SNIFF_FIRST_BYTES && strncmp(res, "text/", 5) != 0 && strncmp(res, "message/", 8) != 0)
         res = magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES);
     if (!res)
         res = "application/octet-stream; charset=binary";
