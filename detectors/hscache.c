@@ -63,7 +63,7 @@ static bool entry_name(const char *const *patterns, const unsigned *flags, const
     EVP_MD_CTX_free(ctx);
     if (ok) {
         hex(md, SHA256_LEN, name);
-        strcat(name, ".hsdb");
+        memcpy(name + 2 * SHA256_LEN, ".hsdb", sizeof ".hsdb"); /* the buffer holds 2 * 32 + 8 */
     }
     return ok;
 }
