@@ -412,6 +412,31 @@ static struct subject_agg *folder_of(struct pd_policy_eval *ev, const char *unit
     return a;
 }
 
+/* Keeps the smallest MAX_LISTED_FINGERPRINTS fingerprints, sorted and without repeats: a folder's
+ * or the scan's sample must not depend on the order in which threads finish units. */
+static void sample_fingerprint(struct subject_agg *a, const char fp[33])
+{
+    if (!a->fingerprints && !(a->fingerprints = malloc(MAX_LISTED_FINGERPRINTS * sizeof *a->fingerprints)))
+        return;
+    size_t n = a->n_fingerprints, lo = 0, hi = n;
+    if (n == MAX_LISTED_FINGERPRINTS && memcmp(fp, a->fingerprints[n - 1], 32) >= 0)
+        return;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (memcmp(a->fingerprints[mid], fp, 32) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n && memcmp(a->fingerprints[lo], fp, 32) == 0)
+        return;
+    if (n == MAX_LISTED_FINGERPRINTS)
+        n--; /* the largest drops out */
+    memmove(a->fingerprints[lo + 1], a->fingerprints[lo], (n - lo) * sizeof *a->fingerprints);
+    memcpy(a->fingerprints[lo], fp, 33);
+    a->n_fingerprints = n + 1;
+}
+
 static void aggregate_cond(struct pd_policy_eval *ev, const struct pd_cond *c, const struct unit_view *uv,
                            struct subject_agg *a)
 {
@@ -429,13 +454,7 @@ static void aggregate_cond(struct pd_policy_eval *ev, const struct pd_cond *c, c
         /* the set never needs to grow past the threshold the rule asks for */
         if (c->filter.min_distinct && leaf->distinct.count < c->filter.min_distinct)
             pd_hashset_add(&leaf->distinct, pd_hash_prefix(u->findings[i].value_hash));
-        if (a->n_fingerprints < MAX_LISTED_FINGERPRINTS) {
-            char(*nf)[33] = realloc(a->fingerprints, (a->n_fingerprints + 1) * sizeof *nf);
-            if (nf) {
-                a->fingerprints = nf;
-                memcpy(nf[a->n_fingerprints++], u->findings[i].fingerprint, 33);
-            }
-        }
+        sample_fingerprint(a, u->findings[i].fingerprint);
     }
 }
 

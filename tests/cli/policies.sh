@@ -72,6 +72,14 @@ expect_none PDPL-BULK-FOLDER /bulkdir-miss
 [ "$(rq "$T/r.json" "[v['counts']['distinct_values'] for v in r['violations'] if v['rule']=='PDPL-BULK-FOLDER' and v['subject'].endswith('/bulkdir')]")" = "[100]" ] ||
     fail "folder distinct count should stop at the threshold (100)"
 ok
+# a folder's sample of fingerprints is the 50 smallest, whatever order the threads finish in
+fps="[v['fingerprints'] for v in r['violations'] if v['rule']=='PDPL-BULK-FOLDER' and v['subject'].endswith('/bulkdir')][0]"
+[ "$(rq "$T/r.json" "($fps == sorted(set($fps)), len($fps))")" = "(True, 50)" ] ||
+    fail "folder fingerprints are not the sorted sample: $(rq "$T/r.json" "$fps")"
+ok
+scan "$T/r1.json" -j 1 --policy "$T/classes.json" "$S"
+[ "$(rq "$T/r.json" "$fps")" = "$(rq "$T/r1.json" "$fps")" ] || fail "folder fingerprints depend on the thread count"
+ok
 expect_viol PDPL-CHILDREN /child/kid.txt
 expect_none PDPL-CHILDREN /child-miss/
 expect_viol PDPL-IDENTITY-RECORD /identity/record.txt
