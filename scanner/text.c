@@ -870,6 +870,25 @@ size_t pd_text_raw_offset(const struct pd_text *t, size_t fold_off)
     return u >= t->utf8_len ? t->raw_len : t->utf8_raw[u];
 }
 
+/* True when valid UTF-8 p[0, n) is NFC as it stands: every character below U+0300 (no combining
+ * marks, no singletons) or precomposed Latin Extended Additional (Vietnamese, U+1E00..U+1EFF).
+ * Such text cannot compose further, so utf8proc (and its allocation) can be skipped. */
+static bool plainly_nfc(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if (p[i] < 0x80) {
+            i++;
+        } else if (p[i] >= 0xC2 && p[i] <= 0xCB) {
+            i += 2;
+        } else if (p[i] == 0xE1 && i + 1 < n && p[i + 1] >= 0xB8 && p[i + 1] <= 0xBB) {
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 size_t pd_text_original(const struct pd_text *t, size_t start, size_t end, char *out, size_t cap)
 {
     if (!cap)
@@ -878,6 +897,14 @@ size_t pd_text_original(const struct pd_text *t, size_t start, size_t end, char 
     size_t u0 = fold_to_utf8(t, start), u1 = fold_to_utf8(t, end);
     if (u1 <= u0)
         return 0;
+    if (plainly_nfc((const unsigned char *)t->utf8 + u0, u1 - u0)) {
+        size_t len = u1 - u0 < cap - 1 ? u1 - u0 : cap - 1;
+        while (len > 0 && len < u1 - u0 && ((unsigned char)t->utf8[u0 + len] & 0xC0) == 0x80)
+            len--; /* never cut a multi-byte character in half */
+        memcpy(out, t->utf8 + u0, len);
+        out[len] = '\0';
+        return len;
+    }
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)t->utf8 + u0, (utf8proc_ssize_t)(u1 - u0), &nfc,
                                       UTF8PROC_COMPOSE | UTF8PROC_STABLE);

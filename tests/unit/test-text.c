@@ -45,6 +45,15 @@ static void test_offsets(void)
     pd_text_original(&t, 4, 7, orig, sizeof orig);
     CHECK_STR(orig, "MẬT");
 
+    /* already composed Vietnamese comes back as it is, cut only between characters */
+    const char *name = "Họ tên: Nguyễn Thị Ánh";
+    CHECK(pd_text_build(&t, (const unsigned char *)name, strlen(name), PD_ENC_UTF8) == PD_OK);
+    pd_text_original(&t, 0, t.fold_len, orig, sizeof orig);
+    CHECK_STR(orig, name);
+    char small[8];
+    pd_text_original(&t, 0, t.fold_len, small, sizeof small);
+    CHECK_STR(small, "Họ t"); /* 7 bytes would end inside "ê": cut before it */
+
     /* NFD input: the original span comes back composed (NFC) */
     const char *nfd = "MA\xCC\x82\xCC\xA3T";
     CHECK(pd_text_build(&t, (const unsigned char *)nfd, strlen(nfd), PD_ENC_UTF8) == PD_OK);
