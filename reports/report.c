@@ -15,6 +15,9 @@
 #include "scanner/queue.h"
 
 #define REPORT_QUEUE_LENGTH 256
+/* Units waiting for the report thread may hold 10,000 findings each (3.6 MB): bound their sum,
+ * so that a share of finding-dense files cannot pile up hundreds of them in memory. */
+#define REPORT_QUEUE_BYTES ((size_t)48 << 20)
 
 static const struct pd_writer *const writers[] = {
 #define PD_WRITER_ENTRY(name) &pd_writer_##name,
@@ -231,6 +234,7 @@ enum pd_error pd_report_open(const char *format, const char *path, bool summary_
     enum pd_error err = PD_ERR_NOMEM;
     if (!r->sum.by_detector || !r->last_unit_seen || pd_queue_create(REPORT_QUEUE_LENGTH, &r->queue) != PD_OK)
         goto fail;
+    pd_queue_set_budget(r->queue, REPORT_QUEUE_BYTES);
     for (size_t i = 0; i < r->sum.n_detectors; i++)
         r->sum.by_detector[i].detector = &r->table[i];
     if (info->policies) {
@@ -261,7 +265,7 @@ fail:
 
 void pd_report_submit(struct pd_report *r, struct pd_unit *u)
 {
-    if (!pd_queue_push(r->queue, u))
+    if (!pd_queue_push_costed(r->queue, u, sizeof *u + u->cap_findings * sizeof *u->findings))
         pd_unit_destroy(u);
 }
 

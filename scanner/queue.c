@@ -9,6 +9,7 @@ struct slot {
     void *item;
     uint64_t weight;
     uint64_t seq;
+    size_t cost;
 };
 
 struct pd_queue {
@@ -17,6 +18,7 @@ struct pd_queue {
     struct slot *heap;
     size_t capacity, count, allocated; /* pushes wait at capacity; urgent ones grow the heap */
     uint64_t next_seq;
+    size_t budget, spent; /* cost of the items waiting, and its bound (0: none) */
     bool closed;
 };
 
@@ -59,10 +61,19 @@ static void swap(struct slot *a, struct slot *b)
     *b = t;
 }
 
-static bool push(struct pd_queue *q, void *item, uint64_t weight, bool urgent)
+void pd_queue_set_budget(struct pd_queue *q, size_t budget) { q->budget = budget; }
+
+/* Full: at capacity, or over budget unless empty (an item dearer than the budget still goes
+ * through alone). */
+static bool full(const struct pd_queue *q, size_t cost)
+{
+    return q->count >= q->capacity || (q->budget && q->count > 0 && q->spent + cost > q->budget);
+}
+
+static bool push(struct pd_queue *q, void *item, uint64_t weight, size_t cost, bool urgent)
 {
     pthread_mutex_lock(&q->lock);
-    while (!urgent && q->count >= q->capacity && !q->closed)
+    while (!urgent && full(q, cost) && !q->closed)
         pthread_cond_wait(&q->not_full, &q->lock);
     bool ok = !q->closed;
     if (ok && q->count == q->allocated) {
@@ -75,7 +86,8 @@ static bool push(struct pd_queue *q, void *item, uint64_t weight, bool urgent)
     }
     if (ok) {
         size_t i = q->count++;
-        q->heap[i] = (struct slot){.item = item, .weight = weight, .seq = q->next_seq++};
+        q->heap[i] = (struct slot){.item = item, .weight = weight, .seq = q->next_seq++, .cost = cost};
+        q->spent += cost;
         while (i > 0 && before(&q->heap[i], &q->heap[(i - 1) / 2])) {
             swap(&q->heap[i], &q->heap[(i - 1) / 2]);
             i = (i - 1) / 2;
@@ -86,11 +98,16 @@ static bool push(struct pd_queue *q, void *item, uint64_t weight, bool urgent)
     return ok;
 }
 
-bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight) { return push(q, item, weight, false); }
+bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight)
+{
+    return push(q, item, weight, 0, false);
+}
 
-bool pd_queue_push_urgent(struct pd_queue *q, void *item, uint64_t weight) { return push(q, item, weight, true); }
+bool pd_queue_push_urgent(struct pd_queue *q, void *item, uint64_t weight) { return push(q, item, weight, 0, true); }
 
-bool pd_queue_push(struct pd_queue *q, void *item) { return push(q, item, 0, false); }
+bool pd_queue_push_costed(struct pd_queue *q, void *item, size_t cost) { return push(q, item, 0, cost, false); }
+
+bool pd_queue_push(struct pd_queue *q, void *item) { return push(q, item, 0, 0, false); }
 
 void *pd_queue_pop(struct pd_queue *q)
 {
@@ -100,6 +117,7 @@ void *pd_queue_pop(struct pd_queue *q)
     void *item = NULL;
     if (q->count > 0) {
         item = q->heap[0].item;
+        q->spent -= q->heap[0].cost;
         q->heap[0] = q->heap[--q->count];
         for (size_t i = 0;;) {
             size_t l = 2 * i + 1, r = l + 1, top = i;
@@ -112,8 +130,7 @@ void *pd_queue_pop(struct pd_queue *q)
             swap(&q->heap[i], &q->heap[top]);
             i = top;
         }
-        if (q->count < q->capacity)
-            pthread_cond_signal(&q->not_full);
+        pthread_cond_broadcast(&q->not_full); /* waiters may need different room */
     }
     pthread_mutex_unlock(&q->lock);
     return item;

@@ -18,6 +18,10 @@ void pd_queue_destroy(struct pd_queue *q);
 /* Blocks while full. Returns false (item not taken) once the queue is closed. */
 bool pd_queue_push(struct pd_queue *q, void *item);
 bool pd_queue_push_weighted(struct pd_queue *q, void *item, uint64_t weight);
+/* Items that hold memory: pushes also wait while the items queued already cost budget in all
+ * (set once, before use). */
+void pd_queue_set_budget(struct pd_queue *q, size_t budget);
+bool pd_queue_push_costed(struct pd_queue *q, void *item, size_t cost);
 /* Never waits for room (the queue grows past its capacity): for work that a consumer splits off,
  * which must not block on the queue it drains. The caller bounds how much it adds. */
 bool pd_queue_push_urgent(struct pd_queue *q, void *item, uint64_t weight);
