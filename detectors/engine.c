@@ -453,14 +453,7 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
     return 0;
 }
 
-static bool is_alnum_ascii(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-
-/* is_alnum_ascii as a table, for the hotword scan's inner loop */
+/* ASCII letters and digits, as a table: the hotword scan's inner loop looks up every byte */
 static const unsigned char alnum[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
@@ -470,6 +463,11 @@ static const unsigned char alnum[256] = {
     ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
     ['Y'] = 1, ['Z'] = 1,
 };
+
+static bool is_alnum_ascii(unsigned char c) { return alnum[c]; }
+
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
 
 static bool right_guard_ok(enum pd_guard g, const char *f, size_t len, size_t e)
 {
@@ -510,7 +508,7 @@ static unsigned hotwords(const struct compiled_detector *cd, const char *f, size
     unsigned found = 0;
     for (size_t p = lo; p < hi && found != want; p++) {
         unsigned char c = (unsigned char)f[p];
-        if (!cd->first[c] || (p > 0 && alnum[(unsigned char)f[p - 1]]))
+        if (!cd->first[c] || (p > 0 && is_alnum_ascii((unsigned char)f[p - 1])))
             continue;
         unsigned bit = pair_bit(c, p + 1 < hi ? (unsigned char)f[p + 1] : 0);
         if (!(cd->pairs[bit >> 6] & (1ULL << (bit & 63))))
