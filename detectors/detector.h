@@ -35,6 +35,7 @@ enum pd_mask_style {
     PD_MASK_EMAIL,   /* n***@e***.vn */
     PD_MASK_WORDS,   /* N*** V*** A*** */
     PD_MASK_HIDDEN,  /* first character only */
+    PD_MASK_SECRET,  /* nothing of it: "***" (passwords, OTPs: even one character helps a guess) */
     PD_MASK_NONE,    /* markings are not personal data: shown as found */
 };
 

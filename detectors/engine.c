@@ -604,6 +604,10 @@ static void mask_value(enum pd_mask_style style, const char *value, char *out, s
         }
         break;
     }
+    case PD_MASK_SECRET:
+        if (cap >= 4)
+            memcpy(out, "***", 4);
+        return;
     case PD_MASK_HIDDEN:
         o = copy_chars(&p, 1, out, o, cap);
         if (o + 4 < cap) {

@@ -664,7 +664,7 @@ static const struct pd_detector table[] = {
      .pattern = "(?:mat khau|password|passwd|pwd|ten dang nhap|username|user name|user_name|login|tai khoan dang nhap|ma otp|otp|ma pin)"
                 "[ \\t]*[:=][ \\t]*(?<v>[^ \\t\\r\\n]{3,128})",
      .left = PD_GUARD_WORD, .right = PD_GUARD_TOKEN, .max_len = 180, .validate = check_credential,
-     .mask = PD_MASK_HIDDEN, .base_confidence = 75},
+     .mask = PD_MASK_SECRET, .base_confidence = 75},
     {.id = "vn.secret_mark", .category = PD_CAT_STATE_SECRET,
      .description = "State-secret level marking TUYỆT MẬT / TỐI MẬT / MẬT in a marking position (own line, Độ mật field, beside Số:)",
      .pattern = "(?:^[ \\t\"'*\\[(<]*|do mat[ \\t]*:[ \\t]*|^[ \\t]*so[ \\t]*:[ \\t]*\\d[^\\n]{0,60}[ \\t][ \\t])(?<v>(?:tuyet |toi )?mat)",
