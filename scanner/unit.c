@@ -44,6 +44,40 @@ void pd_unit_destroy(struct pd_unit *u)
     free(u);
 }
 
+static bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/* Length of a byte written in hex at s ("0xe1" or "\xE1"), else 0. */
+static size_t hex_byte(const char *s)
+{
+    return ((s[0] == '0' && s[1] == 'x') || (s[0] == '\\' && s[1] == 'x')) && is_hex(s[2]) && is_hex(s[3]) ? 4 : 0;
+}
+
+/* Database drivers quote the bytes of a value they could not convert ("character with byte
+ * sequence 0xe1 0xbb 0x87", "Incorrect string value: '\xE1\xBB'"): a reason never holds them. */
+static void redact_bytes(char *s)
+{
+    char *out = s;
+    for (const char *p = s; *p;) {
+        size_t k = hex_byte(p);
+        if (!k) {
+            *out++ = *p++;
+            continue;
+        }
+        while (k) { /* the whole run, spaces between bytes included */
+            p += k;
+            const char *q = p;
+            while (*q == ' ')
+                q++;
+            k = hex_byte(q);
+            if (k)
+                p = q;
+        }
+        memcpy(out, "0x..", 4); /* no longer than one byte's hex: rewriting in place is safe */
+        out += 4;
+    }
+    *out = '\0';
+}
+
 void pd_unit_set(struct pd_unit *u, enum pd_unit_status status, const char *fmt, ...)
 {
     u->status = status;
@@ -51,6 +85,7 @@ void pd_unit_set(struct pd_unit *u, enum pd_unit_status status, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(u->reason, sizeof u->reason, fmt, ap);
     va_end(ap);
+    redact_bytes(u->reason);
 }
 
 enum pd_error pd_unit_add_finding(struct pd_unit *u, struct pd_finding *f)

@@ -67,7 +67,8 @@ struct pd_unit {
 struct pd_unit *pd_unit_create(const char *path);
 void pd_unit_destroy(struct pd_unit *unit);
 
-/* Sets status and a formatted reason (never containing a scanned value). */
+/* Sets status and a formatted reason (never containing a scanned value: bytes that database
+ * drivers quote in hex, "0xe1 0xbb" or "\xE1\xBB", become "0x.."). */
 void pd_unit_set(struct pd_unit *unit, enum pd_unit_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -66,8 +66,23 @@ static void check_unit(const struct pd_unit *u, const size_t offsets[IDS], const
     CHECK_MSG(bad == 0, "%s: %zu findings at the wrong place", what, bad);
 }
 
+/* Reasons never hold bytes of a value, however a database driver quotes them. */
+static void test_reason_redaction(void)
+{
+    struct pd_unit *u = pd_unit_create("db#public.t");
+    pd_unit_set(u, PD_UNIT_ERROR, "query failed: %s",
+                "character with byte sequence 0xe1 0xbb 0x87 in encoding \"UTF8\" has no equivalent");
+    CHECK_STR(u->reason, "query failed: character with byte sequence 0x.. in encoding \"UTF8\" has no equivalent");
+    pd_unit_set(u, PD_UNIT_ERROR, "Incorrect string value: '\\xE1\\xBB\\x87' for column 'ho_ten' at row 7");
+    CHECK_STR(u->reason, "Incorrect string value: '0x..' for column 'ho_ten' at row 7");
+    pd_unit_set(u, PD_UNIT_PARTIAL, "read failed at offset 4096: Input/output error");
+    CHECK_STR(u->reason, "read failed at offset 4096: Input/output error");
+    pd_unit_destroy(u);
+}
+
 int main(void)
 {
+    test_reason_redaction();
     struct pd_diag diag;
     const unsigned char key[] = "worker-test key of 32 bytes.....";
     struct pd_engine_options o = {.key = key, .key_len = 32, .min_confidence = 1};
