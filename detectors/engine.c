@@ -756,8 +756,8 @@ static enum pd_error describe(struct pd_engine_scratch *s, struct hit *h, struct
     const char *parts[2] = {d->id, c->norm};
     pd_digest_hex128(s->hmac, parts, 2, f->value_hash);
     char original[PD_NORM_MAX];
-    if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL) {
-        mask_value(d->mask, c->norm, f->masked, sizeof f->masked);
+    if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL || d->mask == PD_MASK_SECRET) {
+        mask_value(d->mask, c->norm, f->masked, sizeof f->masked); /* a secret's mask shows nothing */
     } else {
         pd_text_original(c->text, c->start, c->end, original, sizeof original);
         mask_value(d->mask, original, f->masked, sizeof f->masked);

@@ -897,26 +897,22 @@ size_t pd_text_original(const struct pd_text *t, size_t start, size_t end, char 
     size_t u0 = fold_to_utf8(t, start), u1 = fold_to_utf8(t, end);
     if (u1 <= u0)
         return 0;
-    if (plainly_nfc((const unsigned char *)t->utf8 + u0, u1 - u0)) {
-        size_t len = u1 - u0 < cap - 1 ? u1 - u0 : cap - 1;
-        while (len > 0 && len < u1 - u0 && ((unsigned char)t->utf8[u0 + len] & 0xC0) == 0x80)
-            len--; /* never cut a multi-byte character in half */
-        memcpy(out, t->utf8 + u0, len);
-        out[len] = '\0';
-        return len;
-    }
+    const unsigned char *src = (const unsigned char *)t->utf8 + u0;
+    size_t n = u1 - u0;
     utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)t->utf8 + u0, (utf8proc_ssize_t)(u1 - u0), &nfc,
-                                      UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-    if (n < 0) {
-        free(nfc);
-        return 0;
+    if (!plainly_nfc(src, n)) {
+        utf8proc_ssize_t m = utf8proc_map(src, (utf8proc_ssize_t)n, &nfc, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+        if (m < 0) {
+            free(nfc);
+            return 0;
+        }
+        src = nfc;
+        n = (size_t)m;
     }
-    size_t len = (size_t)n < cap - 1 ? (size_t)n : cap - 1;
-    /* never cut a multi-byte character in half */
-    while (len > 0 && len < (size_t)n && (nfc[len] & 0xC0) == 0x80)
-        len--;
-    memcpy(out, nfc, len);
+    size_t len = n < cap - 1 ? n : cap - 1;
+    while (len > 0 && len < n && (src[len] & 0xC0) == 0x80)
+        len--; /* never cut a multi-byte character in half */
+    memcpy(out, src, len);
     out[len] = '\0';
     free(nfc);
     return len;
