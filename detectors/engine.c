@@ -4,11 +4,11 @@
 
 #include "detectors/digest.h"
 #include "detectors/hscache.h"
+#include "detectors/hotwords.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs.h>
 #include <pcre2.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,31 +18,18 @@
 #define DEFAULT_CONTEXT_BEFORE 64
 #define DEFAULT_CONTEXT_AFTER 24
 
-/* Hotwords grouped by first byte, so that a position is checked only against the words that
- * could start there. */
-struct word_list {
-    char **words; /* sorted by first byte */
-    unsigned char *lens;
-    size_t count;
-    uint16_t bucket[257]; /* words[bucket[c] .. bucket[c + 1]) start with byte c */
-};
-
 struct compiled_detector {
     const struct pd_detector *det;
     pcre2_code *code; /* end-anchored, or searching around an anchor when det->prefilter is set */
     int value_group; /* 0: the whole match is the value */
-    struct word_list context, anti;
-    unsigned char first[256]; /* 1 for both lists' first bytes: most positions are ruled out at once */
-    unsigned char run[256];   /* the detector's anchor_run as a table */
-    uint64_t pairs[16]; /* hashed bit set of their first two bytes: most of the rest too */
+    unsigned char run[256]; /* the detector's anchor_run as a table */
 };
-
-static unsigned pair_bit(unsigned char a, unsigned char b) { return ((unsigned)a * 31u ^ b) & 1023u; }
 
 struct pd_engine {
     hs_database_t *db;
     hs_scratch_t *proto_scratch;
     struct compiled_detector *dets;
+    struct pd_hotwords *hotwords;
     const struct pd_detector **list;
     size_t count;
     size_t reach;
@@ -81,6 +68,7 @@ struct pd_engine_scratch {
     uint32_t *order; /* hits by position, then the ones kept */
     size_t n_hits, cap_hits;
     struct pd_digest *hmac;
+    struct pd_hotword_marks *marks;
 };
 
 /* Hyperscan's guard only has to admit a superset of the exact one, which PCRE2 checks with
@@ -128,67 +116,6 @@ char *pd_engine_scan_pattern(const struct pd_detector *det)
     char *full = join3(hs_left_guard(det->left), body, "");
     free(body);
     return full;
-}
-
-static void word_list_free(struct word_list *l)
-{
-    for (size_t i = 0; i < l->count; i++)
-        free(l->words[i]);
-    free(l->words);
-    free(l->lens);
-    l->words = NULL;
-    l->lens = NULL;
-    l->count = 0;
-}
-
-static int by_first_byte(const void *a, const void *b)
-{
-    return (int)*(const unsigned char *)*(char *const *)a - (int)*(const unsigned char *)*(char *const *)b;
-}
-
-static enum pd_error word_list_parse(const char *spec, struct word_list *l, unsigned char first[256],
-                                     uint64_t pairs[16])
-{
-    memset(l, 0, sizeof *l);
-    if (!spec || !*spec)
-        return PD_OK;
-    size_t n = 1;
-    for (const char *p = spec; *p; p++)
-        n += *p == '|';
-    l->words = calloc(n, sizeof *l->words);
-    l->lens = calloc(n, 1);
-    if (!l->words || !l->lens)
-        return PD_ERR_NOMEM;
-    for (const char *p = spec; *p;) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == 0 || len > UCHAR_MAX)
-            return PD_ERR_PATTERN;
-        l->words[l->count] = strndup(p, len);
-        if (!l->words[l->count])
-            return PD_ERR_NOMEM;
-        l->count++;
-        if (!bar)
-            break;
-        p = bar + 1;
-    }
-    qsort(l->words, l->count, sizeof *l->words, by_first_byte);
-    size_t w = 0;
-    for (unsigned c = 0; c < 256; c++) {
-        l->bucket[c] = (uint16_t)w;
-        while (w < l->count && (unsigned char)l->words[w][0] == c) {
-            l->lens[w] = (unsigned char)strlen(l->words[w]);
-            first[c] = 1;
-            for (unsigned d = 0; d < 256; d++) /* a one-byte word may be followed by anything */
-                if (l->lens[w] > 1 ? d == (unsigned char)l->words[w][1] : true) {
-                    unsigned bit = pair_bit((unsigned char)c, (unsigned char)d);
-                    pairs[bit >> 6] |= 1ULL << (bit & 63);
-                }
-            w++;
-        }
-    }
-    l->bucket[256] = (uint16_t)w;
-    return PD_OK;
 }
 
 /* True if name (a detector id or a category name) is in the comma-separated list. */
@@ -242,9 +169,8 @@ void pd_engine_destroy(struct pd_engine *e)
         return;
     for (size_t i = 0; i < e->count; i++) {
         pcre2_code_free(e->dets[i].code);
-        word_list_free(&e->dets[i].context);
-        word_list_free(&e->dets[i].anti);
     }
+    pd_hotwords_destroy(e->hotwords);
     free(e->dets);
     free(e->list);
     hs_free_scratch(e->proto_scratch);
@@ -317,6 +243,8 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         err = PD_ERR_NOMEM;
         goto done;
     }
+    if ((err = pd_hotwords_create(n_all, &e->hotwords)) != PD_OK)
+        goto done;
     bool enable_all = !opts->enable || !*opts->enable;
     for (size_t i = 0; i < n_all; i++) {
         const struct pd_detector *d = &all[i];
@@ -330,8 +258,7 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
             goto done;
         for (const char *r = d->anchor_run; r && *r; r++)
             cd->run[(unsigned char)*r] = 1;
-        if ((err = word_list_parse(d->context, &cd->context, cd->first, cd->pairs)) != PD_OK ||
-            (err = word_list_parse(d->anti_context, &cd->anti, cd->first, cd->pairs)) != PD_OK) {
+        if ((err = pd_hotwords_add(e->hotwords, (unsigned)(e->count - 1), d->context, d->anti_context)) != PD_OK) {
             if (err == PD_ERR_PATTERN)
                 err = pd_fail(diag, err, "detector %s: empty or overlong context word", d->id);
             goto done;
@@ -351,6 +278,11 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
     }
     if (e->count == 0) {
         err = pd_fail(diag, PD_ERR_USAGE, "no detector selected");
+        goto done;
+    }
+    if ((err = pd_hotwords_finish(e->hotwords, opts->cache_dir)) != PD_OK) {
+        if (err == PD_ERR_PATTERN)
+            err = pd_fail(diag, err, "Hyperscan: cannot compile the context words");
         goto done;
     }
     hs_compile_error_t *cerr = NULL;
@@ -403,7 +335,8 @@ enum pd_error pd_engine_scratch_create(const struct pd_engine *e, struct pd_engi
     }
     if (hs_clone_scratch(e->proto_scratch, &s->hs) != HS_SUCCESS || pd_digest_create(e->key, e->key_len, &s->hmac) ||
         !(s->match = pcre2_match_data_create(groups, NULL)) || !(s->match_ctx = pcre2_match_context_create(NULL)) ||
-        !(s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL))) {
+        !(s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL)) ||
+        pd_hotword_marks_create(e->hotwords, &s->marks)) {
         pd_engine_scratch_destroy(s);
         return pd_fail(diag, PD_ERR_NOMEM, "cannot allocate per-thread match state");
     }
@@ -422,6 +355,7 @@ void pd_engine_scratch_destroy(struct pd_engine_scratch *s)
     pcre2_match_context_free(s->match_ctx);
     pcre2_jit_stack_free(s->jit_stack);
     pd_digest_destroy(s->hmac);
+    pd_hotword_marks_destroy(s->marks);
     free(s->hits);
     free(s->order);
     free(s->cands);
@@ -453,18 +387,7 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
     return 0;
 }
 
-/* ASCII letters and digits, as a table: the hotword scan's inner loop looks up every byte */
-static const unsigned char alnum[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
-    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
-    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
-    ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-};
-
-static bool is_alnum_ascii(unsigned char c) { return alnum[c]; }
+static bool is_alnum_ascii(unsigned char c) { return pd_ascii_alnum[c]; }
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
@@ -483,42 +406,6 @@ static bool right_guard_ok(enum pd_guard g, const char *f, size_t len, size_t e)
     case PD_GUARD_NONE: return true;
     }
     return true;
-}
-
-static bool word_at(const char *f, size_t p, size_t hi, const struct word_list *l, unsigned char c)
-{
-    for (unsigned w = l->bucket[c]; w < l->bucket[c + 1]; w++) {
-        size_t n = l->lens[w];
-        const char *word = l->words[w];
-        if (p + n > hi || (n > 1 && f[p + 1] != word[1])) /* most words differ by their second byte */
-            continue;
-        if ((n <= 2 || memcmp(f + p + 2, word + 2, n - 2) == 0) &&
-            (p + n == hi || !is_alnum_ascii((unsigned char)f[p + n])))
-            return true;
-    }
-    return false;
-}
-
-enum { HOT_CONTEXT = 1, HOT_ANTI = 2 };
-
-/* Which of the detector's hotword lists (of those wanted) have a word inside f[lo, hi). A word
- * counts only whole (so "tin" does not fire inside "tinh"). */
-static unsigned hotwords(const struct compiled_detector *cd, const char *f, size_t lo, size_t hi, unsigned want)
-{
-    unsigned found = 0;
-    for (size_t p = lo; p < hi && found != want; p++) {
-        unsigned char c = (unsigned char)f[p];
-        if (!cd->first[c] || (p > 0 && is_alnum_ascii((unsigned char)f[p - 1])))
-            continue;
-        unsigned bit = pair_bit(c, p + 1 < hi ? (unsigned char)f[p + 1] : 0);
-        if (!(cd->pairs[bit >> 6] & (1ULL << (bit & 63))))
-            continue;
-        if ((want & ~found & HOT_CONTEXT) && word_at(f, p, hi, &cd->context, c))
-            found |= HOT_CONTEXT;
-        if ((want & ~found & HOT_ANTI) && word_at(f, p, hi, &cd->anti, c))
-            found |= HOT_ANTI;
-    }
-    return found;
 }
 
 /* Copies code point count of UTF-8 s. */
@@ -719,13 +606,14 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
     size_t clo = c->start > before ? c->start - before : 0;
     size_t chi = c->end + after < t->fold_len ? c->end + after : t->fold_len;
-    unsigned want = (cd->context.count ? HOT_CONTEXT : 0) | (cd->anti.count ? HOT_ANTI : 0), found = 0;
+    unsigned want = pd_hotwords_lists(e->hotwords, cand->det), found = 0;
     if (want) {
-        found = hotwords(cd, t->fold, clo, c->start, want);
+        found = pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, clo, c->start, want);
         if (found != want)
-            found |= hotwords(cd, t->fold, c->end, chi, want & ~found);
+            found |= pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, c->end, chi,
+                                      want & ~found);
     }
-    bool context = found & HOT_CONTEXT, anti = found & HOT_ANTI;
+    bool context = found & PD_HOT_CONTEXT, anti = found & PD_HOT_ANTI;
     if (d->context_required && !context)
         return PD_OK;
     int confidence = c->confidence + (context ? d->context_bonus : 0) - (anti ? d->anti_penalty : 0);
@@ -862,6 +750,7 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
     s->n_cands = 0;
     s->n_hits = 0;
     s->overflow = false;
+    pd_hotword_marks_reset(s->marks);
     *truncated = false;
     if (t->fold_len == 0)
         return PD_OK;

@@ -6,24 +6,25 @@ cp -r "$PD_SRCDIR/examples/share" "$T/share"
 C="$T/c"
 export PDPSCAN_CACHE_DIR="$C"
 findings() { rq "$1" "sorted((f['detector'], f['location']['path'], f['location']['offset'], f['value']['hash']) for f in r['findings'])"; }
-entry() { ls "$C"/*.hsdb; }
+# two entries: the detectors' database and the context words'; the tests below damage the larger
+entry() { ls -S "$C"/*.hsdb | head -n 1; }
 
 scan "$T/fresh.json" --no-cache "$T/share"
 [ ! -e "$C" ] || fail "--no-cache wrote a cache"
 ok
 scan "$T/first.json" "$T/share"
 expect_rc 1
-[ "$(ls "$C" | wc -l)" = 1 ] || fail "cache holds $(ls -a "$C")"
-[ "$(stat -c %a "$C")" = 700 ] && [ "$(stat -c %a "$(entry)")" = 600 ] || fail "cache is not private"
+[ "$(ls "$C" | wc -l)" = 2 ] || fail "cache holds $(ls -a "$C")"
+[ "$(stat -c %a "$C")" = 700 ] && [ "$(stat -c %a "$C"/*.hsdb | sort -u)" = 600 ] || fail "cache is not private"
 ok
 scan "$T/cached.json" "$T/share"
 [ "$(findings "$T/first.json")" = "$(findings "$T/fresh.json")" ] &&
     [ "$(findings "$T/cached.json")" = "$(findings "$T/fresh.json")" ] || fail "cached detectors found something else"
 ok
-# an entry loaded from cache is left as it is
-before=$(stat -c %i "$(entry)")
+# entries loaded from cache are left as they are
+before=$(stat -c %i "$C"/*.hsdb)
 scan "$T/again.json" "$T/share"
-[ "$(stat -c %i "$(entry)")" = "$before" ] || fail "a sound entry was rewritten"
+[ "$(stat -c %i "$C"/*.hsdb)" = "$before" ] || fail "a sound entry was rewritten"
 ok
 
 # a flipped byte in the compiled database: the checksum rejects it, the entry is rebuilt
