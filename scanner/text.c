@@ -209,6 +209,23 @@ static const unsigned char ascii_lower[128] = {
     'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', '{', '|', '}', '~', 127,
 };
 
+/* How many bytes of a little-endian word come before the first with bit 7 set (given as high). */
+static size_t ascii_prefix(uint64_t high)
+{
+    if (!high)
+        return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(high) / 8;
+#else
+    unsigned char bytes[8];
+    memcpy(bytes, &high, 8);
+    size_t k = 0;
+    while (!bytes[k])
+        k++;
+    return k;
+#endif
+}
+
 static bool all_ascii(const unsigned char *p, size_t len)
 {
     size_t i = 0;
@@ -317,17 +334,23 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
     while (stop_on_invalid && i < n && i < 3 && (in[i] & 0xC0) == 0x80)
         i++;
     while (i < n) {
-        if (in[i] < 0x80) { /* ASCII run: one byte each, within the room kept */
-            uint64_t w;
-            while (i + 8 <= n && (memcpy(&w, in + i, 8), !(w & 0x8080808080808080ULL))) {
-                /* eight bytes at once: bit 7 of each byte set for 'A'..'Z' gives its 0x20 */
+        if (in[i] < 0x80) { /* ASCII: one byte each, within the room kept */
+            if (i + 8 <= n) {
+                /* Eight bytes at once, kept up to the first non-ASCII one: Vietnamese puts one
+                 * every few letters. Bit 7 of each byte set for 'A'..'Z' gives its 0x20; a byte
+                 * past the ASCII ones can carry into the next, which is dropped too. */
+                uint64_t w;
+                memcpy(&w, in + i, 8);
+                uint64_t high = w & 0x8080808080808080ULL;
                 uint64_t upper = (w + 0x3F3F3F3F3F3F3F3FULL) & ~(w + 0x2525252525252525ULL) & 0x8080808080808080ULL;
                 w |= upper >> 2;
-                memcpy(out + o, &w, 8);
+                memcpy(out + o, &w, 8); /* the room kept holds all eight */
                 for (unsigned j = 0; j < 8; j++)
                     map[o + j] = (uint32_t)(i + j);
-                o += 8;
-                i += 8;
+                size_t run = ascii_prefix(high);
+                o += run;
+                i += run;
+                continue;
             }
             for (unsigned char c; i < n && (c = in[i]) < 0x80; i++, o++) {
                 out[o] = (char)ascii_lower[c];

@@ -31,6 +31,49 @@ static void test_fold(void)
     CHECK_STR(fold("ABC xyz 123"), "abc xyz 123");
 }
 
+/* The window fold (eight ASCII bytes at a time, up to the first accented letter) against folding
+ * one character at a time: same bytes, and each folded byte maps to its character's first byte. */
+static void test_fold_matches_per_character(void)
+{
+    static const char *const pieces[] = {"A", "Z", "a", "z", "@", "[", "`", "{", "0", " ", "\n", "ĐẶNG", "đ", "Ứ",
+                                         "ễ", "À", "ß", "ﬁ", "Ω", "\xCC\x81", "XIN CHÀO", "Tối Mật", "quý"};
+    unsigned seed = 1;
+    for (int round = 0; round < 200; round++) {
+        char in[512], expect[2048];
+        size_t starts[2048], len = 0, elen = 0;
+        for (;;) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 8) % (sizeof pieces / sizeof *pieces)];
+            if (len + strlen(piece) >= sizeof in)
+                break;
+            for (const char *c = piece; *c;) { /* character by character */
+                size_t k = 1;
+                while ((c[k] & 0xC0) == 0x80)
+                    k++;
+                char one[8], folded[64];
+                memcpy(one, c, k);
+                one[k] = '\0';
+                size_t n = pd_text_fold_string(one, folded, sizeof folded);
+                for (size_t j = 0; j < n; j++) {
+                    expect[elen] = folded[j];
+                    starts[elen++] = len;
+                }
+                memcpy(in + len, c, k);
+                len += k;
+                c += k;
+            }
+        }
+        struct pd_text t;
+        pd_text_init(&t, 0);
+        CHECK(pd_text_build(&t, (const unsigned char *)in, len, PD_ENC_UTF8) == PD_OK);
+        bool same = t.fold_len == elen && memcmp(t.fold, expect, elen) == 0;
+        for (size_t j = 0; same && j < elen; j++)
+            same = pd_text_raw_offset(&t, j) == starts[j];
+        CHECK_MSG(same, "round %d: \"%.*s\" folds to \"%.*s\"", round, (int)len, in, (int)t.fold_len, t.fold);
+        pd_text_release(&t);
+    }
+}
+
 static void test_offsets(void)
 {
     struct pd_text t;
@@ -156,6 +199,7 @@ static void test_limit(void)
 int main(void)
 {
     test_fold();
+    test_fold_matches_per_character();
     test_offsets();
     test_utf16_and_repair();
     test_case_helpers();
