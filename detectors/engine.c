@@ -567,7 +567,7 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
         }
         size_t hi = end + d->max_len < t->fold_len ? end + d->max_len : t->fold_len;
         for (;;) {
-            if (pcre2_match(cd->code, (PCRE2_SPTR)t->fold, hi, lo, 0, s->match, s->match_ctx) < 0)
+            if (pcre2_jit_match(cd->code, (PCRE2_SPTR)t->fold, hi, lo, 0, s->match, s->match_ctx) < 0)
                 return PD_OK;
             if (ov[0] < end && ov[1] >= end)
                 break;
@@ -582,7 +582,7 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
         if (!right_guard_ok(d->right, t->fold, t->fold_len, end))
             return PD_OK;
         size_t lo = end > d->max_len ? end - d->max_len : 0;
-        if (pcre2_match(cd->code, (PCRE2_SPTR)t->fold, end, lo, 0, s->match, s->match_ctx) < 0)
+        if (pcre2_jit_match(cd->code, (PCRE2_SPTR)t->fold, end, lo, 0, s->match, s->match_ctx) < 0)
             return PD_OK;
     }
     size_t vs = ov[2 * cd->value_group], ve = ov[2 * cd->value_group + 1];
