@@ -120,6 +120,8 @@ void pd_text_init(struct pd_text *t, size_t max_bytes)
 
 void pd_text_release(struct pd_text *t)
 {
+    free(t->cells_buf);
+    free(t->cells_map);
     free(t->utf8_buf);
     free(t->utf8_map);
     free(t->fold_buf);
@@ -830,14 +832,23 @@ bool pd_text_guess_viqr(const unsigned char *p, size_t len, enum pd_encoding *en
 
 enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t len, enum pd_encoding enc)
 {
-    t->raw = raw;
-    t->raw_len = len;
     t->repaired = false;
     t->utf8_raw = NULL;
     t->fold_utf8 = NULL;
+    t->cells_raw = NULL;
+    t->given_len = len;
     if (len > UINT32_MAX / 4)
         return PD_ERR_LIMIT;
     enum pd_error err;
+    if (t->columns && enc == PD_ENC_UTF8) {
+        if ((err = grow(&t->cells_buf, &t->cells_map, &t->cells_cap, pd_columns_view_cap(len), t->max_bytes)) != PD_OK)
+            return err;
+        len = pd_columns_view(t->columns, raw, len, t->cells_buf, t->cells_map);
+        raw = (const unsigned char *)t->cells_buf;
+        t->cells_raw = t->cells_map;
+    }
+    t->raw = raw;
+    t->raw_len = len;
     if (enc == PD_ENC_UTF8) {
         if (all_ascii(raw, len)) {
             /* fast path: ASCII folds byte for byte, both maps are the identity */
@@ -888,9 +899,11 @@ static size_t fold_to_utf8(const struct pd_text *t, size_t off)
 size_t pd_text_raw_offset(const struct pd_text *t, size_t fold_off)
 {
     size_t u = fold_to_utf8(t, fold_off);
-    if (!t->utf8_raw)
-        return u; /* the UTF-8 view is the raw bytes, or a prefix of them */
-    return u >= t->utf8_len ? t->raw_len : t->utf8_raw[u];
+    size_t r = !t->utf8_raw ? u /* the UTF-8 view is the raw bytes, or a prefix of them */
+                            : u >= t->utf8_len ? t->raw_len : t->utf8_raw[u];
+    if (!t->cells_raw)
+        return r;
+    return r >= t->raw_len ? t->given_len : t->cells_raw[r];
 }
 
 /* True when valid UTF-8 p[0, n) is NFC as it stands: every character below U+0300 (no combining

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scanner/columns.h"
 #include "scanner/error.h"
 
 enum pd_encoding {
@@ -35,6 +36,10 @@ unsigned pd_encoding_unit(enum pd_encoding enc);
 /* Views of one window. Buffers are owned by the struct and reused between windows; each has a
  * hard cap so that hostile input cannot make a view grow without bound. */
 struct pd_text {
+    /* Set by the caller for delimited text with a header: the views are then built over the
+     * labelled cells (see columns.h), and raw below is that labelled text. */
+    struct pd_columns *columns;
+
     const unsigned char *raw;
     size_t raw_len;
 
@@ -50,6 +55,11 @@ struct pd_text {
     enum pd_encoding legacy_enc; /* for the *_IN_UTF8 decodings */
 
     /* private storage */
+    const uint32_t *cells_raw; /* labelled text byte -> offset in the caller's bytes, or NULL */
+    size_t given_len;          /* length of the caller's bytes */
+    char *cells_buf;
+    uint32_t *cells_map;
+    size_t cells_cap;
     char *utf8_buf;
     uint32_t *utf8_map;
     size_t utf8_cap;

@@ -40,6 +40,7 @@ struct pd_worker {
     struct pd_budget budget;
     struct pd_db_slot db;
     bool handed_over; /* the unit being scanned went on in slices (split.c) */
+    struct pd_columns columns; /* header labels of the delimited text being scanned */
 };
 
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
@@ -303,6 +304,8 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
     bool first = true, eof = n < W;
     size_t own_hi = 0;
     for (;;) {
+        if (w->text.columns) /* the next window starts in this one's overlap */
+            w->text.columns->resume = eof ? SIZE_MAX : n - O;
         enum pd_error err = pd_text_build(&w->text, buf, n, enc);
         if (err == PD_ERR_NOMEM) {
             pd_unit_set(u, PD_UNIT_ERROR, "out of memory decoding at offset %llu", (unsigned long long)s.base);
@@ -346,6 +349,8 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
         s.page = page_at_start;
         s.line_pos = line_pos_at_start;
         count_lines(&s, n - O);
+        if (w->text.columns)
+            pd_columns_next_window(w->text.columns);
         memmove(buf, buf + n - O, O);
         s.base += n - O;
         s.line_pos = 0;
@@ -364,12 +369,20 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
     r->last_line_start = s.line_start;
 }
 
+/* Delimited text with a header row (UTF-8 only: labels go into the text before decoding). */
+static bool has_columns(struct pd_worker *w, const unsigned char *buf, size_t n, enum pd_encoding enc)
+{
+    return enc == PD_ENC_UTF8 && pd_columns_detect(buf, n, &w->columns);
+}
+
 /* Scans text from its start whose first window (n bytes) is already in buf. */
 static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
                            enum pd_encoding enc)
 {
     struct pd_text_range whole = {.base = 0, .lo = 0, .hi = UINT64_MAX};
+    w->text.columns = has_columns(w, buf, n, enc) ? &w->columns : NULL;
     pd_worker_scan_range(w, u, src, buf, n, enc, &whole);
+    w->text.columns = NULL;
     pd_worker_fingerprints(w, u);
 }
 
@@ -415,7 +428,8 @@ void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
         h->scan(w, u, src, depth);
     } else if (text) {
         bool done;
-        if (depth == 0 && pd_split_begin(w, u, src, buf, got, enc, &done))
+        /* delimited text is read in one piece: a slice would not know its column */
+        if (depth == 0 && !has_columns(w, buf, got, enc) && pd_split_begin(w, u, src, buf, got, enc, &done))
             w->handed_over = !done;
         else
             scan_text_from(w, u, src, buf, got, enc);

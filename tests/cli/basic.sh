@@ -8,6 +8,9 @@ expect_rc 1
 expect_count "$T/r.json" vn.cccd hr/nhan-vien.csv 3
 expect_count "$T/r.json" vn.phone hr/nhan-vien.csv 3
 expect_count "$T/r.json" email hr/nhan-vien.csv 3
+# the header labels the name and birth date columns (ho_ten, ngay_sinh)
+expect_count "$T/r.json" person_name hr/nhan-vien.csv 3
+expect_count "$T/r.json" dob hr/nhan-vien.csv 3
 expect_count "$T/r.json" vn.cccd hr/ho-so-nhan-su.txt 1
 expect_count "$T/r.json" person_name hr/ho-so-nhan-su.txt 1
 expect_count "$T/r.json" vn.credentials hr/ho-so-nhan-su.txt 2
@@ -31,7 +34,7 @@ never_in "$T/stderr" 001087123456
 rc=0
 "$PDPSCAN" scan "$T/share" >"$T/summary.txt" 2>"$T/stderr" || rc=$?
 expect_rc 1
-grep -q "Findings: 26 in" "$T/summary.txt" || fail "text summary: $(head -3 "$T/summary.txt")"
+grep -q "Findings: 32 in" "$T/summary.txt" || fail "text summary: $(head -3 "$T/summary.txt")"
 ok
 never_in "$T/summary.txt" 001087123456 0912345678 "Dung@2024!"
 # --reveal writes clear values, with a warning

@@ -24,6 +24,8 @@ static const char *seeds[] = {
     "\xFF\xFE" "S\0\xD1\x1E \0" "0\0" "9\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0",
     "a@b.co 1.2.3.4 4111 1111 1111 1111 9704 3612 3456 7897 HS4010120878811 30A-123.45",
     "MA\xCC\x82\xCC\xA3T\n\xE1\xBB\n\xC0\xAF\xED\xA0\x80 ngày 05 tháng 3 năm 2020",
+    /* a delimited export: repeated, its header reads as rows of as many cells */
+    "ho_ten,so_cmnd,ghi_chu\n\"Nguyễn, An\",012345678,\"a \"\"b\"\"\nc\"\n",
 };
 
 int main(int argc, char **argv)
