@@ -20,6 +20,9 @@ struct fold_entry {
 };
 
 static struct fold_entry fold_table[FOLD_TABLE_SIZE];
+/* The fold of each code point when it is one byte other than NUL, else 0: the common case
+ * (Vietnamese letters) in a table a sixteenth the size, which stays in the first-level cache. */
+static unsigned char fold_single[FOLD_TABLE_SIZE];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
 const char *pd_encoding_name(enum pd_encoding enc)
@@ -108,6 +111,8 @@ static void fold_table_build(void)
         if (cp >= 0xD800 && cp <= 0xDFFF)
             continue;
         fold_table[cp].len = (unsigned char)fold_codepoint_slow(cp, fold_table[cp].bytes);
+        if (fold_table[cp].len == 1)
+            fold_single[cp] = fold_table[cp].bytes[0];
     }
 }
 
@@ -382,6 +387,12 @@ static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
                 return PD_ERR_FORMAT;
             cp = 0xFFFD; /* cannot happen on a repaired view; stay safe */
             k = 1;
+        }
+        if (cp < FOLD_TABLE_SIZE && fold_single[cp]) { /* most accented letters */
+            out[o] = (char)fold_single[cp];
+            map[o++] = (uint32_t)i;
+            i += k;
+            continue;
         }
         unsigned char tmp[FOLD_MAX_OUT];
         const unsigned char *src;
