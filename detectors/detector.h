@@ -69,7 +69,10 @@ struct pd_detector {
     const char *id;          /* stable: reports, policies and baselines refer to it */
     enum pd_category category;
     const char *description;
-    const char *pattern;     /* regex on the folded view; a group (?<v>...) marks the value */
+    const char *label;       /* optional: the label the value follows ("so cmnd|cmnd|cmt"), a regex
+                              * without * + or {}: Hyperscan looks for it alone, and PCRE2 matches
+                              * label then pattern around each place it is found */
+    const char *pattern;     /* regex on the folded view (after the label); (?<v>...) marks the value */
     const char *prefilter;   /* optional: a cheap pattern Hyperscan runs instead, whose match ends
                               * inside the value (an anchor); PCRE2 then searches pattern around it */
     enum pd_guard left, right;

@@ -20,7 +20,8 @@
 
 struct compiled_detector {
     const struct pd_detector *det;
-    pcre2_code *code; /* end-anchored, or searching around an anchor when det->prefilter is set */
+    pcre2_code *code; /* end-anchored, or searching around an anchor (a prefilter's or label's match) */
+    size_t reach;     /* with an anchor: how far before its end a match can start */
     int value_group; /* 0: the whole match is the value */
     unsigned char run[256]; /* the detector's anchor_run as a table */
 };
@@ -94,6 +95,20 @@ static const char *pcre_left_guard(enum pd_guard g)
     }
 }
 
+/* The right guard as a lookahead, for searches around an anchor: PCRE2 then backtracks to a match
+ * whose end passes it, as an end-anchored search at each of Hyperscan's ends would find. */
+static const char *pcre_right_guard(enum pd_guard g)
+{
+    switch (g) {
+    case PD_GUARD_NUMBER: return "(?![0-9a-z])(?!\\.[0-9])";
+    case PD_GUARD_WORD: return "(?![0-9a-z])";
+    case PD_GUARD_IP: return "(?![0-9])(?!\\.[0-9])";
+    case PD_GUARD_EMAIL: return "(?![a-z0-9_-])(?!\\.[a-z0-9])";
+    case PD_GUARD_TOKEN: return "(?=[ \\t\\r\\n]|$)";
+    default: return "";
+    }
+}
+
 static char *join3(const char *a, const char *b, const char *c)
 {
     size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
@@ -103,19 +118,65 @@ static char *join3(const char *a, const char *b, const char *c)
     return s;
 }
 
+/* Hyperscan reports an anchor instead of the match's end: PCRE2 then searches around it. */
+static bool anchored(const struct pd_detector *det) { return det->prefilter || det->label; }
+
+/* An upper bound on a label's match length, or 0 if it has no bound: the longest top-level
+ * alternative, counting every character in it (escapes and classes as one, ? as nothing). */
+static size_t label_reach(const char *re)
+{
+    size_t best = 0, cur = 0;
+    int depth = 0;
+    for (const char *p = re; *p; p++) {
+        if (*p == '*' || *p == '+' || *p == '{')
+            return 0;
+        if (*p == '\\' && p[1]) {
+            p++;
+            cur++;
+        } else if (*p == '[') {
+            while (p[1] && *p != ']')
+                p++;
+            cur++;
+        } else if (*p == '(') {
+            depth++;
+            if (p[1] == '?' && p[2] == ':')
+                p += 2;
+        } else if (*p == ')') {
+            depth--;
+        } else if (*p == '|' && depth == 0) {
+            best = cur > best ? cur : best;
+            cur = 0;
+        } else if (*p != '?' && *p != '|') {
+            cur++;
+        }
+    }
+    return cur > best ? cur : best;
+}
+
+char *pd_engine_full_pattern(const struct pd_detector *det)
+{
+    char *label = det->label ? join3("(?:", det->label, ")") : strdup("");
+    char *body = label ? join3("(?:", label, det->pattern) : NULL;
+    char *closed = body ? join3(body, ")", "") : NULL;
+    free(label);
+    free(body);
+    if (!closed)
+        return NULL;
+    /* Hyperscan and ripgrep have no named groups: the value group becomes a plain one */
+    for (char *p; (p = strstr(closed, "(?<v>")) != NULL;)
+        memmove(p + 3, p + 5, strlen(p + 5) + 1), p[2] = ':';
+    char *full = join3(hs_left_guard(det->left), closed, "");
+    free(closed);
+    return full;
+}
+
 char *pd_engine_scan_pattern(const struct pd_detector *det)
 {
-    /* Hyperscan has no named groups: the value group becomes a plain one */
     if (det->prefilter)
         return strdup(det->prefilter);
-    char *body = join3("(?:", det->pattern, ")");
-    if (!body)
-        return NULL;
-    for (char *p; (p = strstr(body, "(?<v>")) != NULL;)
-        memmove(p + 3, p + 5, strlen(p + 5) + 1), p[2] = ':';
-    char *full = join3(hs_left_guard(det->left), body, "");
-    free(body);
-    return full;
+    if (det->label) /* a label is rare where a value's shape is not: only it is looked for */
+        return join3("(?:", det->label, ")");
+    return pd_engine_full_pattern(det);
 }
 
 /* True if name (a detector id or a category name) is in the comma-separated list. */
@@ -180,15 +241,25 @@ void pd_engine_destroy(struct pd_engine *e)
 
 static enum pd_error compile_confirm(struct compiled_detector *cd, struct pd_diag *diag)
 {
-    char *pattern = join3(pcre_left_guard(cd->det->left), "(?:", cd->det->pattern);
-    char *full = pattern ? join3(pattern, ")", "") : NULL;
+    const struct pd_detector *d = cd->det;
+    char *label = d->label ? join3("(?:", d->label, ")") : strdup("");
+    char *pattern = label ? join3(pcre_left_guard(d->left), "(?:", label) : NULL;
+    char *body = pattern ? join3(pattern, d->pattern, ")") : NULL;
+    char *full = body ? join3(body, anchored(d) ? pcre_right_guard(d->right) : "", "") : NULL;
+    free(body);
+    free(label);
     free(pattern);
     if (!full)
         return PD_ERR_NOMEM;
+    cd->reach = d->label ? label_reach(d->label) : d->anchor_reach ? d->anchor_reach : d->max_len;
+    if (d->label && cd->reach == 0) {
+        free(full);
+        return pd_fail(diag, PD_ERR_PATTERN, "detector %s: a label must have a bounded length", d->id);
+    }
     int errcode;
     PCRE2_SIZE erroff;
     /* end-anchored at compile time: at match time the option would silently disable JIT */
-    uint32_t options = PCRE2_MULTILINE | (cd->det->prefilter ? 0 : PCRE2_ENDANCHORED);
+    uint32_t options = PCRE2_MULTILINE | (anchored(d) ? 0 : PCRE2_ENDANCHORED);
     cd->code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, options, &errcode, &erroff, NULL);
     free(full);
     if (!cd->code) {
@@ -555,10 +626,9 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     const struct pd_detector *d = cd->det;
     size_t end = cand->end;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match);
-    if (d->prefilter) {
-        /* the candidate is an anchor inside the value: find the match that covers it */
-        size_t reach = d->anchor_reach ? d->anchor_reach : d->max_len;
-        size_t lo = end > reach ? end - reach : 0;
+    if (anchored(d)) {
+        /* the candidate is an anchor inside the match: find the match that covers it */
+        size_t lo = end > cd->reach ? end - cd->reach : 0;
         if (d->anchor_run) { /* no match covering the anchor starts inside the run before it */
             size_t p = end;
             while (p > lo && cd->run[(unsigned char)t->fold[p - 1]])
@@ -566,8 +636,9 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
             lo = p;
         }
         size_t hi = end + d->max_len < t->fold_len ? end + d->max_len : t->fold_len;
+        uint32_t cut = hi < t->fold_len ? PCRE2_NOTEOL : 0; /* the search ends there, not the line */
         for (;;) {
-            if (pcre2_jit_match(cd->code, (PCRE2_SPTR)t->fold, hi, lo, 0, s->match, s->match_ctx) < 0)
+            if (pcre2_jit_match(cd->code, (PCRE2_SPTR)t->fold, hi, lo, cut, s->match, s->match_ctx) < 0)
                 return PD_OK;
             if (ov[0] < end && ov[1] >= end)
                 break;

@@ -32,9 +32,12 @@ void pd_engine_destroy(struct pd_engine *engine);
 /* The detectors compiled in, in table order. */
 const struct pd_detector *const *pd_engine_detectors(const struct pd_engine *engine, size_t *count);
 
-/* The regular expression Hyperscan runs for a detector (guards included, on folded text):
- * what the benchmark hands to a peer tool. Caller frees. */
+/* The regular expression Hyperscan runs for a detector (guards included, on folded text): the
+ * whole pattern, or only its anchor (a label, an e-mail's "@"). Caller frees. */
 char *pd_engine_scan_pattern(const struct pd_detector *det);
+/* The detector's whole pattern in the same syntax (label and value): what the benchmark hands to
+ * a peer tool, so that it finds what pdpscan confirms. Caller frees. */
+char *pd_engine_full_pattern(const struct pd_detector *det);
 
 /* Longest match plus surrounding context any detector needs: windows must overlap by twice this. */
 size_t pd_engine_reach(const struct pd_engine *engine);

@@ -14,7 +14,7 @@ static void usage(FILE *out)
             "Usage: pdpscan scan [OPTIONS] PATH|DATABASE...\n"
             "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require,\n"
             "        mariadb://user@host:port/db)\n"
-            "       pdpscan detectors [--patterns]\n"
+            "       pdpscan detectors [--patterns | --full-patterns]\n"
             "       pdpscan policy check FILE...\n"
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
@@ -57,13 +57,14 @@ static void usage(FILE *out)
             "            4 nothing found but some units could not be read (see the report's errors).\n");
 }
 
-static int list_detectors(bool patterns)
+/* patterns: 0 descriptions, 1 what Hyperscan runs, 2 whole patterns */
+static int list_detectors(int patterns)
 {
     size_t n;
     const struct pd_detector *d = pd_detectors(&n);
     for (size_t i = 0; i < n; i++) {
         if (patterns) {
-            char *p = pd_engine_scan_pattern(&d[i]);
+            char *p = patterns == 1 ? pd_engine_scan_pattern(&d[i]) : pd_engine_full_pattern(&d[i]);
             if (!p)
                 return 2;
             printf("%s\t%s\n", d[i].id, p);
@@ -149,7 +150,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "detectors") == 0)
-        return list_detectors(argc > 2 && strcmp(argv[2], "--patterns") == 0);
+        return list_detectors(argc <= 2                                ? 0
+                              : strcmp(argv[2], "--patterns") == 0      ? 1
+                              : strcmp(argv[2], "--full-patterns") == 0 ? 2
+                                                                        : 0);
     if (strcmp(cmd, "policy") == 0)
         return policy_command(argc, argv);
     if (strcmp(cmd, "scan") == 0) {

@@ -162,6 +162,11 @@ static void test_labelled(void)
     REJECT("Địa chỉ email: an@example.com", "address");
     EXPECT("Dân tộc: Tày", "vn.ethnicity");
     REJECT("dân tộc: kinh tế", "vn.ethnicity");
+    /* a name that begins another is not taken for it: the value is the whole name */
+    EXPECT("Dân tộc: Cơ Lao", "vn.ethnicity");
+    CHECK(find("vn.ethnicity")->length == strlen("Cơ Lao"));
+    EXPECT("Dân tộc: Mảng", "vn.ethnicity");
+    CHECK(find("vn.ethnicity")->length == strlen("Mảng"));
     EXPECT("Tôn giáo: Công giáo", "vn.religion");
     REJECT("Tôn giáo: Không", "vn.religion");
     EXPECT("Chẩn đoán: Viêm phổi", "vn.health");
@@ -169,6 +174,12 @@ static void test_labelled(void)
     EXPECT("Vân tay: mẫu 0x4f3a", "vn.biometric");
     EXPECT("Tiền án: 01 tiền án về tội trộm cắp", "vn.criminal_record");
     REJECT("Tiền sử: hen suyễn", "vn.criminal_record"); /* medical history, not a record */
+    EXPECT("Địa chỉ thường trú: 12 Lê Lợi, Quận 1\nSố CMND cũ 012345678, CMND mới: 023 456 789", "address");
+    CHECK(find("address")->length == strlen("12 Lê Lợi, Quận 1"));
+    CHECK(count("vn.cmnd") == 2);
+    EXPECT("Ngày sinh: 12/05/1987; ngày cấp: 01/01/2020", "dob");
+    CHECK(count("dob") == 1 && find("dob")->length == strlen("12/05/1987"));
+    REJECT("Số hộ chiếu: C12345678", "vn.passport"); /* one digit too many */
     EXPECT("Mật khẩu: Hunter2024!", "vn.credentials");
     CHECK_STR(find("vn.credentials")->masked, "***"); /* not even the first character */
     REJECT("password: ********", "vn.credentials");
