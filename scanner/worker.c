@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "detectors/digest.h"
+#include "scanner/hashset.h"
 #include "scanner/source.h"
 #include "scanner/text.h"
 #include "scanner/worker-int.h"
@@ -238,54 +239,44 @@ static bool on_finding(void *arg, struct pd_finding *f)
     return true;
 }
 
-/* Stable across runs and line shifts: detector, location, keyed value hash and the value's
- * ordinal among equal values in the unit. */
-static int by_value_then_position(const void *a, const void *b, void *unit)
+static bool same_value(const struct pd_finding *x, const struct pd_finding *y)
 {
-    const struct pd_unit *u = unit;
-    const struct pd_finding *x = &u->findings[*(const size_t *)a], *y = &u->findings[*(const size_t *)b];
-    if (x->detector != y->detector)
-        return x->detector < y->detector ? -1 : 1;
-    int c = strcmp(x->field ? x->field : "", y->field ? y->field : "");
-    if (!c)
-        c = memcmp(x->value_hash, y->value_hash, 32);
-    if (c)
-        return c;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    return x->detector == y->detector && strcmp(x->field ? x->field : "", y->field ? y->field : "") == 0 &&
+           memcmp(x->value_hash, y->value_hash, 32) == 0;
 }
 
+/* Stable across runs and line shifts: detector, location, keyed value hash and the value's
+ * ordinal among equal values in the unit, in reading order. The ordinals come from one pass over
+ * an open-addressing table of the values seen so far. */
 void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
 {
-    /* the ordinal of each value among equal values of the unit, in reading order */
-    size_t n = u->n_findings;
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    unsigned *ordinal = malloc((n ? n : 1) * sizeof *ordinal);
-    if (!order || !ordinal) {
-        free(order);
-        free(ordinal);
+    size_t n = u->n_findings, slots = 16;
+    while (slots < 2 * n)
+        slots *= 2; /* at most half full: short probes */
+    size_t *first = calloc(slots, sizeof *first); /* the value's first finding + 1; 0: free */
+    unsigned *seen = calloc(slots, sizeof *seen); /* findings of the value so far */
+    if (!first || !seen) {
+        free(first);
+        free(seen);
         return;
-    }
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    qsort_r(order, n, sizeof *order, by_value_then_position, u);
-    for (size_t k = 0; k < n; k++) {
-        const struct pd_finding *f = &u->findings[order[k]];
-        const struct pd_finding *prev = k ? &u->findings[order[k - 1]] : NULL;
-        bool same = prev && prev->detector == f->detector &&
-                    strcmp(prev->field ? prev->field : "", f->field ? f->field : "") == 0 &&
-                    memcmp(prev->value_hash, f->value_hash, 32) == 0;
-        ordinal[order[k]] = same ? ordinal[order[k - 1]] + 1 : 0;
     }
     for (size_t i = 0; i < n; i++) {
         struct pd_finding *f = &u->findings[i];
+        /* the keyed hash is uniform already; the detector separates equal values of two detectors */
+        size_t k = (size_t)(pd_hash_prefix(f->value_hash) ^ ((uintptr_t)f->detector * 0x9E3779B97F4A7C15u)) &
+                   (slots - 1);
+        while (first[k] && !same_value(&u->findings[first[k] - 1], f))
+            k = (k + 1) & (slots - 1);
+        if (!first[k])
+            first[k] = i + 1;
         char ord[16];
-        snprintf(ord, sizeof ord, "%u", ordinal[i]);
+        snprintf(ord, sizeof ord, "%u", seen[k]++);
         const char *parts[6] = {"pdpscan-fingerprint-1", f->detector->id, u->path, f->field ? f->field : "",
                                 f->value_hash, ord};
         pd_digest_hex128(w->sha256, parts, 6, f->fingerprint);
     }
-    free(order);
-    free(ordinal);
+    free(first);
+    free(seen);
 }
 
 /* Scans the findings of text that start in [r->lo, r->hi), whose first window (n bytes, from raw
