@@ -50,7 +50,7 @@ struct pd_policy_eval {
     size_t *folder_index; /* open addressing over folders, by path hash */
     size_t index_cap;
     /* per-unit scratch */
-    uint64_t *prefixes; /* each finding's value-hash prefix */
+    struct brief *briefs; /* what the rules ask of each finding, read once per unit */
     uint64_t *seen;     /* open-addressing set of prefixes, seen_cap slots (a power of two) */
     size_t seen_cap;
     size_t cap_hashes;
@@ -106,7 +106,7 @@ void pd_policy_eval_destroy(struct pd_policy_eval *ev)
         subject_free(&ev->folders[i], ev->set->n_leaves);
     free(ev->folders);
     free(ev->folder_index);
-    free(ev->prefixes);
+    free(ev->briefs);
     free(ev->seen);
     free(ev->hit);
     free(ev);
@@ -114,24 +114,42 @@ void pd_policy_eval_destroy(struct pd_policy_eval *ev)
 
 /* ---- which findings count ---- */
 
-static bool filter_match(const struct pd_policy_eval *ev, const struct pd_filter *f, const struct pd_finding *fi)
+/* What a rule's filter asks of a finding, gathered once per unit: each rule would otherwise read
+ * every 360-byte finding again. */
+struct brief {
+    uint64_t prefix; /* of the value's keyed hash */
+    int age;         /* of the subject, from a derived birth year */
+    uint8_t detector;
+    uint8_t category;
+    uint8_t confidence;
+    bool has_age;
+};
+
+static void brief_of(const struct pd_policy_eval *ev, const struct pd_finding *fi, struct brief *b)
 {
     size_t n;
-    const struct pd_detector *table = pd_detectors(&n);
-    if (f->detectors && !(f->detectors & (1ULL << (size_t)(fi->detector - table))))
+    b->prefix = pd_hash_prefix(fi->value_hash);
+    b->detector = (uint8_t)(fi->detector - pd_detectors(&n));
+    b->category = (uint8_t)fi->detector->category;
+    b->confidence = (uint8_t)fi->confidence;
+    b->has_age = false;
+    for (unsigned i = 0; i < fi->n_attrs && !b->has_age; i++)
+        if (strcmp(fi->attrs[i].key, "birth_year") == 0) {
+            b->age = ev->current_year - (int)strtol(fi->attrs[i].value, NULL, 10); /* digits by construction */
+            b->has_age = true;
+        }
+}
+
+static bool filter_match(const struct pd_filter *f, const struct brief *b)
+{
+    if (f->detectors && !(f->detectors & (1ULL << b->detector)))
         return false;
-    if (f->categories && !(f->categories & (1u << fi->detector->category)))
+    if (f->categories && !(f->categories & (1u << b->category)))
         return false;
-    if (fi->confidence < f->min_confidence)
+    if (b->confidence < f->min_confidence)
         return false;
-    if (f->subject_age_below) {
-        for (unsigned i = 0; i < fi->n_attrs; i++)
-            if (strcmp(fi->attrs[i].key, "birth_year") == 0) {
-                int age = ev->current_year - (int)strtol(fi->attrs[i].value, NULL, 10); /* digits by construction */
-                return age >= 0 && age < f->subject_age_below;
-            }
-        return false;
-    }
+    if (f->subject_age_below)
+        return b->has_age && b->age >= 0 && b->age < f->subject_age_below;
     return true;
 }
 
@@ -205,10 +223,10 @@ static bool unit_findings(struct pd_policy_eval *ev, const struct unit_view *uv,
     memset(ev->seen, 0, slots * sizeof *ev->seen);
     uint64_t d = 0;
     for (size_t i = 0; i < u->n_findings; i++) {
-        if (uv->excluded[i] || !filter_match(ev, f, &u->findings[i]))
+        if (uv->excluded[i] || !filter_match(f, &ev->briefs[i]))
             continue;
         n++;
-        uint64_t v = ev->prefixes[i] ? ev->prefixes[i] : 1; /* 0 marks a free slot */
+        uint64_t v = ev->briefs[i].prefix ? ev->briefs[i].prefix : 1; /* 0 marks a free slot */
         size_t k = v & (slots - 1);
         while (ev->seen[k] && ev->seen[k] != v)
             k = (k + 1) & (slots - 1);
@@ -224,7 +242,7 @@ static bool unit_findings(struct pd_policy_eval *ev, const struct unit_view *uv,
     bool holds = *count >= f->min_count && (!f->min_distinct || d >= f->min_distinct);
     if (holds)
         for (size_t i = 0; i < u->n_findings; i++)
-            if (!uv->excluded[i] && filter_match(ev, f, &u->findings[i]))
+            if (!uv->excluded[i] && filter_match(f, &ev->briefs[i]))
                 ev->hit[i] = true;
     return holds;
 }
@@ -345,10 +363,10 @@ static bool ensure_scratch(struct pd_policy_eval *ev, size_t n)
     }
     if (n <= ev->cap_hashes)
         return true;
-    uint64_t *h = realloc(ev->prefixes, n * sizeof *h);
-    if (!h)
+    struct brief *b = realloc(ev->briefs, n * sizeof *b);
+    if (!b)
         return false;
-    ev->prefixes = h;
+    ev->briefs = b;
     bool *hit = realloc(ev->hit, n * sizeof *hit);
     if (!hit)
         return false;
@@ -448,12 +466,12 @@ static void aggregate_cond(struct pd_policy_eval *ev, const struct pd_cond *c, c
     struct leaf_agg *leaf = &a->leaves[c->filter.leaf];
     const struct pd_unit *u = uv->unit;
     for (size_t i = 0; i < u->n_findings; i++) {
-        if (uv->excluded[i] || !filter_match(ev, &c->filter, &u->findings[i]))
+        if (uv->excluded[i] || !filter_match(&c->filter, &ev->briefs[i]))
             continue;
         leaf->count++;
         /* the set never needs to grow past the threshold the rule asks for */
         if (c->filter.min_distinct && leaf->distinct.count < c->filter.min_distinct)
-            pd_hashset_add(&leaf->distinct, pd_hash_prefix(u->findings[i].value_hash));
+            pd_hashset_add(&leaf->distinct, ev->briefs[i].prefix);
         sample_fingerprint(a, u->findings[i].fingerprint);
     }
 }
@@ -464,7 +482,7 @@ void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_
     if (!ensure_scratch(ev, u->n_findings + 1))
         return;
     for (size_t i = 0; i < u->n_findings; i++)
-        ev->prefixes[i] = pd_hash_prefix(u->findings[i].value_hash);
+        brief_of(ev, &u->findings[i], &ev->briefs[i]);
     bool *excluded = calloc(u->n_findings + 1, sizeof *excluded);
     char(*fps)[33] = calloc(MAX_LISTED_FINGERPRINTS, sizeof *fps);
     if (!excluded || !fps) {
