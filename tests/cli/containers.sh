@@ -30,6 +30,10 @@ w("plain.txt.gz", gzip.compress(ID)); w("plain.txt.bz2", bz2.compress(ID)); w("p
 w("plain.txt.lzma", lzma.compress(ID, format=lzma.FORMAT_ALONE))
 w("t.tar.bz2", tbytes([("x/id.txt", ID)], "w:bz2")); w("t.tar.xz", tbytes([("x/id.txt", ID)], "w:xz"))
 w("t.tar", tbytes([("x/id.txt", ID)]))
+# ZIP64 records (what archivers write past 4 GiB or 65,535 members), here on a small member
+with zipfile.ZipFile(os.path.join(d, "zip64.zip"), "w") as z:
+    with z.open("big/id.txt", "w", force_zip64=True) as f:
+        f.write(ID)
 # hostile names: a path climbing out, and bytes that are not UTF-8
 w("names.tar", tbytes([("../../etc/evil.txt", ID), ("bad-\udcff\udcfe.txt", PHONE)]))
 # truncated: the first member is whole, the archive is not
@@ -62,6 +66,14 @@ if command -v zip >/dev/null; then
 fi
 if command -v zstd >/dev/null; then printf 'Số CCCD: 001087123456\n' | zstd -q >"$T/a/plain.txt.zst"; fi
 if command -v 7z >/dev/null; then (cd "$T" && printf 'Số CCCD: 001087123456\n' >s.txt && 7z a -bd -bso0 a/s.7z s.txt && rm s.txt); fi
+if command -v lz4 >/dev/null; then printf 'Số CCCD: 001087123456\n' | lz4 -q >"$T/a/plain.txt.lz4"; fi
+# cpio (newc), an ISO 9660 image and an lz4 tar, written by libarchive's own bsdtar
+if command -v bsdtar >/dev/null; then
+    mkdir -p "$T/src/hr" && printf 'Số CCCD: 001087123456\n' >"$T/src/hr/id.txt"
+    bsdtar -cf "$T/a/hr.cpio" --format newc -C "$T/src" hr
+    bsdtar -cf "$T/a/hr.iso" --format iso9660 -C "$T/src" hr
+    bsdtar -cf "$T/a/hr.tar.lz4" --lz4 -C "$T/src" hr
+fi
 
 rc=0
 /usr/bin/time -f '%e %M' -o "$T/cost" "$PDPSCAN" scan -q -f json -o "$T/r.json" "$T/a" 2>"$T/stderr" || rc=$?
@@ -75,6 +87,14 @@ for f in plain.txt.gz plain.txt.bz2 plain.txt.xz plain.txt.lzma; do expect_count
 for f in t.tar.bz2 t.tar.xz t.tar; do expect_count "$T/r.json" vn.cccd "$f!x/id.txt" 1; done
 [ -e "$T/a/plain.txt.zst" ] && expect_count "$T/r.json" vn.cccd "plain.txt.zst!data" 1
 [ -e "$T/a/s.7z" ] && expect_count "$T/r.json" vn.cccd "s.7z!s.txt" 1
+expect_count "$T/r.json" vn.cccd "zip64.zip!big/id.txt" 1
+if [ -e "$T/a/plain.txt.lz4" ]; then expect_count "$T/r.json" vn.cccd "plain.txt.lz4!data" 1; fi
+for f in hr.cpio hr.iso hr.tar.lz4; do
+    if [ -e "$T/a/$f" ]; then
+        expect_count "$T/r.json" vn.cccd "$f!hr/id.txt" 1
+        expect_status "$T/r.json" "/$f" scanned
+    fi
+done
 # hostile names are reported as labels, safely
 expect_count "$T/r.json" vn.cccd "names.tar!../../etc/evil.txt" 1
 [ "$(rq "$T/r.json" "sum(1 for u in r['units'] if 'names.tar!bad-\ufffd\ufffd.txt' in u['path'])")" = 1 ] ||
