@@ -1,6 +1,7 @@
 /* The compiled-database cache: naming, trust checks, integrity and atomic replacement. */
 #include "detectors/hscache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -13,6 +14,7 @@
 
 #define CACHE_MAGIC "pdpscan-hsdb/1\n"
 #define CACHE_MAX_BYTES ((size_t)64 << 20)
+#define CACHE_MAX_ENTRIES 16 /* a run needs two; the rest serve other --detectors selections */
 #define SHA256_LEN 32
 
 bool pd_hscache_default_dir(char *out, size_t cap)
@@ -98,6 +100,8 @@ static char *read_trusted(const char *path, size_t *size)
             buf = NULL;
         }
         *size = got;
+        if (buf)
+            futimens(fd, NULL); /* recently used: the last to be pruned */
     }
     close(fd);
     return buf;
@@ -160,6 +164,65 @@ static void store(const char *dir, const char *name, const hs_database_t *db)
     free(bytes);
 }
 
+/* An entry's name: 64 hex digits and ".hsdb". Nothing else in the directory is ever removed. */
+static bool entry_like(const char *name)
+{
+    size_t n = strlen(name);
+    if (n != 2 * SHA256_LEN + 5 || strcmp(name + 2 * SHA256_LEN, ".hsdb") != 0)
+        return false;
+    for (size_t i = 0; i < 2 * SHA256_LEN; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+            return false;
+    return true;
+}
+
+struct aged {
+    char name[2 * SHA256_LEN + 8];
+    struct timespec used;
+};
+
+static int newest_first(const void *a, const void *b)
+{
+    const struct timespec *x = &((const struct aged *)a)->used, *y = &((const struct aged *)b)->used;
+    if (x->tv_sec != y->tv_sec)
+        return x->tv_sec < y->tv_sec ? 1 : -1;
+    return x->tv_nsec < y->tv_nsec ? 1 : x->tv_nsec > y->tv_nsec ? -1 : 0;
+}
+
+/* Keeps the CACHE_MAX_ENTRIES entries of ours used last (a load touches an entry), so that runs
+ * with ever new detector selections cannot fill the disk. Best effort, like the store. */
+static void prune(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct aged *all = NULL;
+    size_t n = 0, cap = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        struct stat st;
+        if (!entry_like(e->d_name) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            struct aged *na = realloc(all, ncap * sizeof *na);
+            if (!na)
+                break;
+            all = na;
+            cap = ncap;
+        }
+        memcpy(all[n].name, e->d_name, sizeof all[n].name);
+        all[n++].used = st.st_mtim;
+    }
+    if (n > CACHE_MAX_ENTRIES) {
+        qsort(all, n, sizeof *all, newest_first);
+        for (size_t i = CACHE_MAX_ENTRIES; i < n; i++)
+            unlinkat(dirfd(d), all[i].name, 0);
+    }
+    free(all);
+    closedir(d);
+}
+
 hs_error_t pd_hscache_compile(const char *dir, const char *const *patterns, const unsigned *flags,
                               const unsigned *ids, unsigned count, hs_database_t **db,
                               hs_compile_error_t **error)
@@ -169,7 +232,9 @@ hs_error_t pd_hscache_compile(const char *dir, const char *const *patterns, cons
     if (cached && (*db = load(dir, name)) != NULL)
         return HS_SUCCESS;
     hs_error_t r = hs_compile_multi(patterns, flags, ids, count, HS_MODE_BLOCK, NULL, db, error);
-    if (r == HS_SUCCESS && cached)
+    if (r == HS_SUCCESS && cached) {
         store(dir, name, *db);
+        prune(dir);
+    }
     return r;
 }

@@ -3,7 +3,8 @@
  * Entries are named by a hash of everything that shapes the database (Hyperscan version, host
  * platform, patterns, flags, ids, mode) and carry a SHA-256 of their bytes. A file that is not a
  * regular file owned by this user and writable only by them is never loaded: Hyperscan's
- * deserializer is not meant for untrusted input. Any failure falls back to compiling. */
+ * deserializer is not meant for untrusted input. Any failure falls back to compiling. The 16
+ * entries used last are kept; older ones go when a new one is stored. */
 #ifndef PD_HSCACHE_H
 #define PD_HSCACHE_H
 

@@ -68,6 +68,19 @@ if setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
     ok
 fi
 
+# the cache keeps the 16 entries used last, and removes nothing that is not an entry
+export PDPSCAN_CACHE_DIR="$T/c2"
+scan "$T/p1.json" --detectors email "$T/share"
+used=$(ls -S "$T/c2"/*.hsdb | head -n 1)
+touch -d 2019-01-01 "$used"
+for i in $(seq 1 20); do touch -d 2020-01-01 "$T/c2/$(printf '%064x' "$i").hsdb"; done
+: >"$T/c2/notes.txt"
+scan "$T/p2.json" --detectors email "$T/share"  # loaded: now the entry used last
+scan "$T/p3.json" --detectors vn.cccd "$T/share" # a new selection: stored, then the cache pruned
+[ "$(ls "$T/c2"/*.hsdb | wc -l)" = 16 ] || fail "$(ls "$T/c2"/*.hsdb | wc -l) entries after pruning"
+[ -e "$used" ] || fail "the entry loaded last was pruned"
+[ -e "$T/c2/notes.txt" ] || fail "a file that is not an entry was removed"
+ok
 # a cache that cannot be written costs a compilation, nothing else
 export PDPSCAN_CACHE_DIR="$T/share/hr/nhan-vien.csv"
 scan "$T/nowrite.json" "$T/share"
