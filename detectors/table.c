@@ -600,7 +600,10 @@ static const struct pd_detector table[] = {
      .context = "so the|the atm|the ngan hang|napas|card|the ghi no|the tin dung|card number"},
     {.id = "card.pan", .category = PD_CAT_SENSITIVE,
      .description = "International payment card number: issuer range, length and Luhn",
-     .pattern = "(?:\\d[ -]?){12,18}\\d",
+     /* contiguous, or grouped as cards print them (check_pan): a separator allowed anywhere made
+      * this pattern a quarter of Hyperscan's time on digit-heavy text */
+     .pattern = "\\d{13,19}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,4}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,3}|"
+                "\\d{4}[ -]\\d{6}[ -]\\d{4,5}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 40, .validate = check_pan,
      .mask = PD_MASK_DIGITS, .base_confidence = 75, .context_bonus = 20,
      .context = "card|the tin dung|credit card|visa|mastercard|so the|cvv|expiry|het han|amex|jcb"},

@@ -126,6 +126,10 @@ static void test_financial_and_generic(void)
     EXPECT("4111111111111111", "card.pan");
     REJECT("4111111111111112", "card.pan");       /* Luhn */
     REJECT("41111 11111 11111 1", "card.pan");     /* not card grouping */
+    EXPECT("thẻ 4111-1111-1111-1111 hết hạn 12/27", "card.pan");
+    EXPECT("Amex 3782 822463 10005", "card.pan");     /* 4-6-5 */
+    EXPECT("4111 1111 1111 1111 110", "card.pan");  /* 19 digits, 4-4-4-4-3 */
+    REJECT("41 11 11 11 11 11 11 11", "card.pan");
     EXPECT("STK: 0451000123456", "vn.bank_account");
     EXPECT("https://img.vietqr.io/image/970436-0451000123456-compact.png", "vn.bank_account");
     REJECT("Mã số 0451000123456", "vn.bank_account");
