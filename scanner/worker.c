@@ -366,12 +366,13 @@ static bool has_columns(struct pd_worker *w, const unsigned char *buf, size_t n,
     return enc == PD_ENC_UTF8 && pd_columns_detect(buf, n, &w->columns);
 }
 
-/* Scans text from its start whose first window (n bytes) is already in buf. */
+/* Scans text from its start whose first window (n bytes) is already in buf; columns: w->columns
+ * holds the header of this delimited text (has_columns said so). */
 static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
-                           enum pd_encoding enc)
+                           enum pd_encoding enc, bool columns)
 {
     struct pd_text_range whole = {.base = 0, .lo = 0, .hi = UINT64_MAX};
-    w->text.columns = has_columns(w, buf, n, enc) ? &w->columns : NULL;
+    w->text.columns = columns ? &w->columns : NULL;
     pd_worker_scan_range(w, u, src, buf, n, enc, &whole);
     w->text.columns = NULL;
     pd_worker_fingerprints(w, u);
@@ -418,12 +419,12 @@ void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
         pd_source_unread(src, buf, got);
         h->scan(w, u, src, depth);
     } else if (text) {
-        bool done;
+        bool done, columns = has_columns(w, buf, got, enc);
         /* delimited text is read in one piece: a slice would not know its column */
-        if (depth == 0 && !has_columns(w, buf, got, enc) && pd_split_begin(w, u, src, buf, got, enc, &done))
+        if (depth == 0 && !columns && pd_split_begin(w, u, src, buf, got, enc, &done))
             w->handed_over = !done;
         else
-            scan_text_from(w, u, src, buf, got, enc);
+            scan_text_from(w, u, src, buf, got, enc, columns);
     }
 }
 
@@ -452,7 +453,7 @@ void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
     size_t sample = got < SNIFF_BYTES ? got : SNIFF_BYTES;
     if (enc == PD_ENC_UTF8 && !pd_text_guess_legacy(buf, sample, &enc))
         pd_text_guess_viqr(buf, sample, &enc);
-    scan_text_from(w, u, src, buf, got, enc);
+    scan_text_from(w, u, src, buf, got, enc, has_columns(w, buf, got, enc));
 }
 
 void pd_worker_emit(struct pd_worker *w, struct pd_unit *u)
