@@ -8,6 +8,8 @@ printf '%s\n' 'ho_ten;so_cmnd;so_bhxh;so_ho_chieu;ghi_chu' \
     '"Nguyễn Văn An";012345678;7912345678;C1234567;"có dấu ; và' \
     'xuống dòng"' \
     'Trần Thị Bình;023456789;7998765432;B7654321;' >"$T/share/nhan-vien-cu.csv"
+# as Excel saves CSV: a byte-order mark before the header, CRLF line ends
+printf '\357\273\277ho_ten,so_cmnd\r\nNguyễn Văn An,012345678\r\nTrần Thị Bình,023456789\r\n' >"$T/share/excel.csv"
 printf 'ma_don_hang,so_luong\n012345678,7912345678\n023456789,7998765432\n' >"$T/share/don-hang.csv"
 printf 'Nguyễn Văn An,012345678,7912345678\nTrần Thị Bình,023456789,7998765432\n' >"$T/share/khong-tieu-de.csv"
 # a tab-separated export over several windows, with quoted line breaks on the way (under the
@@ -39,6 +41,8 @@ expect_count "$T/r.json" person_name nhan-vien-cu.csv 2
       if f['detector'] == 'vn.cmnd' and f['location']['path'].endswith('nhan-vien-cu.csv')][1]")" = "(4, 20, '02*****89')" ] ||
     fail "CMND of the second row: $(rq "$T/r.json" "[f['location'] for f in r['findings'] if f['detector'] == 'vn.cmnd']")"
 ok
+expect_count "$T/r.json" vn.cmnd excel.csv 2
+expect_count "$T/r.json" person_name excel.csv 2
 expect_count "$T/r.json" vn.cmnd don-hang.csv 0
 expect_count "$T/r.json" vn.bhxh don-hang.csv 0
 expect_count "$T/r.json" vn.cmnd khong-tieu-de.csv 0
