@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "detectors/digest.h"
+#include "detectors/hotwords.h"
 #include "scanner/hashset.h"
 #include "scanner/source.h"
 #include "scanner/text.h"
@@ -34,7 +35,8 @@ struct pd_worker {
     struct pd_worker_config cfg;
     struct pd_engine_scratch *scratch;
     struct pd_digest *sha256;
-    magic_t magic;
+    magic_t magic;       /* libmagic with its whole rule database */
+    magic_t magic_quick; /* its built-in tests only: encoding, CSV, JSON */
     struct pd_text text;
     unsigned char *bufs[MAX_LEVELS]; /* one window per container depth, allocated on first use */
     size_t window, overlap;
@@ -63,12 +65,14 @@ enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_wor
     if (err)
         goto fail;
     /* one cookie per thread: libmagic keeps its result inside the cookie */
-    w->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
-    if (!w->magic || magic_load(w->magic, NULL) != 0) {
-        err = pd_fail(diag, PD_ERR_INTERNAL, "libmagic: cannot load the magic database: %s",
-                      w->magic ? magic_error(w->magic) : "magic_open failed");
-        goto fail;
-    }
+    const int flags = MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR;
+    magic_t cookies[] = {w->magic = magic_open(flags), w->magic_quick = magic_open(flags | MAGIC_NO_CHECK_SOFT)};
+    for (size_t i = 0; i < sizeof cookies / sizeof cookies[0]; i++)
+        if (!cookies[i] || magic_load(cookies[i], NULL) != 0) {
+            err = pd_fail(diag, PD_ERR_INTERNAL, "libmagic: cannot load the magic database: %s",
+                          cookies[i] ? magic_error(cookies[i]) : "magic_open failed");
+            goto fail;
+        }
     pd_text_init(&w->text, w->window * 8);
     if (!(w->bufs[0] = malloc(w->window))) {
         err = PD_ERR_NOMEM;
@@ -93,6 +97,8 @@ void pd_worker_destroy(struct pd_worker *w)
     pd_digest_destroy(w->sha256);
     if (w->magic)
         magic_close(w->magic);
+    if (w->magic_quick)
+        magic_close(w->magic_quick);
     pd_text_release(&w->text);
     for (int i = 0; i < MAX_LEVELS; i++)
         free(w->bufs[i]);
@@ -133,12 +139,60 @@ static bool looks_like_mbox(const unsigned char *p, size_t n)
            e[-3] <= '9' && e[-4] >= '1' && e[-4] <= '2' && e[-5] == ' ';
 }
 
+/* Whether text starting at p could belong to no format that pdpscan reads otherwise than as
+ * text, so that libmagic's rule database cannot change the decision. Rules for such formats
+ * look at the start: mail and news headers ("Received:", "From ", "Article"), markup ("<svg"),
+ * PDF ("%PDF-", sometimes after a little junk), armour ("-----BEGIN PGP"), pictures drawn in text
+ * ("P1", "#define", "/ * XPM"). Text starting with a letter, a digit, a quote or a non-ASCII
+ * character, and with none of those words, is prose or a table. */
+static bool plain_text_start(const unsigned char *p, size_t n)
+{
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+        n -= 3;
+    }
+    while (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+        p++;
+        n--;
+    }
+    if (!n)
+        return true;
+    if (!pd_ascii_alnum[*p] && *p < 0x80 && *p != '"' && *p != '\'')
+        return false;
+    size_t name = 0; /* a header's name, then ':' */
+    while (name < n && (pd_ascii_alnum[p[name]] || p[name] == '-' || p[name] == '_'))
+        name++;
+    if (name < n && p[name] == ':')
+        return false;
+    static const char *const openings[] = {"From ", "Article", "BABYL", "Forward to", "Pipe to", "N#!", NULL};
+    for (size_t i = 0; openings[i]; i++)
+        if (n >= strlen(openings[i]) && memcmp(p, openings[i], strlen(openings[i])) == 0)
+            return false;
+    if (n >= 3 && p[0] == 'P' && p[1] >= '1' && p[1] <= '7' && (p[2] == ' ' || p[2] == '\n' || p[2] == '\r'))
+        return false; /* Netpbm */
+    return !memmem(p, n < 1024 ? n : 1024, "%PDF-", 5);
+}
+
+/* libmagic's text answer, the costly way only when needed: its rule database takes about a
+ * millisecond on text, longer than scanning a small file, while its built-in tests (encoding,
+ * CSV, JSON) take microseconds. Text that plain_text_start() clears keeps the built-in answer. */
+static const char *magic_type(struct pd_worker *w, const unsigned char *p, size_t n)
+{
+    const char *quick = magic_buffer(w->magic_quick, p, n);
+    if (quick && !strstr(quick, "charset=binary") &&
+        (strncmp(quick, "text/plain;", 11) == 0 || strncmp(quick, "text/csv;", 9) == 0 ||
+         strncmp(quick, "application/json;", 17) == 0) &&
+        plain_text_start(p, n))
+        return quick;
+    return magic_buffer(w->magic, p, n);
+}
+
 /* Fills unit->mime and decides how to read the unit: a handler (returned), text in *enc (NULL
  * returned, *text true), or neither (the unit is skipped with the reason). */
 static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n,
                                       enum pd_encoding *enc, bool *text)
 {
-    const char *res = n ? magic_buffer(w->magic, p, n < SNIFF_FIRST_BYTES ? n : SNIFF_FIRST_BYTES)
+    const char *res = n ? magic_type(w, p, n < SNIFF_FIRST_BYTES ? n : SNIFF_FIRST_BYTES)
                         : "application/x-empty; charset=binary";
     /* text is told from its start; binary formats may need more (an OLE directory that says
      * Word, office parts listed late in a zip, ISO 9660 at 32 KiB) */

@@ -62,4 +62,32 @@ for findings in (full["findings"], [l for l in lines if l["type"] == "finding"])
     assert names == want, names
 PYEOF
 ok
+
+# Types by content: text that starts like prose or a table skips libmagic's rule database, so
+# each text-like format read otherwise must still be told by its start.
+mkdir "$T/types"
+printf 'Path: tin.vn!news\nFrom: a@congty-vidu.vn\nNewsgroups: vn.test\n\nSĐT: 0912345678\n' >"$T/types/news.txt"
+printf 'Received: from mx.congty-vidu.vn\nFrom: a@congty-vidu.vn\nSubject: hồ sơ\n\nSĐT: 0912345678\n' >"$T/types/mail.txt"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><text>SĐT: 0912345678</text></svg>\n' >"$T/types/drawing.svg"
+printf 'P1\n4 2\n0 9 1 2 3 4 5 6 7 8\n' >"$T/types/bitmap.pbm"
+printf -- '-----BEGIN PGP MESSAGE-----\n\nhQEMA0912345678\n-----END PGP MESSAGE-----\n' >"$T/types/armour.asc"
+printf '%%PDF-1.4\n1 0 obj\n<< >>\nendobj\n' >"$T/types/ascii.pdf"
+printf 'ho_ten,sdt,ghi_chu\nNguyen Van An,0912345678,x\nTran Thi Binh,0987654321,y\n' >"$T/types/export.csv"
+printf 'Họ và tên: Nguyễn Văn An\nSĐT: 0912345678\n' >"$T/types/prose.txt"
+scan "$T/types.json" "$T/types"
+"$PY" - "$T/types.json" <<'PYEOF' || fail "a text-like format was typed wrongly"
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+mime = {u["path"].rsplit("/", 1)[1]: (u["mime"], u["status"]) for u in r["units"] if "!" not in u["path"]}
+want = {"news.txt": ("message/news", "scanned"), "mail.txt": ("message/rfc822", "scanned"),
+        "drawing.svg": ("image/svg+xml", "skipped"), "bitmap.pbm": ("image/x-portable-bitmap", "skipped"),
+        "armour.asc": ("application/pgp-encrypted", "skipped"), "export.csv": ("text/csv", "scanned"),
+        "prose.txt": ("text/plain", "scanned")}
+for name, (m, status) in want.items():
+    assert mime[name] == (m, status), (name, mime[name])
+assert mime["ascii.pdf"][0] == "application/pdf", mime["ascii.pdf"]
+phones = sorted(f["location"]["path"].rsplit("/", 1)[1] for f in r["findings"] if f["detector"] == "vn.phone")
+assert phones == ["export.csv", "export.csv", "mail.txt!part-1", "news.txt!part-1", "prose.txt"], phones
+PYEOF
+ok
 done_testing
