@@ -612,6 +612,8 @@ static int cp1252_byte(int32_t cp)
                                       0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178};
     if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
         return cp;
+    if (cp > 0x2122 || (cp > 0x2DC && cp < 0x2013)) /* Vietnamese letters U+1EA0.. among them */
+        return -1;
     for (int i = 0; i < 32; i++)
         if (high[i] && high[i] == cp)
             return 0x80 + i;
@@ -659,16 +661,25 @@ static bool guess_legacy_in_utf8(const unsigned char *p, size_t len, enum pd_enc
 bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *enc)
 {
     size_t i = 0, high = 0, good = 0, bad = 0;
+    /* characters Windows-1252 has and characters it lacks, up to the first invalid sequence:
+     * guess_legacy_in_utf8() reads no further, and real Vietnamese lacks most */
+    size_t latin = 0, other = 0;
     int32_t cp;
     while (i < len) {
         if (p[i] < 0x80) {
-            i++;
+            uint64_t w;
+            if (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL)))
+                i += 8;
+            else
+                i++;
             continue;
         }
         high++;
         size_t k = utf8_decode(p + i, len - i, &cp);
         if (k) {
             good++;
+            if (!bad)
+                cp1252_byte(cp) >= 0 ? latin++ : other++;
             i += k;
         } else if (len - i < 4 && (p[i] & 0xC0) == 0xC0) {
             break; /* a sample cut inside a character says nothing */
@@ -680,7 +691,7 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     /* UTF-8 with a few damaged bytes stays UTF-8 (they are repaired); legacy text has no valid
      * multi-byte sequences to speak of */
     if (bad < 3 || good >= bad)
-        return guess_legacy_in_utf8(p, len, enc);
+        return latin >= 3 && other * 10 <= latin && guess_legacy_in_utf8(p, len, enc);
     pthread_once(&legacy_once, legacy_build);
     static const enum pd_encoding encs[LEGACY_COUNT] = {PD_ENC_TCVN3, PD_ENC_VISCII, PD_ENC_CP1258, PD_ENC_VNI};
     long best = 0;
@@ -794,7 +805,13 @@ static int32_t viqr_mark(unsigned char c, bool shape)
     return c == '\'' ? 0x301 : c == '`' ? 0x300 : c == '?' ? 0x309 : c == '~' ? 0x303 : c == '.' ? 0x323 : 0;
 }
 
-static bool viqr_vowel(unsigned char c) { return c && strchr("aeiouyAEIOUY", c) != NULL; }
+static bool viqr_vowel(unsigned char c)
+{
+    switch (c | 0x20) {
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return true;
+    default: return false;
+    }
+}
 
 static enum pd_error decode_viqr(struct pd_text *t)
 {
@@ -830,7 +847,7 @@ bool pd_text_guess_viqr(const unsigned char *p, size_t len, enum pd_encoding *en
 {
     size_t hits = 0, shapes = 0;
     for (size_t i = 0; i + 2 < len; i++)
-        if (viqr_vowel(p[i]) && (p[i + 1] == '^' || p[i + 1] == '(' || p[i + 1] == '+') && (isalpha(p[i + 2]) ||
+        if ((p[i + 1] == '^' || p[i + 1] == '(' || p[i + 1] == '+') && viqr_vowel(p[i]) && (isalpha(p[i + 2]) ||
             viqr_mark(p[i + 2], false))) {
             hits++;
             shapes += p[i + 1] != '+'; /* "a+b" is common in code; "e^n", "a(n" are not */
