@@ -14,6 +14,7 @@
 
 #include "scanner/queue.h"
 
+#define REPORT_BUFFER (1u << 20)
 #define REPORT_QUEUE_LENGTH 256
 /* Units waiting for the report thread may hold 10,000 findings each (3.6 MB): bound their sum,
  * so that a share of finding-dense files cannot pile up hundreds of them in memory. */
@@ -40,6 +41,7 @@ struct output {
     char *path;     /* final path, NULL for a standard stream */
     char *tmp_path; /* atomic writers: where the document is built */
     off_t synced;   /* bytes handed to write-back so far */
+    char *buffer;   /* fp's, REPORT_BUFFER bytes: freed after fp is closed */
 };
 
 struct pd_report {
@@ -70,7 +72,8 @@ static void close_output(struct output *o, bool keep)
         unlink(o->tmp_path);
     free(o->path);
     free(o->tmp_path);
-    o->path = o->tmp_path = NULL;
+    free(o->buffer);
+    o->path = o->tmp_path = o->buffer = NULL;
 }
 
 static enum pd_error open_output(struct output *o, const struct pd_writer *writer, const char *path, FILE *std,
@@ -100,6 +103,11 @@ static enum pd_error open_output(struct output *o, const struct pd_writer *write
             close(fd);
             return pd_fail(diag, PD_ERR_IO, "cannot open report %s: %s", path, strerror(errno));
         }
+        /* stdio's 4 KiB buffer made a write() per 4 KiB of report: 33,000 calls for 6,000 small
+         * files, a tenth of the scan's CPU time in the file system (glibc ignores the size of
+         * setvbuf() without a buffer) */
+        if ((o->buffer = malloc(REPORT_BUFFER)) != NULL)
+            setvbuf(o->fp, o->buffer, _IOFBF, REPORT_BUFFER);
     }
     enum pd_error err = writer->begin(&o->state, o->fp, info);
     if (err)
