@@ -2,8 +2,9 @@
 """Writes a deterministic corpus of synthetic Vietnamese office text for the benchmark: prose
 with a labelled record after about one line in eight, and CSV exports with three or four
 identifiers on every row (together a finding every 150 bytes or so: a dense case).
-Usage: gen-corpus.py DIR [MEGABYTES] [--docs]   (default 256). Same arguments, same bytes.
-With --docs the same text is packed into DOCX, XLSX, PDF and zip files instead."""
+Usage: gen-corpus.py DIR [MEGABYTES] [--docs | --small]   (default 256). Same arguments, same
+bytes. With --docs the same text is packed into DOCX, XLSX, PDF and zip files instead; with
+--small it is cut into the many small files (1-32 KiB) a department share mostly holds."""
 import os
 import random
 import sys
@@ -150,11 +151,29 @@ def main_docs(root, total):
     print(f"{i} documents, {written / 1048576:.0f} MiB in {root}")
 
 
+def main_small(root, total):
+    r = random.Random(20261201)
+    written, i = 0, 0
+    while written < total:
+        size = min(r.choice([1, 2, 4, 8, 16, 32]) * 1024, total - written)
+        text = csv_file(r, size) if r.random() < 0.2 else prose_file(r, size)
+        sub = os.path.join(root, f"dept{i % 16:02d}", f"box{i // 16 % 32:02d}")
+        os.makedirs(sub, exist_ok=True)
+        with open(os.path.join(sub, f"doc{i:06d}." + ("csv" if text.startswith("ho_ten") else "txt")), "w",
+                  encoding="utf-8") as f:
+            f.write(text)
+        written += len(text.encode())
+        i += 1
+    print(f"{i} files, {written / 1048576:.0f} MiB in {root}")
+
+
 def main():
     root = sys.argv[1]
     total = int(sys.argv[2]) * 1024 * 1024 if len(sys.argv) > 2 else 256 * 1024 * 1024
     if "--docs" in sys.argv:
         return main_docs(root, total)
+    if "--small" in sys.argv:
+        return main_small(root, total)
     r = random.Random(20261129)
     os.makedirs(root, exist_ok=True)
     written, i = 0, 0

@@ -4,7 +4,8 @@
 # ripgrep runs twice: with each detector's whole pattern ("ripgrep"), and with only what
 # pdpscan's Hyperscan pass looks for ("rg-anchor": a label or an e-mail's "@" for some detectors,
 # whose values pdpscan then matches with PCRE2 around each anchor).
-# Then a document-heavy corpus (DOCX, XLSX, PDF, zip): documents per second and MiB/s.
+# Then many small files, and a document-heavy corpus (DOCX, XLSX, PDF, zip): documents per second
+# and MiB/s.
 # Usage: tests/bench/run.sh PDPSCAN [CORPUS-MB] [THREADS] [DOCS-MB]
 set -eu
 pdpscan=$(realpath "$1")
@@ -62,6 +63,21 @@ for kind in txt csv; do
     awk -v kind="$kind" -v b="$kbytes" -v n="$kfind" '{ t[$1] = $2 } END {
         mib = b / 1048576; printf "%-6s %8.0f %16.0f %10.2f %12.2f %10.2f %15.2fx %15.2fx\n", kind, mib, n / mib, t["ripgrep"], t["rg-anchor"], t["pdpscan"], t["ripgrep"] / t["pdpscan"], t["rg-anchor"] / t["pdpscan"] }' "$out/results-$kind"
 done
+
+# Many small files (1-32 KiB), as a department share mostly holds: per-file costs (type sniffing,
+# encoding guesses, one report record per unit) weigh here, not in the large files above.
+small_mb=$((mb / 4))
+small="$out/small-$small_mb"
+[ -d "$small" ] || /usr/bin/python3 "$here/gen-corpus.py" "$small" "$small_mb" --small >/dev/null
+nsmall=$(find "$small" -type f | wc -l)
+{
+    measure ripgrep rg -j "$threads" -i --count-matches --no-messages -f "$out/patterns.txt" "$small"
+    measure rg-anchor rg -j "$threads" -i --count-matches --no-messages -f "$out/anchors.txt" "$small"
+    measure pdpscan "$pdpscan" scan -q -j "$threads" -f json -o "$out/small-report.json" "$small"
+} >"$out/small-results"
+awk -v n="$nsmall" -v mb="$small_mb" '{ t[$1] = $2 } END {
+    printf "\nsmall files: %d files, %d MiB\n%-8s %9s %10s %22s %24s\n", n, mb, "", "ripgrep s", "rg-anchor s", "pdpscan s (files/s)", "ripgrep/pdpscan, anchor"
+    printf "%-8s %9.2f %10.2f %14.2f (%6.0f) %16.2fx %6.2fx\n", "small", t["ripgrep"], t["rg-anchor"], t["pdpscan"], n / t["pdpscan"], t["ripgrep"] / t["pdpscan"], t["rg-anchor"] / t["pdpscan"] }' "$out/small-results"
 
 docs="$out/docs-$docs_mb"
 [ -d "$docs" ] || /usr/bin/python3 "$here/gen-corpus.py" "$docs" "$docs_mb" --docs
