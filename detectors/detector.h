@@ -79,8 +79,9 @@ struct pd_detector {
     unsigned max_len;        /* longest match in folded bytes, label included */
     unsigned anchor_reach;   /* with a prefilter: how far before the anchor's end a match can
                               * start (0: max_len); PCRE2 searches no further back */
-    const char *anchor_run;  /* optional: the bytes a match is made of up to the anchor; PCRE2
-                              * starts where a run of them before the anchor begins */
+    const char *alphabet;    /* optional: every byte a match can hold (up to the anchor, for
+                              * anchored detectors); PCRE2 starts its search where the run of them
+                              * that ends at the candidate begins, not max_len before it */
     pd_validator_fn validate;
     enum pd_mask_style mask;
     int base_confidence;     /* 0-100 before context */

@@ -23,7 +23,7 @@ struct compiled_detector {
     pcre2_code *code; /* end-anchored, or searching around an anchor (a prefilter's or label's match) */
     size_t reach;     /* with an anchor: how far before its end a match can start */
     int value_group; /* 0: the whole match is the value */
-    unsigned char run[256]; /* the detector's anchor_run as a table */
+    unsigned char alphabet[256]; /* the detector's alphabet as a table */
 };
 
 struct pd_engine {
@@ -327,8 +327,8 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         e->count++;
         if ((err = compile_confirm(cd, diag)) != PD_OK)
             goto done;
-        for (const char *r = d->anchor_run; r && *r; r++)
-            cd->run[(unsigned char)*r] = 1;
+        for (const char *r = d->alphabet; r && *r; r++)
+            cd->alphabet[(unsigned char)*r] = 1;
         if ((err = pd_hotwords_add(e->hotwords, (unsigned)(e->count - 1), d->context, d->anti_context)) != PD_OK) {
             if (err == PD_ERR_PATTERN)
                 err = pd_fail(diag, err, "detector %s: empty or overlong context word", d->id);
@@ -617,6 +617,19 @@ static struct hit *next_hit(struct pd_engine_scratch *s)
     return &s->hits[s->n_hits];
 }
 
+/* Where PCRE2 starts looking for a match that ends at or covers end: no earlier than lo, nor
+ * before the run of the detector's alphabet that reaches end. In a CSV row a phone number's
+ * search then starts after the comma, not 26 bytes back inside the ID before it. */
+static size_t run_start(const struct compiled_detector *cd, const char *fold, size_t lo, size_t end)
+{
+    if (!cd->det->alphabet)
+        return lo;
+    size_t p = end;
+    while (p > lo && cd->alphabet[(unsigned char)fold[p - 1]])
+        p--;
+    return p;
+}
+
 /* Confirms one candidate; records a hit when it passes every check. */
 static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *t, const struct candidate *cand,
                              size_t own_lo, size_t own_hi)
@@ -628,13 +641,7 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match);
     if (anchored(d)) {
         /* the candidate is an anchor inside the match: find the match that covers it */
-        size_t lo = end > cd->reach ? end - cd->reach : 0;
-        if (d->anchor_run) { /* no match covering the anchor starts inside the run before it */
-            size_t p = end;
-            while (p > lo && cd->run[(unsigned char)t->fold[p - 1]])
-                p--;
-            lo = p;
-        }
+        size_t lo = run_start(cd, t->fold, end > cd->reach ? end - cd->reach : 0, end);
         size_t hi = end + d->max_len < t->fold_len ? end + d->max_len : t->fold_len;
         uint32_t cut = hi < t->fold_len ? PCRE2_NOTEOL : 0; /* the search ends there, not the line */
         for (;;) {
@@ -652,7 +659,7 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     } else {
         if (!right_guard_ok(d->right, t->fold, t->fold_len, end))
             return PD_OK;
-        size_t lo = end > d->max_len ? end - d->max_len : 0;
+        size_t lo = run_start(cd, t->fold, end > d->max_len ? end - d->max_len : 0, end);
         if (pcre2_jit_match(cd->code, (PCRE2_SPTR)t->fold, end, lo, 0, s->match, s->match_ctx) < 0)
             return PD_OK;
     }

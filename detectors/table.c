@@ -531,6 +531,8 @@ static bool check_declassified(struct pd_candidate *c)
 
 /* ---- the table ---- */
 
+/* Alphabets of numeric detectors: a match holds nothing else, so PCRE2 need not look before them */
+#define DIGITS "0123456789"
 #define NUMBER_CONTEXT_ANTI "ma don hang|ma van don|so hoa don|order id|order no|invoice|ma giao dich|transaction id|tracking|ma san pham|sku|serial"
 
 static const struct pd_detector table[] = {
@@ -538,6 +540,7 @@ static const struct pd_detector table[] = {
      .description = "Citizen ID (CCCD, personal identification number): 12 digits, place code, century/sex, birth year",
      .pattern = "\\d{12}|\\d{3}[ .]\\d{3}[ .]\\d{3}[ .]\\d{3}|\\d{4}[ .]\\d{4}[ .]\\d{4}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 20, .validate = check_cccd,
+     .alphabet = DIGITS " .",
      .mask = PD_MASK_DIGITS, .base_confidence = 55, .context_bonus = 35, .anti_penalty = 100,
      .context = "so cccd|cccd|can cuoc cong dan|the can cuoc|can cuoc|so dinh danh ca nhan|so dinh danh|cmnd|cmt|"
                 "chung minh nhan dan|ngay cap|noi cap|citizen id|id no|id number|national id|personal id|so_cccd|ma dinh danh",
@@ -552,12 +555,14 @@ static const struct pd_detector table[] = {
      .description = "Tax code (MST): 10 digits with check digit, branch suffix -NNN",
      .pattern = "\\d{10}(?: ?- ?\\d{3})?|\\d{2}\\.\\d{2}\\.\\d{3}\\.\\d{3}(?: ?- ?\\d{3})?|\\d{4} \\d{2} \\d{2} \\d{2}(?: ?- ?\\d{3})?",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 24, .validate = check_mst,
+     .alphabet = DIGITS " .-",
      .mask = PD_MASK_DIGITS, .base_confidence = 35, .context_bonus = 50,
      .context = "mst|ma so thue|msdn|ma so doanh nghiep|ma doanh nghiep|tax code|tax id|tin|ma_so_thue"},
     {.id = "vn.phone", .category = PD_CAT_BASIC,
      .description = "Vietnamese mobile or landline number, national or +84 form, any separators",
      .pattern = "(?:\\(\\+?84\\) ?|\\+84[ .-]?|84|0)(?:\\d[ .-]?){8,9}\\d",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 26, .validate = check_phone,
+     .alphabet = DIGITS " .-()+",
      .mask = PD_MASK_DIGITS, .base_confidence = 60, .context_bonus = 30, .anti_penalty = 25,
      .context = "sdt|so dien thoai|dien thoai|dt|di dong|dtdd|tel|telephone|mobile|phone|hotline|zalo|lien he|contact|fax|so_dien_thoai",
      .anti_context = NUMBER_CONTEXT_ANTI "|stk|so tai khoan|account"},
@@ -596,6 +601,7 @@ static const struct pd_detector table[] = {
      .description = "Domestic (NAPAS 9704) bank card number, 16 or 19 digits; Luhn raises confidence",
      .pattern = "9704(?:[ -]?\\d{4}){3}(?:\\d{3})?",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 24, .validate = check_bank_card,
+     .alphabet = DIGITS " -",
      .mask = PD_MASK_DIGITS, .base_confidence = 70, .context_bonus = 15,
      .context = "so the|the atm|the ngan hang|napas|card|the ghi no|the tin dung|card number"},
     {.id = "card.pan", .category = PD_CAT_SENSITIVE,
@@ -605,6 +611,7 @@ static const struct pd_detector table[] = {
      .pattern = "\\d{13,19}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,4}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,3}|"
                 "\\d{4}[ -]\\d{6}[ -]\\d{4,5}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 40, .validate = check_pan,
+     .alphabet = DIGITS " -",
      .mask = PD_MASK_DIGITS, .base_confidence = 75, .context_bonus = 20,
      .context = "card|the tin dung|credit card|visa|mastercard|so the|cvv|expiry|het han|amex|jcb"},
     {.id = "vn.bank_account", .category = PD_CAT_SENSITIVE,
@@ -616,12 +623,13 @@ static const struct pd_detector table[] = {
      .pattern = "[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,24}",
      .prefilter = "@[a-z0-9]", /* any repeat around the "@" slowed the whole database 5x */
      .left = PD_GUARD_EMAIL, .right = PD_GUARD_EMAIL, .max_len = 254, .anchor_reach = 66, /* local part <= 64 */
-     .anchor_run = "abcdefghijklmnopqrstuvwxyz0123456789._%+-@",
+     .alphabet = "abcdefghijklmnopqrstuvwxyz0123456789._%+-@",
      .validate = check_email,
      .mask = PD_MASK_EMAIL, .base_confidence = 80},
     {.id = "ip", .category = PD_CAT_BASIC, .description = "IPv4 address (private ranges get low confidence)",
      .pattern = "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}",
      .left = PD_GUARD_IP, .right = PD_GUARD_IP, .max_len = 15, .validate = check_ip,
+     .alphabet = DIGITS ".",
      .mask = PD_MASK_DIGITS, .base_confidence = 60, .context_bonus = 20, .anti_penalty = 60,
      .context = "ip|dia chi ip|ip address|client|remote_addr|x-forwarded-for|src|dst|login from",
      .anti_context = "version|phien ban|ver|build|oid|snmp|release"},
