@@ -200,7 +200,7 @@ static bool apply_exceptions(const struct pd_policy_set *set, struct unit_view *
                 continue;
             }
             for (size_t k = 0; k < u->n_findings; k++) {
-                if (!exception_hits(x, u, &u->findings[k]))
+                if (!exception_hits(x, u, pd_unit_finding(u, k)))
                     continue;
                 if (x->expired)
                     uv->expired = x->reason;
@@ -472,7 +472,7 @@ static void aggregate_cond(struct pd_policy_eval *ev, const struct pd_cond *c, c
         /* the set never needs to grow past the threshold the rule asks for */
         if (c->filter.min_distinct && leaf->distinct.count < c->filter.min_distinct)
             pd_hashset_add(&leaf->distinct, ev->briefs[i].prefix);
-        sample_fingerprint(a, u->findings[i].fingerprint);
+        sample_fingerprint(a, pd_unit_finding(u, i)->fingerprint);
     }
 }
 
@@ -482,7 +482,7 @@ void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_
     if (!ensure_scratch(ev, u->n_findings + 1))
         return;
     for (size_t i = 0; i < u->n_findings; i++)
-        brief_of(ev, &u->findings[i], &ev->briefs[i]);
+        brief_of(ev, pd_unit_finding(u, i), &ev->briefs[i]);
     bool *excluded = calloc(u->n_findings + 1, sizeof *excluded);
     char(*fps)[33] = calloc(MAX_LISTED_FINGERPRINTS, sizeof *fps);
     if (!excluded || !fps) {
@@ -511,7 +511,7 @@ void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_
         size_t n = 0;
         for (size_t i = 0; i < u->n_findings && n < MAX_LISTED_FINGERPRINTS; i++)
             if (ev->hit[i])
-                memcpy(fps[n++], u->findings[i].fingerprint, 33);
+                memcpy(fps[n++], pd_unit_finding(u, i)->fingerprint, 33);
         emit(ev, r, &s, uv.expired, fps, n, sink, arg);
     }
     free(excluded);

@@ -50,7 +50,7 @@ static enum pd_error json_unit(void *state, const struct pd_unit *u)
     for (size_t i = 0; i < u->n_findings && !err; i++) {
         fputs(w->any_finding ? ",\n" : "\n", w->out);
         w->any_finding = true;
-        err = pd_json_put_finding(w->out, &u->findings[i], u, w->reveal, NULL);
+        err = pd_json_put_finding(w->out, pd_unit_finding(u, i), u, w->reveal, NULL);
     }
     if (err)
         return err;

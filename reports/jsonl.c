@@ -44,7 +44,7 @@ static enum pd_error jsonl_unit(void *state, const struct pd_unit *u)
     struct jsonl_writer *w = state;
     enum pd_error err = PD_OK;
     for (size_t i = 0; i < u->n_findings && !err; i++)
-        if (!(err = pd_json_put_finding(w->out, &u->findings[i], u, w->reveal, "finding")) &&
+        if (!(err = pd_json_put_finding(w->out, pd_unit_finding(u, i), u, w->reveal, "finding")) &&
             fputc('\n', w->out) == EOF)
             err = PD_ERR_IO;
     if (!err)

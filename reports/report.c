@@ -141,7 +141,7 @@ static void count_unit(struct pd_report *r, const struct pd_unit *u)
     if (total)
         s->units_with_findings++;
     for (size_t i = 0; i < u->n_findings; i++) {
-        const struct pd_detector *d = u->findings[i].detector;
+        const struct pd_detector *d = pd_unit_finding(u, i)->detector;
         count_detector(r, (size_t)(d - r->table), 1);
     }
     for (size_t idx = 0; u->findings_unlisted && idx < PD_MAX_DETECTORS; idx++)
@@ -273,7 +273,7 @@ fail:
 
 void pd_report_submit(struct pd_report *r, struct pd_unit *u)
 {
-    if (!pd_queue_push_costed(r->queue, u, sizeof *u + u->cap_findings * sizeof *u->findings))
+    if (!pd_queue_push_costed(r->queue, u, pd_unit_bytes(u)))
         pd_unit_destroy(u);
 }
 

@@ -65,7 +65,7 @@ static enum pd_error text_unit(void *state, const struct pd_unit *u)
     if (count)
         remember_top(w, u, count);
     for (size_t i = 0; i < u->n_findings && w->n_shown < SHOWN_FINDINGS; i++) {
-        const struct pd_finding *f = &u->findings[i];
+        const struct pd_finding *f = pd_unit_finding(u, i);
         char line[512];
         snprintf(line, sizeof line, "%s:%llu:%llu  %-22s %-6s %s", u->path, (unsigned long long)f->line,
                  (unsigned long long)f->column, f->detector->id, pd_confidence_name(f->confidence), f->masked);

@@ -62,7 +62,7 @@ static struct pd_unit *merge(struct pd_worker *w, struct pd_split *sp)
             continue;
         }
         for (size_t i = 0; i < su->n_findings; i++) {
-            struct pd_finding *f = &su->findings[i];
+            struct pd_finding *f = pd_unit_finding(su, i);
             if (f->line == 1)
                 f->column = (f->offset - line_start) / unit_size + 1;
             f->line += lines_before;

@@ -31,8 +31,9 @@ void pd_unit_destroy(struct pd_unit *u)
     if (!u)
         return;
     for (size_t i = 0; i < u->n_findings; i++)
-        pd_finding_clear(&u->findings[i]);
-    free(u->findings);
+        pd_finding_clear(pd_unit_finding(u, i));
+    for (size_t k = 0; k < sizeof u->chunks / sizeof u->chunks[0] && u->chunks[k]; k++)
+        free(u->chunks[k]);
     for (size_t i = 0; i < u->n_columns; i++) {
         for (size_t k = 0; k < u->columns[i].n_stats; k++)
             pd_hashset_free(&u->columns[i].stats[k].distinct);
@@ -97,17 +98,18 @@ enum pd_error pd_unit_add_finding(struct pd_unit *u, struct pd_finding *f)
         pd_finding_clear(f);
         return PD_OK;
     }
-    if (u->n_findings == u->cap_findings) {
-        size_t ncap = u->cap_findings ? u->cap_findings * 2 : 16;
-        struct pd_finding *nf = realloc(u->findings, ncap * sizeof *nf);
-        if (!nf) {
-            pd_finding_clear(f);
-            return PD_ERR_NOMEM;
-        }
-        u->findings = nf;
-        u->cap_findings = ncap;
+    size_t chunk = u->n_findings / PD_FINDING_CHUNK;
+    if (!u->chunks[chunk] && !(u->chunks[chunk] = malloc(PD_FINDING_CHUNK * sizeof(struct pd_finding)))) {
+        pd_finding_clear(f);
+        return PD_ERR_NOMEM;
     }
-    u->findings[u->n_findings++] = *f;
+    *pd_unit_finding(u, u->n_findings++) = *f;
     f->clear = NULL;
     return PD_OK;
+}
+
+size_t pd_unit_bytes(const struct pd_unit *u)
+{
+    size_t chunks = (u->n_findings + PD_FINDING_CHUNK - 1) / PD_FINDING_CHUNK;
+    return sizeof *u + chunks * PD_FINDING_CHUNK * sizeof(struct pd_finding);
 }

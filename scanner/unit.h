@@ -21,6 +21,7 @@ enum pd_unit_status {
 const char *pd_unit_status_name(enum pd_unit_status status);
 
 #define PD_UNIT_MAX_FINDINGS 10000
+#define PD_FINDING_CHUNK 64 /* findings per allocation (23 KB) */
 #define PD_COLUMN_EXAMPLES 3
 
 #include "scanner/hashset.h"
@@ -54,8 +55,9 @@ struct pd_unit {
     bool have_stat;
     char mime[96];
     const char *encoding; /* static string or NULL */
-    struct pd_finding *findings;
-    size_t n_findings, cap_findings;
+    /* findings in chunks that never move: a growing array was copied at every doubling */
+    struct pd_finding *chunks[(PD_UNIT_MAX_FINDINGS + PD_FINDING_CHUNK - 1) / PD_FINDING_CHUNK];
+    size_t n_findings;
     uint64_t findings_unlisted; /* found beyond PD_UNIT_MAX_FINDINGS: counted, not listed */
     uint64_t unlisted_by_detector[PD_MAX_DETECTORS]; /* the same, by index in pd_detectors() */
     struct pd_column *columns;  /* database tables only */
@@ -74,5 +76,14 @@ void pd_unit_set(struct pd_unit *unit, enum pd_unit_status status, const char *f
 
 /* Takes ownership of the finding (and its clear value). Beyond the cap, it is counted only. */
 enum pd_error pd_unit_add_finding(struct pd_unit *unit, struct pd_finding *finding);
+
+/* The i-th listed finding, i < unit->n_findings. */
+static inline struct pd_finding *pd_unit_finding(const struct pd_unit *unit, size_t i)
+{
+    return &unit->chunks[i / PD_FINDING_CHUNK][i % PD_FINDING_CHUNK];
+}
+
+/* Bytes the unit holds in memory, for queue budgets. */
+size_t pd_unit_bytes(const struct pd_unit *unit);
 
 #endif

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!u)
         abort();
     for (size_t i = 0; i < u->n_findings; i++)
-        if (u->findings[i].offset + u->findings[i].length > size)
+        if (pd_unit_finding(u, i)->offset + pd_unit_finding(u, i)->length > size)
             abort(); /* a location outside the input */
     pd_unit_destroy(u);
     return 0;

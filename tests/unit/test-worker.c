@@ -54,7 +54,7 @@ static void check_unit(const struct pd_unit *u, const size_t offsets[IDS], const
     CHECK_MSG(u->n_findings == IDS, "%s: %zu findings, expected %d", what, u->n_findings, IDS);
     size_t bad = 0;
     for (size_t i = 0; i < u->n_findings && i < IDS; i++) {
-        const struct pd_finding *f = &u->findings[i];
+        const struct pd_finding *f = pd_unit_finding(u, i);
         if (f->offset != offsets[i] * scale + (scale == 2 ? 2 : 0) || f->line != lines[i] ||
             strcmp(f->detector->id, "vn.cccd") != 0) {
             if (bad++ == 0)
@@ -102,9 +102,9 @@ int main(void)
         check_unit(u, offsets, lines, 1, what);
         for (size_t k = 0; k < u->n_findings && k < IDS; k++) {
             if (i == 0)
-                memcpy(first_fp[k], u->findings[k].fingerprint, 33);
+                memcpy(first_fp[k], pd_unit_finding(u, k)->fingerprint, 33);
             else
-                CHECK(memcmp(first_fp[k], u->findings[k].fingerprint, 32) == 0);
+                CHECK(memcmp(first_fp[k], pd_unit_finding(u, k)->fingerprint, 32) == 0);
         }
         pd_unit_destroy(u);
         pd_worker_destroy(w);
@@ -129,8 +129,8 @@ int main(void)
     shifted[0] = '\n';
     memcpy(shifted + 1, text, len);
     u = pd_worker_scan_buffer(w, "mem/test.txt", (const unsigned char *)shifted, len + 1);
-    CHECK(u->n_findings == IDS && u->findings[0].line == lines[0] + 1);
-    CHECK(u->n_findings == IDS && memcmp(u->findings[0].fingerprint, first_fp[0], 32) == 0);
+    CHECK(u->n_findings == IDS && pd_unit_finding(u, 0)->line == lines[0] + 1);
+    CHECK(u->n_findings == IDS && memcmp(pd_unit_finding(u, 0)->fingerprint, first_fp[0], 32) == 0);
     pd_unit_destroy(u);
 
     /* binary content types are skipped with the reason, not called clean */
