@@ -8,7 +8,22 @@
 #include <string.h>
 
 #include "scanner/database-int.h"
+#include "scanner/dynlib.h"
 #include "scanner/worker-int.h"
+
+/* libmariadb is opened on first use (dynlib.h); these are the functions called through it. */
+#define MY_FUNCTIONS(X) \
+    X(mysql_close) X(mysql_errno) X(mysql_error) X(mysql_fetch_row) X(mysql_free_result) X(mysql_init) \
+    X(mysql_options) X(mysql_ping) X(mysql_query) X(mysql_real_connect) X(mysql_real_escape_string) \
+    X(mysql_store_result) X(mysql_use_result)
+#define MY_POINTER(f) __typeof__(f) *f;
+#define MY_NAME(f) #f,
+static struct {
+    MY_FUNCTIONS(MY_POINTER)
+} my;
+static const char *const my_names[] = {MY_FUNCTIONS(MY_NAME) NULL};
+static struct pd_dynlib libmariadb = {.soname = "libmariadb.so.3", .what = "the MariaDB client library",
+                                      .package = "libmariadb3", .names = my_names, .functions = &my};
 
 #define MAX_COLUMNS 4096
 
@@ -85,28 +100,30 @@ static MYSQL *connect_ro(const char *uri, char *why, size_t cap)
         snprintf(why, cap, "not a mariadb:// URI");
         return NULL;
     }
-    MYSQL *m = mysql_init(NULL);
+    if (!pd_dynlib_load(&libmariadb, why, cap))
+        return NULL;
+    MYSQL *m = my.mysql_init(NULL);
     if (!m) {
         snprintf(why, cap, "out of memory");
         return NULL;
     }
     unsigned timeout = 10, read_timeout = 120;
-    mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client"); /* ~/.my.cnf and friends */
-    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-    mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    if (!mysql_real_connect(m, u.host[0] ? u.host : NULL, u.user[0] ? u.user : NULL, u.password[0] ? u.password : NULL,
+    my.mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client"); /* ~/.my.cnf and friends */
+    my.mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    my.mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+    my.mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    if (!my.mysql_real_connect(m, u.host[0] ? u.host : NULL, u.user[0] ? u.user : NULL, u.password[0] ? u.password : NULL,
                             u.db[0] ? u.db : NULL, u.port, u.socket[0] ? u.socket : NULL, 0)) {
         /* MariaDB's message says whether a password was used, never which */
-        snprintf(why, cap, "connection failed: %s", mysql_error(m));
-        mysql_close(m);
+        snprintf(why, cap, "connection failed: %s", my.mysql_error(m));
+        my.mysql_close(m);
         return NULL;
     }
     static const char *const session[] = {
         "SET SESSION TRANSACTION READ ONLY", "SET SESSION max_statement_time = 120",
         "SET SESSION lock_wait_timeout = 5", "SET SESSION innodb_lock_wait_timeout = 5", NULL};
     for (int i = 0; session[i]; i++)
-        mysql_query(m, session[i]); /* best effort: older servers lack some of them */
+        my.mysql_query(m, session[i]); /* best effort: older servers lack some of them */
     return m;
 }
 
@@ -123,7 +140,7 @@ enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *
     char sql[768];
     char esc[300] = "";
     if (u.db[0])
-        mysql_real_escape_string(m, esc, u.db, strlen(u.db));
+        my.mysql_real_escape_string(m, esc, u.db, strlen(u.db));
     snprintf(sql, sizeof sql,
              "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
              "WHERE table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') %s%s%s "
@@ -131,9 +148,9 @@ enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *
              u.db[0] ? "AND table_schema = '" : "", esc, u.db[0] ? "'" : "");
     enum pd_error err = PD_OK;
     MYSQL_RES *res = NULL;
-    if (mysql_query(m, sql) != 0 || !(res = mysql_store_result(m))) {
-        err = pd_fail(diag, PD_ERR_IO, "%s: cannot list tables: %s", display, mysql_error(m));
-        mysql_close(m);
+    if (my.mysql_query(m, sql) != 0 || !(res = my.mysql_store_result(m))) {
+        err = pd_fail(diag, PD_ERR_IO, "%s: cannot list tables: %s", display, my.mysql_error(m));
+        my.mysql_close(m);
         return err;
     }
     static const char *const types[] = {"char", "varchar", "text", "tinytext", "mediumtext", "longtext", "json",
@@ -142,7 +159,7 @@ enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *
     size_t len = 0, lcap = 0;
     MYSQL_ROW row;
     for (;;) {
-        row = mysql_fetch_row(res);
+        row = my.mysql_fetch_row(res);
         if (!row || strcmp(row[0], schema) != 0 || strcmp(row[1], table) != 0) {
             if (table[0] && !pd_db_jobs_push(jobs, n, pd_db_job_make("mariadb", uri, schema, table, list ? list : "", display)))
                 err = PD_ERR_NOMEM;
@@ -165,8 +182,8 @@ enum pd_error pd_mariadb_tables(const char *uri, char ***jobs, size_t *n, char *
         }
     }
     free(list);
-    mysql_free_result(res);
-    mysql_close(m);
+    my.mysql_free_result(res);
+    my.mysql_close(m);
     return err;
 }
 
@@ -179,10 +196,10 @@ struct maria_rows {
 static int maria_next(void *ctx, const char *const **values, char *why, size_t cap)
 {
     struct maria_rows *r = ctx;
-    MYSQL_ROW row = mysql_fetch_row(r->res);
+    MYSQL_ROW row = my.mysql_fetch_row(r->res);
     if (!row) {
-        if (mysql_errno(r->m)) {
-            snprintf(why, cap, "%s: %s", mysql_errno(r->m) >= 2000 ? "connection lost" : "query failed", mysql_error(r->m));
+        if (my.mysql_errno(r->m)) {
+            snprintf(why, cap, "%s: %s", my.mysql_errno(r->m) >= 2000 ? "connection lost" : "query failed", my.mysql_error(r->m));
             return -1;
         }
         return 0;
@@ -191,9 +208,9 @@ static int maria_next(void *ctx, const char *const **values, char *why, size_t c
     return 1;
 }
 
-static void close_conn(void *m) { mysql_close(m); }
+static void close_conn(void *m) { my.mysql_close(m); }
 
-static bool alive(void *m) { return mysql_ping(m) == 0; }
+static bool alive(void *m) { return my.mysql_ping(m) == 0; }
 
 static void *open_conn(const char *uri, char *why, size_t cap) { return connect_ro(uri, why, cap); }
 
@@ -244,16 +261,16 @@ void pd_mariadb_scan_table(struct pd_worker *w, struct pd_unit *u, const struct 
     uint64_t sample = pd_worker_config_of(w)->db_sample;
     if (sample && o < cap)
         snprintf(sql + o, cap - o, " LIMIT %llu", (unsigned long long)sample);
-    mysql_query(m, "START TRANSACTION READ ONLY");
+    my.mysql_query(m, "START TRANSACTION READ ONLY");
     struct maria_rows rows = {.m = m, .n = n};
-    if (mysql_query(m, sql) != 0 || !(rows.res = mysql_use_result(m))) {
-        pd_unit_set(u, PD_UNIT_ERROR, "query failed: %s", mysql_error(m));
+    if (my.mysql_query(m, sql) != 0 || !(rows.res = my.mysql_use_result(m))) {
+        pd_unit_set(u, PD_UNIT_ERROR, "query failed: %s", my.mysql_error(m));
     } else {
         struct pd_table_reader reader = {.n_columns = n, .columns = names, .next = maria_next, .ctx = &rows};
         pd_worker_scan_table(w, u, &reader);
-        mysql_free_result(rows.res); /* drains what a partial read left */
+        my.mysql_free_result(rows.res); /* drains what a partial read left */
     }
-    mysql_query(m, "ROLLBACK");
+    my.mysql_query(m, "ROLLBACK");
 done:
     free(sql);
     free(names);

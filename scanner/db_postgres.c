@@ -8,7 +8,22 @@
 #include <string.h>
 
 #include "scanner/database-int.h"
+#include "scanner/dynlib.h"
 #include "scanner/worker-int.h"
+
+/* libpq is opened on first use (dynlib.h); these are the functions called through it. */
+#define PQ_FUNCTIONS(X) \
+    X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQhost) X(PQport) X(PQdb) X(PQuser) \
+    X(PQconninfoParse) X(PQconninfoFree) X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) \
+    X(PQgetvalue) X(PQclear) X(PQgetisnull) X(PQescapeIdentifier) X(PQfreemem)
+#define PQ_POINTER(f) __typeof__(f) *f;
+#define PQ_NAME(f) #f,
+static struct {
+    PQ_FUNCTIONS(PQ_POINTER)
+} pq;
+static const char *const pq_names[] = {PQ_FUNCTIONS(PQ_NAME) NULL};
+static struct pd_dynlib libpq = {.soname = "libpq.so.5", .what = "the PostgreSQL client library",
+                                 .package = "libpq5", .names = pq_names, .functions = &pq};
 
 #define FETCH_ROWS 500
 #define MAX_COLUMNS 1600
@@ -20,21 +35,23 @@ static PGconn *connect_ro(const char *conninfo, char *why, size_t cap)
                           "-c default_transaction_read_only=on -c statement_timeout=120000 -c lock_timeout=5000 "
                           "-c idle_in_transaction_session_timeout=600000",
                           NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
-    if (c && PQstatus(c) == CONNECTION_OK)
+    if (!pd_dynlib_load(&libpq, why, cap))
+        return NULL;
+    PGconn *c = pq.PQconnectdbParams(keys, vals, 1);
+    if (c && pq.PQstatus(c) == CONNECTION_OK)
         return c;
     /* libpq's message names host, port and user, never the password */
-    snprintf(why, cap, "connection failed: %s", c ? PQerrorMessage(c) : "out of memory");
+    snprintf(why, cap, "connection failed: %s", c ? pq.PQerrorMessage(c) : "out of memory");
     for (char *p = why; *p; p++)
         if (*p == '\n')
             *p = *(p + 1) ? ' ' : '\0';
-    PQfinish(c);
+    pq.PQfinish(c);
     return NULL;
 }
 
 static void display_of(PGconn *c, const char *conninfo, char *out, size_t cap)
 {
-    const char *host = PQhost(c), *port = PQport(c), *db = PQdb(c), *user = PQuser(c);
+    const char *host = pq.PQhost(c), *port = pq.PQport(c), *db = pq.PQdb(c), *user = pq.PQuser(c);
     (void)conninfo;
     snprintf(out, cap, "postgresql://%s@%s:%s/%s", user ? user : "", host && *host != '/' ? host : "localhost",
              port ? port : "5432", db ? db : "");
@@ -64,9 +81,11 @@ enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, 
     char why[512];
     snprintf(display, cap, "postgresql://(unreachable)");
     PGconn *c = connect_ro(conninfo, why, sizeof why);
+    if (!c && !libpq.loaded)
+        return pd_fail(diag, PD_ERR_IO, "%s", why);
     if (!c) {
         /* name the database without its password: libpq parses the string for us */
-        PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+        PQconninfoOption *opts = pq.PQconninfoParse(conninfo, NULL);
         const char *host = NULL, *port = NULL, *db = NULL, *user = NULL;
         for (PQconninfoOption *o = opts; o && o->keyword; o++) {
             if (!o->val)
@@ -82,13 +101,13 @@ enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, 
         }
         snprintf(display, cap, "postgresql://%s@%s:%s/%s", user ? user : "", host ? host : "localhost",
                  port ? port : "5432", db ? db : "");
-        PQconninfoFree(opts);
+        pq.PQconninfoFree(opts);
         return pd_fail(diag, PD_ERR_IO, "%s", why);
     }
     display_of(c, conninfo, display, cap);
     /* pg_catalog, not information_schema: tables the role may not read must be listed too, so that
      * they are reported as errors instead of silently missing */
-    PGresult *r = PQexec(c, "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+    PGresult *r = pq.PQexec(c, "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
                             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                             "JOIN pg_attribute a ON a.attrelid = c.oid "
                             "WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped "
@@ -96,28 +115,28 @@ enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, 
                             "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' "
                             "ORDER BY 1, 2, a.attnum");
     enum pd_error err = PD_OK;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        snprintf(why, sizeof why, "%s", PQresultErrorMessage(r));
+    if (pq.PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(why, sizeof why, "%s", pq.PQresultErrorMessage(r));
         strip_newlines(why);
         err = pd_fail(diag, PD_ERR_IO, "%s: cannot list tables: %s", display, why);
     }
-    int rows = err ? 0 : PQntuples(r);
+    int rows = err ? 0 : pq.PQntuples(r);
     for (int i = 0; i < rows && !err;) {
-        const char *schema = PQgetvalue(r, i, 0), *table = PQgetvalue(r, i, 1);
+        const char *schema = pq.PQgetvalue(r, i, 0), *table = pq.PQgetvalue(r, i, 1);
         size_t len = 0, lcap = 0;
         char *list = NULL;
         int k = i;
-        for (; k < rows && strcmp(PQgetvalue(r, k, 0), schema) == 0 && strcmp(PQgetvalue(r, k, 1), table) == 0; k++)
-            if ((readable_type(PQgetvalue(r, k, 3)) || strstr(PQgetvalue(r, k, 3), "[]")) &&
-                !pd_db_list_append(&list, &len, &lcap, PQgetvalue(r, k, 2)))
+        for (; k < rows && strcmp(pq.PQgetvalue(r, k, 0), schema) == 0 && strcmp(pq.PQgetvalue(r, k, 1), table) == 0; k++)
+            if ((readable_type(pq.PQgetvalue(r, k, 3)) || strstr(pq.PQgetvalue(r, k, 3), "[]")) &&
+                !pd_db_list_append(&list, &len, &lcap, pq.PQgetvalue(r, k, 2)))
                 err = PD_ERR_NOMEM;
         if (!err && !pd_db_jobs_push(jobs, n, pd_db_job_make("postgresql", conninfo, schema, table, list ? list : "", display)))
             err = PD_ERR_NOMEM;
         free(list);
         i = k;
     }
-    PQclear(r);
-    PQfinish(c);
+    pq.PQclear(r);
+    pq.PQfinish(c);
     return err;
 }
 
@@ -133,21 +152,21 @@ static int pg_next(void *ctx, const char *const **values, char *why, size_t cap)
 {
     struct pg_rows *p = ctx;
     if (!p->batch || p->row >= p->n) {
-        PQclear(p->batch);
-        p->batch = PQexec(p->c, "FETCH " "500" " FROM pdpscan_rows");
-        if (PQresultStatus(p->batch) != PGRES_TUPLES_OK) {
-            snprintf(why, cap, "%s%s", PQstatus(p->c) == CONNECTION_BAD ? "connection lost: " : "query failed: ",
-                     PQerrorMessage(p->c));
+        pq.PQclear(p->batch);
+        p->batch = pq.PQexec(p->c, "FETCH " "500" " FROM pdpscan_rows");
+        if (pq.PQresultStatus(p->batch) != PGRES_TUPLES_OK) {
+            snprintf(why, cap, "%s%s", pq.PQstatus(p->c) == CONNECTION_BAD ? "connection lost: " : "query failed: ",
+                     pq.PQerrorMessage(p->c));
             strip_newlines(why);
             return -1;
         }
-        p->n = PQntuples(p->batch);
+        p->n = pq.PQntuples(p->batch);
         p->row = 0;
         if (p->n == 0)
             return 0;
     }
     for (size_t i = 0; i < p->ncols; i++)
-        p->values[i] = PQgetisnull(p->batch, p->row, (int)i) ? NULL : PQgetvalue(p->batch, p->row, (int)i);
+        p->values[i] = pq.PQgetisnull(p->batch, p->row, (int)i) ? NULL : pq.PQgetvalue(p->batch, p->row, (int)i);
     p->row++;
     *values = p->values;
     return 1;
@@ -155,20 +174,20 @@ static int pg_next(void *ctx, const char *const **values, char *why, size_t cap)
 
 static bool exec_ok(PGconn *c, const char *sql, char *why, size_t cap)
 {
-    PGresult *r = PQexec(c, sql);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    PGresult *r = pq.PQexec(c, sql);
+    bool ok = pq.PQresultStatus(r) == PGRES_COMMAND_OK || pq.PQresultStatus(r) == PGRES_TUPLES_OK;
     if (!ok) {
-        snprintf(why, cap, "%s%s", PQstatus(c) == CONNECTION_BAD ? "connection lost: " : "query failed: ",
-                 PQresultErrorMessage(r));
+        snprintf(why, cap, "%s%s", pq.PQstatus(c) == CONNECTION_BAD ? "connection lost: " : "query failed: ",
+                 pq.PQresultErrorMessage(r));
         strip_newlines(why);
     }
-    PQclear(r);
+    pq.PQclear(r);
     return ok;
 }
 
-static void close_conn(void *c) { PQfinish(c); }
+static void close_conn(void *c) { pq.PQfinish(c); }
 
-static bool alive(void *c) { return PQstatus(c) == CONNECTION_OK; }
+static bool alive(void *c) { return pq.PQstatus(c) == CONNECTION_OK; }
 
 static void *open_conn(const char *conninfo, char *why, size_t cap) { return connect_ro(conninfo, why, cap); }
 
@@ -183,7 +202,7 @@ void pd_postgres_scan_table(struct pd_worker *w, struct pd_unit *u, const struct
     char *list = strdup(j->columns);
     const char **names = calloc(MAX_COLUMNS, sizeof *names);
     size_t n = list && names ? pd_db_split_columns(list, names, MAX_COLUMNS) : 0;
-    char *qs = PQescapeIdentifier(c, j->schema, strlen(j->schema)), *qt = PQescapeIdentifier(c, j->table, strlen(j->table));
+    char *qs = pq.PQescapeIdentifier(c, j->schema, strlen(j->schema)), *qt = pq.PQescapeIdentifier(c, j->table, strlen(j->table));
     uint64_t sample = pd_worker_config_of(w)->db_sample;
     size_t cap = 512 + n * 80;
     char *sql = malloc(cap);
@@ -206,18 +225,18 @@ void pd_postgres_scan_table(struct pd_worker *w, struct pd_unit *u, const struct
     char tablesample[96] = "";
     if (sample) {
         snprintf(sql, cap, "SELECT reltuples FROM pg_class WHERE oid = '%s.%s'::regclass", qs, qt);
-        PGresult *r = PQexec(c, sql);
-        double est = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? atof(PQgetvalue(r, 0, 0)) : 0;
-        PQclear(r);
+        PGresult *r = pq.PQexec(c, sql);
+        double est = pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) ? atof(pq.PQgetvalue(r, 0, 0)) : 0;
+        pq.PQclear(r);
         if (est > 4.0 * (double)sample)
             snprintf(tablesample, sizeof tablesample, " TABLESAMPLE SYSTEM (%.6f)", 400.0 * (double)sample / est);
     }
     size_t o = (size_t)snprintf(sql, cap, "DECLARE pdpscan_rows NO SCROLL CURSOR FOR SELECT ");
     for (size_t i = 0; i < n; i++) {
-        char *qc = PQescapeIdentifier(c, names[i], strlen(names[i]));
+        char *qc = pq.PQescapeIdentifier(c, names[i], strlen(names[i]));
         if (qc && o < cap)
             o += (size_t)snprintf(sql + o, cap - o, "%s%s::text", i ? ", " : "", qc);
-        PQfreemem(qc);
+        pq.PQfreemem(qc);
     }
     if (o < cap)
         o += (size_t)snprintf(sql + o, cap - o, " FROM %s.%s%s", qs, qt, tablesample);
@@ -229,13 +248,13 @@ void pd_postgres_scan_table(struct pd_worker *w, struct pd_unit *u, const struct
         struct pd_table_reader reader = {.n_columns = n, .columns = names, .next = pg_next, .ctx = &rows};
         pd_worker_scan_table(w, u, &reader);
     }
-    PQclear(rows.batch);
+    pq.PQclear(rows.batch);
     /* never commit anything: the transaction was read-only and is simply ended */
-    if (PQstatus(c) == CONNECTION_OK)
-        PQclear(PQexec(c, "ROLLBACK"));
+    if (pq.PQstatus(c) == CONNECTION_OK)
+        pq.PQclear(pq.PQexec(c, "ROLLBACK"));
 done:
-    PQfreemem(qs);
-    PQfreemem(qt);
+    pq.PQfreemem(qs);
+    pq.PQfreemem(qt);
     free(sql);
     free(names);
     free(list);

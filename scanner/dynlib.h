@@ -1,0 +1,24 @@
+/* A client library loaded the first time it is needed, not at start: libpq alone brings 24
+ * libraries, and with libmariadb they cost about 12 ms of every start, though most scans read
+ * files only. A source lists the functions it calls; they are resolved all at once. */
+#ifndef PD_DYNLIB_H
+#define PD_DYNLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pd_dynlib {
+    const char *soname;       /* e.g. "libpq.so.5" */
+    const char *what;         /* for messages: "the PostgreSQL client library" */
+    const char *package;      /* the Debian package that installs it */
+    const char *const *names; /* the functions, NULL-terminated */
+    void *functions;          /* a struct of function pointers, in the order of names */
+    bool tried, loaded;       /* guarded by a lock of dynlib.c's */
+    char error[256];
+};
+
+/* Loads the library and resolves every name, once for the process, from any thread. false, with
+ * the reason in why, if it cannot: then none of its functions may be called. */
+bool pd_dynlib_load(struct pd_dynlib *lib, char *why, size_t cap);
+
+#endif
