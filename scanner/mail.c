@@ -10,12 +10,41 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scanner/dynlib.h"
 #include "scanner/worker-int.h"
+
+/* GMime (and with it GLib) is opened when the first message is read (dynlib.h): these are the
+ * functions called through it. */
+#define GM_FUNCTIONS(X) \
+    X(g_byte_array_append) X(g_byte_array_new) X(g_byte_array_unref) X(g_free) \
+    X(g_mime_data_wrapper_write_to_stream) X(g_mime_header_get_name) X(g_mime_header_get_value) \
+    X(g_mime_header_list_get_count) X(g_mime_header_list_get_header_at) X(g_mime_init) \
+    X(g_mime_message_foreach) X(g_mime_message_part_get_message) X(g_mime_object_get_header_list) \
+    X(g_mime_parser_construct_message) X(g_mime_parser_eos) X(g_mime_parser_new_with_stream) \
+    X(g_mime_parser_set_format) X(g_mime_part_get_content) X(g_mime_part_get_filename) \
+    X(g_mime_stream_fs_new) X(g_mime_stream_mem_get_byte_array) X(g_mime_stream_mem_new) \
+    X(g_mime_stream_mem_new_with_byte_array) X(g_mime_text_part_get_text) X(g_object_unref) \
+    X(g_string_append_printf) X(g_string_free) X(g_string_new) X(g_type_check_instance_is_a) \
+    X(g_mime_message_part_get_type) X(g_mime_part_get_type) X(g_mime_text_part_get_type)
+#define GM_POINTER(f) __typeof__(f) *f;
+#define GM_NAME(f) #f,
+static struct {
+    GM_FUNCTIONS(GM_POINTER)
+} gm;
+static const char *const gm_names[] = {GM_FUNCTIONS(GM_NAME) NULL};
+static struct pd_dynlib libgmime = {.soname = "libgmime-3.0.so.0", .what = "the GMime library",
+                                    .package = "libgmime-3.0-0", .names = gm_names, .functions = &gm};
 
 #define MAX_MESSAGE_COPY (256u << 20)
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-static void gmime_start(void) { g_mime_init(); }
+static void gmime_start(void) { gm.g_mime_init(); }
+
+/* GMIME_IS_PART() and friends, through the loaded functions */
+static bool is_a(GMimeObject *obj, GType type)
+{
+    return obj && gm.g_type_check_instance_is_a((GTypeInstance *)obj, type);
+}
 
 static bool accepts(const char *mime)
 {
@@ -26,15 +55,15 @@ static bool accepts(const char *mime)
 /* Decoded headers as "Name: value" lines: where names, addresses and subjects live. */
 static char *header_text(GMimeObject *obj)
 {
-    GMimeHeaderList *list = g_mime_object_get_header_list(obj);
-    GString *s = g_string_new(NULL);
-    int n = list ? g_mime_header_list_get_count(list) : 0;
+    GMimeHeaderList *list = gm.g_mime_object_get_header_list(obj);
+    GString *s = gm.g_string_new(NULL);
+    int n = list ? gm.g_mime_header_list_get_count(list) : 0;
     for (int i = 0; i < n; i++) {
-        GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-        const char *v = g_mime_header_get_value(h);
-        g_string_append_printf(s, "%s: %s\n", g_mime_header_get_name(h), v ? v : "");
+        GMimeHeader *h = gm.g_mime_header_list_get_header_at(list, i);
+        const char *v = gm.g_mime_header_get_value(h);
+        gm.g_string_append_printf(s, "%s: %s\n", gm.g_mime_header_get_name(h), v ? v : "");
     }
-    return g_string_free(s, FALSE);
+    return gm.g_string_free(s, FALSE);
 }
 
 static void scan_bytes(struct pd_worker *w, struct pd_unit *parent, const char *name, const unsigned char *data,
@@ -66,46 +95,51 @@ static void each_part(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
     struct walk *wk = data;
     (void)parent;
-    if (GMIME_IS_MESSAGE_PART(part)) { /* a forwarded message: its own headers and parts */
-        GMimeMessage *inner = g_mime_message_part_get_message((GMimeMessagePart *)part);
+    if (is_a(part, gm.g_mime_message_part_get_type())) { /* a forwarded message: its own headers and parts */
+        GMimeMessage *inner = gm.g_mime_message_part_get_message((GMimeMessagePart *)part);
         if (inner) {
             char *h = header_text((GMimeObject *)inner);
             char name[64];
             snprintf(name, sizeof name, "forwarded-%u-headers", ++wk->index);
             scan_bytes(wk->w, wk->msg, name, (const unsigned char *)h, strlen(h), wk->depth, true);
-            g_free(h);
+            gm.g_free(h);
         }
         return;
     }
-    if (!GMIME_IS_PART(part))
+    if (!is_a(part, gm.g_mime_part_get_type()))
         return;
     wk->index++;
-    const char *filename = g_mime_part_get_filename((GMimePart *)part);
+    const char *filename = gm.g_mime_part_get_filename((GMimePart *)part);
     char name[300];
     if (filename && *filename)
         snprintf(name, sizeof name, "%s", filename);
     else
         snprintf(name, sizeof name, "part-%u", wk->index);
-    if (GMIME_IS_TEXT_PART(part) && !filename) {
-        char *text = g_mime_text_part_get_text((GMimeTextPart *)part); /* decoded and in UTF-8 */
+    if (is_a(part, gm.g_mime_text_part_get_type()) && !filename) {
+        char *text = gm.g_mime_text_part_get_text((GMimeTextPart *)part); /* decoded and in UTF-8 */
         if (text) {
             scan_bytes(wk->w, wk->msg, name, (const unsigned char *)text, strlen(text), wk->depth, true);
-            g_free(text);
+            gm.g_free(text);
         }
         return;
     }
-    GMimeDataWrapper *content = g_mime_part_get_content((GMimePart *)part);
+    GMimeDataWrapper *content = gm.g_mime_part_get_content((GMimePart *)part);
     if (!content)
         return;
-    GMimeStream *mem = g_mime_stream_mem_new();
-    g_mime_data_wrapper_write_to_stream(content, mem); /* undoes base64 and quoted-printable */
-    GByteArray *bytes = g_mime_stream_mem_get_byte_array((GMimeStreamMem *)mem);
+    GMimeStream *mem = gm.g_mime_stream_mem_new();
+    gm.g_mime_data_wrapper_write_to_stream(content, mem); /* undoes base64 and quoted-printable */
+    GByteArray *bytes = gm.g_mime_stream_mem_get_byte_array((GMimeStreamMem *)mem);
     scan_bytes(wk->w, wk->msg, name, bytes->data, bytes->len, wk->depth, false);
-    g_object_unref(mem);
+    gm.g_object_unref(mem);
 }
 
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
+    char why[300];
+    if (!pd_dynlib_load(&libgmime, why, sizeof why)) {
+        pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
+        return;
+    }
     pthread_once(&gmime_once, gmime_start);
     struct pd_budget *budget = pd_worker_budget(w);
     if (!pd_budget_depth(budget, depth + 1)) {
@@ -117,30 +151,30 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     if (src->fd >= 0 && src->rewind && src->rewind(src) == 0) {
         int fd = dup(src->fd);
         if (fd >= 0)
-            stream = g_mime_stream_fs_new(fd); /* owns the duplicate */
+            stream = gm.g_mime_stream_fs_new(fd); /* owns the duplicate */
     } else {
-        copy = g_byte_array_new();
+        copy = gm.g_byte_array_new();
         unsigned char buf[65536];
         ssize_t n;
         while ((n = pd_source_read(src, buf, sizeof buf)) > 0 && copy->len + (size_t)n <= MAX_MESSAGE_COPY)
-            g_byte_array_append(copy, buf, (guint)n);
+            gm.g_byte_array_append(copy, buf, (guint)n);
         if (n < 0 || n > 0) {
             pd_unit_set(u, PD_UNIT_ERROR, "%s", n < 0 ? pd_source_error(src, errno) : "message larger than 256 MiB");
-            g_byte_array_unref(copy);
+            gm.g_byte_array_unref(copy);
             return;
         }
-        stream = g_mime_stream_mem_new_with_byte_array(copy); /* owns the copy */
+        stream = gm.g_mime_stream_mem_new_with_byte_array(copy); /* owns the copy */
     }
     if (!stream) {
         pd_unit_set(u, PD_UNIT_ERROR, "cannot read the message: %s", strerror(errno));
         return;
     }
-    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    GMimeParser *parser = gm.g_mime_parser_new_with_stream(stream);
     bool mbox = strcmp(u->mime, "application/mbox") == 0;
-    g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    gm.g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
     unsigned count = 0;
-    while (!g_mime_parser_eos(parser)) {
-        GMimeMessage *message = g_mime_parser_construct_message(parser, NULL);
+    while (!gm.g_mime_parser_eos(parser)) {
+        GMimeMessage *message = gm.g_mime_parser_construct_message(parser, NULL);
         if (!message) {
             if (count == 0)
                 pd_unit_set(u, PD_UNIT_ERROR, "not a readable e-mail message");
@@ -158,15 +192,15 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         if (msg_unit) {
             char *h = header_text((GMimeObject *)message);
             scan_bytes(w, msg_unit, "headers", (const unsigned char *)h, strlen(h), depth + 1, true);
-            g_free(h);
+            gm.g_free(h);
             struct walk wk = {.w = w, .msg = msg_unit, .depth = depth + 1};
-            g_mime_message_foreach(message, each_part, &wk);
+            gm.g_mime_message_foreach(message, each_part, &wk);
             if (msg_unit != u) {
                 snprintf(msg_unit->mime, sizeof msg_unit->mime, "message/rfc822");
                 pd_worker_emit(w, msg_unit);
             }
         }
-        g_object_unref(message);
+        gm.g_object_unref(message);
         if (budget->exceeded[0]) {
             pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
             break;
@@ -175,8 +209,8 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
             break;
     }
     u->encoding = NULL;
-    g_object_unref(parser);
-    g_object_unref(stream);
+    gm.g_object_unref(parser);
+    gm.g_object_unref(stream);
 }
 
 const struct pd_handler pd_handler_mail = {
