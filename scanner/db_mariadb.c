@@ -16,14 +16,7 @@
     X(mysql_close) X(mysql_errno) X(mysql_error) X(mysql_fetch_row) X(mysql_free_result) X(mysql_init) \
     X(mysql_options) X(mysql_ping) X(mysql_query) X(mysql_real_connect) X(mysql_real_escape_string) \
     X(mysql_store_result) X(mysql_use_result)
-#define MY_POINTER(f) __typeof__(f) *f;
-#define MY_NAME(f) #f,
-static struct {
-    MY_FUNCTIONS(MY_POINTER)
-} my;
-static const char *const my_names[] = {MY_FUNCTIONS(MY_NAME) NULL};
-static struct pd_dynlib libmariadb = {.soname = "libmariadb.so.3", .what = "the MariaDB client library",
-                                      .package = "libmariadb3", .names = my_names, .functions = &my};
+PD_DYNLIB_DEFINE(my, libmariadb, MY_FUNCTIONS, "libmariadb.so.3", "the MariaDB client library", "libmariadb3");
 
 #define MAX_COLUMNS 4096
 

@@ -16,14 +16,7 @@
     X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQhost) X(PQport) X(PQdb) X(PQuser) \
     X(PQconninfoParse) X(PQconninfoFree) X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) \
     X(PQgetvalue) X(PQclear) X(PQgetisnull) X(PQescapeIdentifier) X(PQfreemem)
-#define PQ_POINTER(f) __typeof__(f) *f;
-#define PQ_NAME(f) #f,
-static struct {
-    PQ_FUNCTIONS(PQ_POINTER)
-} pq;
-static const char *const pq_names[] = {PQ_FUNCTIONS(PQ_NAME) NULL};
-static struct pd_dynlib libpq = {.soname = "libpq.so.5", .what = "the PostgreSQL client library",
-                                 .package = "libpq5", .names = pq_names, .functions = &pq};
+PD_DYNLIB_DEFINE(pq, libpq, PQ_FUNCTIONS, "libpq.so.5", "the PostgreSQL client library", "libpq5");
 
 #define FETCH_ROWS 500
 #define MAX_COLUMNS 1600

@@ -21,4 +21,17 @@ struct pd_dynlib {
  * the reason in why, if it cannot: then none of its functions may be called. */
 bool pd_dynlib_load(struct pd_dynlib *lib, char *why, size_t cap);
 
+/* Defines `calls`, a struct of pointers to the functions that LIST names (an X-macro:
+ * LIST(X) expands to X(f) for each function f, declared by the library's header), and `lib`,
+ * the pd_dynlib that fills it. Callers write calls.f(...). */
+#define PD_DYNLIB_DEFINE(calls, lib, LIST, soname_, what_, package_)                                       \
+    static struct {                                                                                       \
+        LIST(PD_DYNLIB_POINTER)                                                                           \
+    } calls;                                                                                              \
+    static const char *const calls##_names[] = {LIST(PD_DYNLIB_NAME) NULL};                              \
+    static struct pd_dynlib lib = {                                                                       \
+        .soname = soname_, .what = what_, .package = package_, .names = calls##_names, .functions = &calls}
+#define PD_DYNLIB_POINTER(f) __typeof__(f) *f;
+#define PD_DYNLIB_NAME(f) #f,
+
 #endif

@@ -26,14 +26,7 @@
     X(g_mime_stream_mem_new_with_byte_array) X(g_mime_text_part_get_text) X(g_object_unref) \
     X(g_string_append_printf) X(g_string_free) X(g_string_new) X(g_type_check_instance_is_a) \
     X(g_mime_message_part_get_type) X(g_mime_part_get_type) X(g_mime_text_part_get_type)
-#define GM_POINTER(f) __typeof__(f) *f;
-#define GM_NAME(f) #f,
-static struct {
-    GM_FUNCTIONS(GM_POINTER)
-} gm;
-static const char *const gm_names[] = {GM_FUNCTIONS(GM_NAME) NULL};
-static struct pd_dynlib libgmime = {.soname = "libgmime-3.0.so.0", .what = "the GMime library",
-                                    .package = "libgmime-3.0-0", .names = gm_names, .functions = &gm};
+PD_DYNLIB_DEFINE(gm, libgmime, GM_FUNCTIONS, "libgmime-3.0.so.0", "the GMime library", "libgmime-3.0-0");
 
 #define MAX_MESSAGE_COPY (256u << 20)
 
