@@ -1,4 +1,4 @@
-/* Client libraries opened on first use (see dynlib.h). */
+/* Libraries opened on first use (see dynlib.h). */
 #include "scanner/dynlib.h"
 
 #include <dlfcn.h>
@@ -10,8 +10,9 @@ static void load(struct pd_dynlib *lib)
 {
     void *handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
+        const char *reason = dlerror();
         snprintf(lib->error, sizeof lib->error, "%s (%s, Debian package %s) cannot be loaded: %s", lib->what,
-                 lib->soname, lib->package, dlerror());
+                 lib->soname, lib->package, reason ? reason : "unknown reason");
         return;
     }
     for (size_t i = 0; lib->names[i]; i++) {
