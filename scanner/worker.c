@@ -20,6 +20,7 @@
 #define SNIFF_BYTES (64u << 10)
 #define SNIFF_FIRST_BYTES (2u << 10) /* libmagic takes 0.6 ms on 2 KiB of text, 1.4 on 16 KiB */
 #define MAX_LEVELS 64
+#define MAGIC_FLAGS (MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR)
 
 /* Format handlers, tried in order on the type found by content; anything else is read as text
  * unless it is a format no handler reads (then skipped, with the reason). */
@@ -35,7 +36,8 @@ struct pd_worker {
     struct pd_worker_config cfg;
     struct pd_engine_scratch *scratch;
     struct pd_digest *sha256;
-    magic_t magic;       /* libmagic with its whole rule database */
+    magic_t magic;       /* libmagic with its whole rule database, loaded when first needed */
+    bool magic_broken;   /* ... and it could not be */
     magic_t magic_quick; /* its built-in tests only: encoding, CSV, JSON */
     struct pd_text text;
     unsigned char *bufs[MAX_LEVELS]; /* one window per container depth, allocated on first use */
@@ -64,15 +66,14 @@ enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_wor
         err = pd_fail(diag, PD_ERR_INTERNAL, "OpenSSL: SHA-256 is not available");
     if (err)
         goto fail;
-    /* one cookie per thread: libmagic keeps its result inside the cookie */
-    const int flags = MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR;
-    magic_t cookies[] = {w->magic = magic_open(flags), w->magic_quick = magic_open(flags | MAGIC_NO_CHECK_SOFT)};
-    for (size_t i = 0; i < sizeof cookies / sizeof cookies[0]; i++)
-        if (!cookies[i] || magic_load(cookies[i], NULL) != 0) {
-            err = pd_fail(diag, PD_ERR_INTERNAL, "libmagic: cannot load the magic database: %s",
-                          cookies[i] ? magic_error(cookies[i]) : "magic_open failed");
-            goto fail;
-        }
+    /* one cookie per thread: libmagic keeps its result inside the cookie. The full one loads the
+     * same database when first needed (full_magic()): plain text never needs it. */
+    w->magic_quick = magic_open(MAGIC_FLAGS | MAGIC_NO_CHECK_SOFT);
+    if (!w->magic_quick || magic_load(w->magic_quick, NULL) != 0) {
+        err = pd_fail(diag, PD_ERR_INTERNAL, "libmagic: cannot load the magic database: %s",
+                      w->magic_quick ? magic_error(w->magic_quick) : "magic_open failed");
+        goto fail;
+    }
     pd_text_init(&w->text, w->window * 8);
     if (!(w->bufs[0] = malloc(w->window))) {
         err = PD_ERR_NOMEM;
@@ -173,6 +174,21 @@ static bool plain_text_start(const unsigned char *p, size_t n)
     return !memmem(p, n < 1024 ? n : 1024, "%PDF-", 5);
 }
 
+/* The cookie with libmagic's whole rule database, loaded on first use (a millisecond or two, and
+ * about 15 ms more on its first call); NULL if it cannot be. */
+static magic_t full_magic(struct pd_worker *w)
+{
+    if (!w->magic && !w->magic_broken) {
+        w->magic = magic_open(MAGIC_FLAGS);
+        if (w->magic && magic_load(w->magic, NULL) != 0) {
+            magic_close(w->magic);
+            w->magic = NULL;
+        }
+        w->magic_broken = !w->magic;
+    }
+    return w->magic;
+}
+
 /* libmagic's text answer, the costly way only when needed: its rule database takes about a
  * millisecond on text, longer than scanning a small file, while its built-in tests (encoding,
  * CSV, JSON) take microseconds. Text that plain_text_start() clears keeps the built-in answer. */
@@ -184,7 +200,8 @@ static const char *magic_type(struct pd_worker *w, const unsigned char *p, size_
          strncmp(quick, "application/json;", 17) == 0) &&
         plain_text_start(p, n))
         return quick;
-    return magic_buffer(w->magic, p, n);
+    magic_t full = full_magic(w);
+    return full ? magic_buffer(full, p, n) : NULL;
 }
 
 /* Fills unit->mime and decides how to read the unit: a handler (returned), text in *enc (NULL
@@ -197,7 +214,12 @@ static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, co
     /* text is told from its start; binary formats may need more (an OLE directory that says
      * Word, office parts listed late in a zip, ISO 9660 at 32 KiB) */
     if (res && n > SNIFF_FIRST_BYTES && strncmp(res, "text/", 5) != 0 && strncmp(res, "message/", 8) != 0)
-        res = magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES);
+        res = full_magic(w) ? magic_buffer(w->magic, p, n < SNIFF_BYTES ? n : SNIFF_BYTES) : NULL;
+    if (!res && w->magic_broken) { /* this file needed the rule database */
+        *text = false;
+        pd_unit_set(u, PD_UNIT_ERROR, "libmagic could not load its rule database: the type is unknown");
+        return NULL;
+    }
     if (!res)
         res = "application/octet-stream; charset=binary";
     char type[96] = "", charset[48] = "";
