@@ -158,4 +158,21 @@ rc=0
 PATH="$T/emptybin" "$PDPSCAN" scan -q -f json -o "$T/missing.json" "$T/one" 2>"$T/stderr" || rc=$?
 validate "$T/missing.json"
 expect_status "$T/missing.json" "/scan.pdf" skipped "pdftotext is needed"
+# a tool that crashes after some text keeps what it said; one that writes a file meets its
+# limits (RLIMIT_FSIZE 0: SIGXFSZ, nothing written), set in the child before the exec
+mkdir -p "$T/crashbin" "$T/writebin"
+printf '#!/bin/sh\nprintf "SĐT: 0912345678\\n"\nkill -SEGV $$\n' >"$T/crashbin/pdftotext"
+printf '#!/bin/sh\nprintf "x" >"%s/written"\nprintf "SĐT: 0912345678\\n"\n' "$T" >"$T/writebin/pdftotext"
+chmod +x "$T/crashbin/pdftotext" "$T/writebin/pdftotext"
+rc=0
+PATH="$T/crashbin:$PATH" "$PDPSCAN" scan -q -f json -o "$T/crash.json" "$T/one" 2>"$T/stderr" || rc=$?
+validate "$T/crash.json"
+expect_status "$T/crash.json" "/scan.pdf" partial "pdftotext was stopped by signal 11"
+expect_count "$T/crash.json" vn.phone "/scan.pdf" 1
+rc=0
+PATH="$T/writebin:$PATH" "$PDPSCAN" scan -q -f json -o "$T/write.json" "$T/one" 2>"$T/stderr" || rc=$?
+validate "$T/write.json"
+expect_status "$T/write.json" "/scan.pdf" error "pdftotext was stopped by signal 25"
+[ ! -s "$T/written" ] || fail "the extractor wrote a file despite its limit"
+ok
 done_testing
