@@ -676,8 +676,10 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
         }
         high++;
         unsigned char c0 = p[i];
+        /* three-byte characters Windows-1252 lacks, Vietnamese letters among them, counted without a
+         * decode (E2 holds the Windows-1252 punctuation, ED the surrogates) */
         if (c0 >= 0xE1 && c0 <= 0xEF && c0 != 0xE2 && c0 != 0xED && i + 2 < len && (p[i + 1] & 0xC0) == 0x80 &&
-            (p[i + 2] & 0xC0) == 0x80) { /* U+1000..U+FFFF outside Windows-1252 and surrogates: Vietnamese */
+            (p[i + 2] & 0xC0) == 0x80) {
             good++;
             other += !bad;
             i += 3;
