@@ -73,9 +73,9 @@ enum pd_error pd_postgres_tables(const char *conninfo, char ***jobs, size_t *n, 
 {
     char why[512];
     snprintf(display, cap, "postgresql://(unreachable)");
-    PGconn *c = connect_ro(conninfo, why, sizeof why);
-    if (!c && !libpq.loaded)
+    if (!pd_dynlib_load(&libpq, why, sizeof why)) /* nothing below may call libpq without it */
         return pd_fail(diag, PD_ERR_IO, "%s", why);
+    PGconn *c = connect_ro(conninfo, why, sizeof why);
     if (!c) {
         /* name the database without its password: libpq parses the string for us */
         PQconninfoOption *opts = pq.PQconninfoParse(conninfo, NULL);
