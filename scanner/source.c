@@ -8,10 +8,19 @@
 
 static ssize_t file_read(struct pd_source *src, void *buf, size_t n)
 {
+    if (src->file_ended)
+        return 0;
     ssize_t r;
     do
         r = read(src->fd, buf, n);
     while (r < 0 && errno == EINTR);
+    if (r > 0) {
+        src->file_read += (uint64_t)r;
+        /* A short read past the size the file had at open is its end: the read that would say
+         * so is saved (one per small file). Short reads elsewhere (FUSE, a growing file) still
+         * read on. */
+        src->file_ended = (size_t)r < n && src->file_read >= src->file_size;
+    }
     return r;
 }
 
@@ -26,8 +35,12 @@ static int file_rewind(struct pd_source *src)
 {
     src->pending = NULL;
     src->pending_len = 0;
+    src->file_read = 0;
+    src->file_ended = false;
     return lseek(src->fd, 0, SEEK_SET) == 0 ? 0 : -1;
 }
+
+#define READAHEAD_COVERS (128 * 1024) /* the kernel's default read-ahead reads such a file whole */
 
 enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struct stat *st, struct pd_diag *diag)
 {
@@ -54,11 +67,15 @@ enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struc
         errno = e;
         return pd_fail(diag, PD_ERR_IO, "cannot stat: %s", strerror(e));
     }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (!S_ISREG(st->st_mode)) { /* reads of regular files never wait: O_NONBLOCK is moot there */
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0)
+            fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    }
+    if (st->st_size > READAHEAD_COVERS)
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     src->fd = fd;
+    src->file_size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : UINT64_MAX;
     return PD_OK;
 }
 

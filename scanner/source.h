@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -26,6 +27,10 @@ struct pd_source {
     size_t pending_len;
     char error[160];           /* why the last read failed, when errno says too little */
     bool paged;                /* text whose form feeds separate pages (PDF): findings get a page */
+    /* files: size at open (UINT64_MAX unless regular), bytes read since open or rewind (less
+     * after an outside lseek, which only costs a read), and whether a short read reached it */
+    uint64_t file_size, file_read;
+    bool file_ended;
 };
 
 /* Opens a regular file for reading without following a final symbolic link the walker did not

@@ -114,8 +114,11 @@ bool pd_split_begin(struct pd_worker *w, struct pd_unit *u, struct pd_source *sr
     const struct pd_worker_config *cfg = pd_worker_config_of(w);
     struct stat st;
     *unit_done = false;
+    /* file_size (at open, UINT64_MAX unless regular) spares small files the fstat; slices need
+     * the identity it gives */
     if (!cfg->split || !cfg->split_size || cfg->split_max < 2 || src->paged || strcmp(src->kind, "file") != 0 ||
-        fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < 2 * cfg->split_size)
+        src->file_size == UINT64_MAX || src->file_size < 2 * cfg->split_size || fstat(src->fd, &st) != 0 ||
+        !S_ISREG(st.st_mode) || (uint64_t)st.st_size < 2 * cfg->split_size)
         return false;
     size_t window, overlap;
     pd_worker_window(w, &window, &overlap);
