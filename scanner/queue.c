@@ -70,6 +70,13 @@ static bool full(const struct pd_queue *q, size_t cost)
     return q->count >= q->capacity || (q->budget && q->count > 0 && q->spent + cost > q->budget);
 }
 
+/* Drained enough to wake waiting pushers: a quarter of the room (and of the budget) free. Waking
+ * them on every pop made the walker, which outruns the workers, sleep and wake once per file. */
+static bool roomy(const struct pd_queue *q)
+{
+    return q->count <= q->capacity - q->capacity / 4 && q->spent <= q->budget - q->budget / 4;
+}
+
 static bool push(struct pd_queue *q, void *item, uint64_t weight, size_t cost, bool urgent)
 {
     pthread_mutex_lock(&q->lock);
@@ -130,7 +137,8 @@ void *pd_queue_pop(struct pd_queue *q)
             swap(&q->heap[i], &q->heap[top]);
             i = top;
         }
-        pthread_cond_broadcast(&q->not_full); /* waiters may need different room */
+        if (roomy(q))
+            pthread_cond_broadcast(&q->not_full); /* waiters may need different room */
     }
     pthread_mutex_unlock(&q->lock);
     return item;

@@ -1,6 +1,7 @@
 /* The job queue: heaviest first, equal weights (and plain pushes) in order, bounded, closable. */
 #include <pthread.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "scanner/queue.h"
 #include "tests/unit/check.h"
@@ -73,10 +74,34 @@ static void test_urgent(void)
     pd_queue_destroy(q);
 }
 
+/* Pushes that wait for budget are woken in batches; none may be left waiting, even one dearer than
+ * the whole budget (it goes through alone). */
+static void test_budget_wakeups(void)
+{
+    struct pd_queue *q;
+    CHECK(pd_queue_create(8, &q) == PD_OK);
+    pd_queue_set_budget(q, 100);
+    pthread_t t;
+    pthread_create(&t, NULL, consume, q);
+    static const size_t costs[] = {10, 30, 60, 150, 1, 99};
+    uintptr_t sum = 0;
+    for (uintptr_t i = 1; i <= 3000; i++) {
+        CHECK(pd_queue_push_costed(q, item(i), costs[i % 6]));
+        sum += i;
+    }
+    pd_queue_close(q);
+    void *got;
+    pthread_join(t, &got);
+    CHECK((uintptr_t)got == sum);
+    pd_queue_destroy(q);
+}
+
 int main(void)
 {
+    alarm(60); /* a lost wake-up hangs: fail instead */
     test_order();
     test_urgent();
     test_bounded_and_closed();
+    test_budget_wakeups();
     return check_done();
 }
