@@ -547,21 +547,15 @@ static struct json_object *vi_en_json(const struct pd_vi_en *t)
     return o;
 }
 
-struct json_object *pd_violation_json(const struct pd_violation *v)
+struct json_object *pd_violation_rule_json(const struct pd_policy_set *set, size_t rule)
 {
-    const struct pd_rule *r = &v->set->rules[v->rule];
-    struct json_object *o = json_object_new_object(), *basis = json_object_new_array(), *fps = json_object_new_array(),
-                       *counts = json_object_new_object();
-    json_object_object_add(o, "rule", json_object_new_string(r->id));
-    json_object_object_add(o, "policy", json_object_new_string(r->policy));
-    json_object_object_add(o, "severity", json_object_new_string(pd_severity_name(v->severity)));
-    json_object_object_add(o, "scope", json_object_new_string(v->scope));
-    json_object_object_add(o, "subject", v->subject ? pd_json_string(v->subject) : NULL);
+    const struct pd_rule *r = &set->rules[rule];
+    struct json_object *o = json_object_new_object(), *basis = json_object_new_array();
     json_object_object_add(o, "title", vi_en_json(&r->title));
     json_object_object_add(o, "remediation", vi_en_json(&r->remediation));
     for (size_t i = 0; i < r->n_basis; i++) {
         const struct pd_basis *b = &r->basis[i];
-        const struct pd_law *law = pd_policy_law(v->set, b->law);
+        const struct pd_law *law = pd_policy_law(set, b->law);
         struct json_object *jb = json_object_new_object();
         json_object_object_add(jb, "law", json_object_new_string(b->law));
         json_object_object_add(jb, "number", json_object_new_string(law->number));
@@ -574,6 +568,27 @@ struct json_object *pd_violation_json(const struct pd_violation *v)
         json_object_array_add(basis, jb);
     }
     json_object_object_add(o, "legal_basis", basis);
+    return o;
+}
+
+void pd_violation_rule_names(const struct pd_violation *v, const char **id, const char **policy)
+{
+    *id = v->set->rules[v->rule].id;
+    *policy = v->set->rules[v->rule].policy;
+}
+
+struct json_object *pd_violation_json(const struct pd_violation *v)
+{
+    const struct pd_rule *r = &v->set->rules[v->rule];
+    struct json_object *o = json_object_new_object(), *fps = json_object_new_array(), *counts = json_object_new_object(),
+                       *texts = pd_violation_rule_json(v->set, v->rule);
+    json_object_object_add(o, "rule", json_object_new_string(r->id));
+    json_object_object_add(o, "policy", json_object_new_string(r->policy));
+    json_object_object_add(o, "severity", json_object_new_string(pd_severity_name(v->severity)));
+    json_object_object_add(o, "scope", json_object_new_string(v->scope));
+    json_object_object_add(o, "subject", v->subject ? pd_json_string(v->subject) : NULL);
+    json_object_object_foreach(texts, key, val) json_object_object_add(o, key, json_object_get(val));
+    json_object_put(texts);
     json_object_object_add(counts, "findings", json_object_new_int64((int64_t)v->findings));
     json_object_object_add(counts, "distinct_values", json_object_new_int64((int64_t)v->distinct));
     json_object_object_add(o, "counts", counts);

@@ -55,6 +55,11 @@ struct pd_violation {
 struct json_object;
 /* The violation as a report record (rule, severity, legal basis, remediation, counts...). */
 struct json_object *pd_violation_json(const struct pd_violation *v);
+/* The members every violation of a rule shares: title, remediation and legal_basis, in that
+ * order, which follow rule, policy, severity, scope and subject in the record. */
+struct json_object *pd_violation_rule_json(const struct pd_policy_set *set, size_t rule);
+/* The violated rule's id and the policy it comes from. */
+void pd_violation_rule_names(const struct pd_violation *v, const char **id, const char **policy);
 /* Law id -> number, for totals by law; NULL if unknown. */
 size_t pd_violation_laws(const struct pd_violation *v, const char **laws, size_t max);
 

@@ -15,6 +15,7 @@ struct json_writer {
     FILE *units, *violations; /* spilled, copied into the document at the end */
     bool reveal;
     bool any_finding, any_unit, any_violation;
+    struct pd_json_rule_cache rules;
 };
 
 static enum pd_error put(FILE *out, struct json_object *o)
@@ -56,7 +57,7 @@ static enum pd_error json_unit(void *state, const struct pd_unit *u)
         return err;
     fputs(w->any_unit ? ",\n" : "\n", w->units);
     w->any_unit = true;
-    return put(w->units, pd_json_unit(u));
+    return pd_json_put_unit(w->units, u, NULL);
 }
 
 static enum pd_error json_violation(void *state, const struct pd_violation *v)
@@ -64,7 +65,7 @@ static enum pd_error json_violation(void *state, const struct pd_violation *v)
     struct json_writer *w = state;
     fputs(w->any_violation ? ",\n" : "\n", w->violations);
     w->any_violation = true;
-    return put(w->violations, pd_violation_json(v));
+    return pd_json_put_violation(w->violations, &w->rules, v, NULL);
 }
 
 static enum pd_error copy_spill(FILE *from, FILE *to)
@@ -111,6 +112,7 @@ static void json_destroy(void *state)
         fclose(w->units);
     if (w->violations)
         fclose(w->violations);
+    pd_json_rule_cache_free(&w->rules);
     free(w);
 }
 

@@ -10,6 +10,7 @@
 struct jsonl_writer {
     FILE *out;
     bool reveal;
+    struct pd_json_rule_cache rules;
 };
 
 static enum pd_error emit(FILE *out, const char *type, struct json_object *o)
@@ -48,7 +49,9 @@ static enum pd_error jsonl_unit(void *state, const struct pd_unit *u)
             fputc('\n', w->out) == EOF)
             err = PD_ERR_IO;
     if (!err)
-        err = emit(w->out, "unit", pd_json_unit(u));
+        err = pd_json_put_unit(w->out, u, "unit");
+    if (!err && fputc('\n', w->out) == EOF)
+        err = PD_ERR_IO;
     fflush(w->out);
     return err;
 }
@@ -56,7 +59,8 @@ static enum pd_error jsonl_unit(void *state, const struct pd_unit *u)
 static enum pd_error jsonl_violation(void *state, const struct pd_violation *v)
 {
     struct jsonl_writer *w = state;
-    return emit(w->out, "violation", pd_violation_json(v));
+    enum pd_error err = pd_json_put_violation(w->out, &w->rules, v, "violation");
+    return err ? err : fputc('\n', w->out) == EOF ? PD_ERR_IO : PD_OK;
 }
 
 static enum pd_error jsonl_end(void *state, const struct pd_report_summary *s)
@@ -70,7 +74,13 @@ static enum pd_error jsonl_end(void *state, const struct pd_report_summary *s)
     return emit(w->out, "end", o);
 }
 
-static void jsonl_destroy(void *state) { free(state); }
+static void jsonl_destroy(void *state)
+{
+    struct jsonl_writer *w = state;
+    if (w)
+        pd_json_rule_cache_free(&w->rules);
+    free(w);
+}
 
 const struct pd_writer pd_writer_jsonl = {
     .format = "jsonl",

@@ -157,6 +157,15 @@ static void jb_attribute_value(struct jbuf *b, const char *v)
         jb_str(b, v);
 }
 
+static enum pd_error jb_write(struct jbuf *b, FILE *out)
+{
+    bool ok = !b->failed && fwrite(b->p, 1, b->len, out) == b->len;
+    enum pd_error err = b->failed ? PD_ERR_NOMEM : ok ? PD_OK : PD_ERR_IO;
+    if (b->heap)
+        free(b->p);
+    return err;
+}
+
 enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const struct pd_unit *u, bool reveal,
                                   const char *type)
 {
@@ -222,62 +231,189 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
         jb_plain(&b, type);
     }
     jb_raw(&b, "}", 1);
-    bool ok = !b.failed && fwrite(b.p, 1, b.len, out) == b.len;
-    enum pd_error err = b.failed ? PD_ERR_NOMEM : ok ? PD_OK : PD_ERR_IO;
-    if (b.heap)
-        free(b.p);
-    return err;
+    return jb_write(&b, out);
 }
 
-struct json_object *pd_json_unit(const struct pd_unit *u)
+/* A member whose value json-c prints: the unusual parts of records (columns, rule texts). */
+static void jb_json(struct jbuf *b, struct json_object *o)
 {
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "path", pd_json_string(u->path));
-    json_object_object_add(o, "status", json_object_new_string(pd_unit_status_name(u->status)));
-    json_object_object_add(o, "reason", u->reason[0] ? pd_json_string(u->reason) : NULL);
-    json_object_object_add(o, "size", json_object_new_int64((int64_t)u->size));
-    json_object_object_add(o, "bytes_scanned", json_object_new_int64((int64_t)u->bytes_scanned));
-    json_object_object_add(o, "mime", u->mime[0] ? json_object_new_string(u->mime) : NULL);
-    json_object_object_add(o, "encoding", u->encoding ? json_object_new_string(u->encoding) : NULL);
+    if (!o) {
+        b->failed = true;
+        return;
+    }
+    jb_lit(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+}
+
+/* Column statistics of delimited text and database tables (shares print as json-c prints doubles). */
+static struct json_object *pd_json_columns(const struct pd_unit *u)
+{
+    struct json_object *cols = json_object_new_array();
+    for (size_t i = 0; i < u->n_columns; i++) {
+        const struct pd_column *c = &u->columns[i];
+        struct json_object *jc = json_object_new_object(), *dets = json_object_new_array();
+        json_object_object_add(jc, "name", pd_json_string(c->name));
+        json_object_object_add(jc, "rows", json_object_new_int64((int64_t)c->rows));
+        for (size_t k = 0; k < c->n_stats; k++) {
+            const struct pd_column_stat *st = &c->stats[k];
+            struct json_object *jd = json_object_new_object(), *ex = json_object_new_array();
+            json_object_object_add(jd, "detector", json_object_new_string(st->detector->id));
+            json_object_object_add(jd, "category", json_object_new_string(pd_category_name(st->detector->category)));
+            json_object_object_add(jd, "findings", json_object_new_int64((int64_t)st->count));
+            json_object_object_add(jd, "rows", json_object_new_int64((int64_t)st->rows));
+            json_object_object_add(jd, "share", json_object_new_double(c->rows ? (double)st->rows / (double)c->rows : 0));
+            json_object_object_add(jd, "distinct_values", json_object_new_int64((int64_t)st->distinct.count));
+            json_object_object_add(jd, "confidence", json_object_new_int(st->confidence));
+            for (unsigned e = 0; e < st->n_examples; e++)
+                json_object_array_add(ex, pd_json_string(st->examples[e]));
+            json_object_object_add(jd, "examples", ex);
+            json_object_array_add(dets, jd);
+        }
+        json_object_object_add(jc, "detectors", dets);
+        json_object_array_add(cols, jc);
+    }
+    return cols;
+}
+
+enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *type)
+{
+    char stack[1024];
+    struct jbuf b = {.p = stack, .cap = sizeof stack};
+    jb_lit(&b, "{\"path\":");
+    jb_str(&b, u->path);
+    jb_lit(&b, ",\"status\":");
+    jb_plain(&b, pd_unit_status_name(u->status));
+    jb_lit(&b, ",\"reason\":");
+    if (u->reason[0])
+        jb_str(&b, u->reason);
+    else
+        jb_lit(&b, "null");
+    jb_lit(&b, ",\"size\":");
+    jb_int(&b, (long long)u->size);
+    jb_lit(&b, ",\"bytes_scanned\":");
+    jb_int(&b, (long long)u->bytes_scanned);
+    jb_lit(&b, ",\"mime\":");
+    if (u->mime[0])
+        jb_str(&b, u->mime);
+    else
+        jb_lit(&b, "null");
+    jb_lit(&b, ",\"encoding\":");
+    if (u->encoding)
+        jb_plain(&b, u->encoding);
+    else
+        jb_lit(&b, "null");
     if (u->have_stat) {
         char when[32], mode[8];
         pd_json_time(when, (time_t)u->mtime);
         snprintf(mode, sizeof mode, "%04o", (unsigned)(u->mode & 07777));
-        json_object_object_add(o, "mtime", json_object_new_string(when));
-        json_object_object_add(o, "mode", json_object_new_string(mode));
-        json_object_object_add(o, "uid", json_object_new_int64((int64_t)u->uid));
+        jb_lit(&b, ",\"mtime\":");
+        jb_plain(&b, when);
+        jb_lit(&b, ",\"mode\":");
+        jb_plain(&b, mode);
+        jb_lit(&b, ",\"uid\":");
+        jb_int(&b, (long long)u->uid);
     }
-    json_object_object_add(o, "findings", json_object_new_int64((int64_t)(u->n_findings + u->findings_unlisted)));
-    json_object_object_add(o, "findings_unlisted", json_object_new_int64((int64_t)u->findings_unlisted));
+    jb_lit(&b, ",\"findings\":");
+    jb_int(&b, (long long)(u->n_findings + u->findings_unlisted));
+    jb_lit(&b, ",\"findings_unlisted\":");
+    jb_int(&b, (long long)u->findings_unlisted);
     if (u->columns) {
-        struct json_object *cols = json_object_new_array();
-        for (size_t i = 0; i < u->n_columns; i++) {
-            const struct pd_column *c = &u->columns[i];
-            struct json_object *jc = json_object_new_object(), *dets = json_object_new_array();
-            json_object_object_add(jc, "name", pd_json_string(c->name));
-            json_object_object_add(jc, "rows", json_object_new_int64((int64_t)c->rows));
-            for (size_t k = 0; k < c->n_stats; k++) {
-                const struct pd_column_stat *st = &c->stats[k];
-                struct json_object *jd = json_object_new_object(), *ex = json_object_new_array();
-                json_object_object_add(jd, "detector", json_object_new_string(st->detector->id));
-                json_object_object_add(jd, "category", json_object_new_string(pd_category_name(st->detector->category)));
-                json_object_object_add(jd, "findings", json_object_new_int64((int64_t)st->count));
-                json_object_object_add(jd, "rows", json_object_new_int64((int64_t)st->rows));
-                json_object_object_add(jd, "share", json_object_new_double(c->rows ? (double)st->rows / (double)c->rows : 0));
-                json_object_object_add(jd, "distinct_values", json_object_new_int64((int64_t)st->distinct.count));
-                json_object_object_add(jd, "confidence", json_object_new_int(st->confidence));
-                for (unsigned e = 0; e < st->n_examples; e++)
-                    json_object_array_add(ex, pd_json_string(st->examples[e]));
-                json_object_object_add(jd, "examples", ex);
-                json_object_array_add(dets, jd);
-            }
-            json_object_object_add(jc, "detectors", dets);
-            json_object_array_add(cols, jc);
-        }
-        json_object_object_add(o, "rows", json_object_new_int64((int64_t)u->rows));
-        json_object_object_add(o, "columns", cols);
+        jb_lit(&b, ",\"rows\":");
+        jb_int(&b, (long long)u->rows);
+        jb_lit(&b, ",\"columns\":");
+        jb_json(&b, pd_json_columns(u));
     }
-    return o;
+    if (type) {
+        jb_lit(&b, ",\"type\":");
+        jb_plain(&b, type);
+    }
+    jb_raw(&b, "}", 1);
+    return jb_write(&b, out);
+}
+
+void pd_json_rule_cache_free(struct pd_json_rule_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->texts[i]);
+    free(c->texts);
+    memset(c, 0, sizeof *c);
+}
+
+/* The rule's title, remediation and legal basis as members, printed once per rule: a report
+ * may hold one violation per file, each with a kilobyte of the same bilingual text. */
+static const char *rule_texts(struct pd_json_rule_cache *c, const struct pd_violation *v)
+{
+    if (c->set != v->set) {
+        pd_json_rule_cache_free(c);
+        size_t n = pd_policy_rule_count(v->set);
+        if (!(c->texts = calloc(n ? n : 1, sizeof *c->texts)))
+            return NULL;
+        c->set = v->set;
+        c->n = n;
+    }
+    if (v->rule >= c->n)
+        return NULL;
+    if (!c->texts[v->rule]) {
+        struct json_object *o = pd_violation_rule_json(v->set, v->rule);
+        const char *j = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+        size_t len = j ? strlen(j) : 0;
+        if (len >= 2 && (c->texts[v->rule] = malloc(len - 1)) != NULL) { /* the members, without braces */
+            memcpy(c->texts[v->rule], j + 1, len - 2);
+            c->texts[v->rule][len - 2] = '\0';
+        }
+        json_object_put(o);
+    }
+    return c->texts[v->rule];
+}
+
+enum pd_error pd_json_put_violation(FILE *out, struct pd_json_rule_cache *cache, const struct pd_violation *v,
+                                    const char *type)
+{
+    const char *texts = rule_texts(cache, v);
+    if (!texts)
+        return PD_ERR_NOMEM;
+    const char *id, *policy;
+    pd_violation_rule_names(v, &id, &policy);
+    char stack[4096];
+    struct jbuf b = {.p = stack, .cap = sizeof stack};
+    jb_lit(&b, "{\"rule\":");
+    jb_str(&b, id);
+    jb_lit(&b, ",\"policy\":");
+    jb_str(&b, policy);
+    jb_lit(&b, ",\"severity\":");
+    jb_plain(&b, pd_severity_name(v->severity));
+    jb_lit(&b, ",\"scope\":");
+    jb_plain(&b, v->scope);
+    jb_lit(&b, ",\"subject\":");
+    if (v->subject)
+        jb_str(&b, v->subject);
+    else
+        jb_lit(&b, "null");
+    if (texts[0]) {
+        jb_raw(&b, ",", 1);
+        jb_lit(&b, texts);
+    }
+    jb_lit(&b, ",\"counts\":{\"findings\":");
+    jb_int(&b, (long long)v->findings);
+    jb_lit(&b, ",\"distinct_values\":");
+    jb_int(&b, (long long)v->distinct);
+    jb_lit(&b, "},\"fingerprints\":[");
+    for (size_t i = 0; i < v->n_fingerprints; i++) {
+        if (i)
+            jb_raw(&b, ",", 1);
+        jb_plain(&b, v->fingerprints[i]);
+    }
+    jb_raw(&b, "]", 1);
+    if (v->expired_exception) {
+        jb_lit(&b, ",\"expired_exception\":");
+        jb_str(&b, v->expired_exception);
+    }
+    if (type) {
+        jb_lit(&b, ",\"type\":");
+        jb_plain(&b, type);
+    }
+    jb_raw(&b, "}", 1);
+    return jb_write(&b, out);
 }
 
 struct json_object *pd_json_scan(const struct pd_report_summary *s)

@@ -85,8 +85,20 @@ const struct pd_writer *pd_writer_find(const char *format);
 enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const struct pd_unit *u, bool reveal,
                                   const char *type);
 
+/* The same for a unit record. */
+enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *type);
+
+/* Violation records: each rule's texts are printed once and kept here (one per writer). */
+struct pd_json_rule_cache {
+    const struct pd_policy_set *set;
+    char **texts; /* by rule index: the title, remediation and legal_basis members */
+    size_t n;
+};
+enum pd_error pd_json_put_violation(FILE *out, struct pd_json_rule_cache *cache, const struct pd_violation *v,
+                                    const char *type);
+void pd_json_rule_cache_free(struct pd_json_rule_cache *cache);
+
 /* Shared by the JSON-based writers: records in the report's documented shape. Return new objects. */
-struct json_object *pd_json_unit(const struct pd_unit *u);
 struct json_object *pd_json_scan(const struct pd_report_summary *s);
 struct json_object *pd_json_counters(const struct pd_report_summary *s);
 struct json_object *pd_json_totals(const struct pd_report_summary *s);

@@ -20,6 +20,15 @@ assert len(findings) == len(full["findings"]), (len(findings), len(full["finding
 assert len(units) == len(full["units"])
 assert sorted(f["fingerprint"] for f in findings) == sorted(f["fingerprint"] for f in full["findings"])
 assert lines[-1]["counters"]["findings"] == full["counters"]["findings"]
+# unit and violation records are the report's, with "type" added last
+violations = [l for l in lines if l["type"] == "violation"]
+for record in units + violations:
+    assert list(record)[-1] == "type", list(record)
+    del record["type"]
+assert sorted(units, key=lambda u: u["path"]) == sorted(full["units"], key=lambda u: u["path"])
+by_subject = lambda v: (v["subject"] or "", v["rule"])
+assert violations and sorted(violations, key=by_subject) == sorted(full["violations"], key=by_subject)
+assert all(v["title"]["vi"] and v["legal_basis"] for v in violations)
 PYEOF
 ok
 # fingerprints: same across runs, and unchanged by lines inserted above the values
@@ -46,7 +55,7 @@ validate "$T/stdout.json"
 # both formats stay valid and name the file exactly (bad bytes as U+FFFD)
 mkdir "$T/odd"
 for name in 'a"b' 'c\d' "$(printf 'e\tf')" "$(printf 'g\001h')" "$(printf 'i\377j')"; do
-    printf 'SĐT: 0912345678\n' >"$T/odd/$name.txt"
+    printf 'Tôn giáo: Phật giáo\n' >"$T/odd/$name.txt" # sensitive: a unit violation names the file too
 done
 scan "$T/odd.json" "$T/odd"
 rc=0
@@ -59,6 +68,12 @@ full = json.load(open(sys.argv[1], encoding="utf-8"))
 lines = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
 for findings in (full["findings"], [l for l in lines if l["type"] == "finding"]):
     names = sorted(f["location"]["path"].rsplit("/", 1)[1][:-4] for f in findings)
+    assert names == want, names
+for units in (full["units"], [l for l in lines if l["type"] == "unit"]):
+    names = sorted(u["path"].rsplit("/", 1)[1][:-4] for u in units)
+    assert names == want, names
+for violations in (full["violations"], [l for l in lines if l["type"] == "violation"]):
+    names = sorted(v["subject"].rsplit("/", 1)[1][:-4] for v in violations if v["scope"] == "unit")
     assert names == want, names
 PYEOF
 ok
