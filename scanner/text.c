@@ -666,10 +666,10 @@ bool pd_text_guess_legacy(const unsigned char *p, size_t len, enum pd_encoding *
     size_t latin = 0, other = 0;
     int32_t cp;
     while (i < len) {
-        if (p[i] < 0x80) {
+        if (p[i] < 0x80) { /* the ASCII up to the next high byte, eight bytes at a time */
             uint64_t w;
-            if (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL)))
-                i += 8;
+            if (i + 8 <= len && (memcpy(&w, p + i, 8), true))
+                i += ascii_prefix(w & 0x8080808080808080ULL);
             else
                 i++;
             continue;
