@@ -47,14 +47,21 @@ struct candidate {
 };
 
 /* A confirmed candidate: where it is and how sure, before overlaps are resolved and before the
- * value is masked and hashed (only listed findings need that). */
+ * value is masked and hashed (only listed findings need that). The validator's normalised value
+ * and attributes wait in the scratch's arenas: a dense window holds thousands of hits, and a hit
+ * that carried a whole candidate (450 bytes) filled the cache with mostly empty buffers. */
 struct hit {
     uint32_t det;
     uint32_t length; /* raw bytes */
     size_t raw_start;
     int confidence;
-    struct pd_candidate c; /* fold span, normalised value and attributes from the validator */
+    uint32_t start, end; /* value span in the folded view */
+    uint32_t norm;       /* offset in norms, or NO_NORM: derived from the span if listed */
+    uint32_t attrs;      /* first of n_attrs in attrs */
+    unsigned n_attrs;
 };
+
+#define NO_NORM UINT32_MAX
 
 struct pd_engine_scratch {
     const struct pd_engine *engine;
@@ -68,6 +75,11 @@ struct pd_engine_scratch {
     struct hit *hits;
     uint32_t *order; /* hits by position, then the ones kept */
     size_t n_hits, cap_hits;
+    struct pd_candidate work; /* the candidate being confirmed */
+    char *norms;              /* normalised values of this window's hits, NUL-terminated */
+    size_t norms_len, norms_cap;
+    struct pd_attr *attrs;    /* their attributes */
+    size_t n_attrs, cap_attrs;
     struct pd_digest *hmac;
     struct pd_hotword_marks *marks;
 };
@@ -429,6 +441,8 @@ void pd_engine_scratch_destroy(struct pd_engine_scratch *s)
     pd_hotword_marks_destroy(s->marks);
     free(s->hits);
     free(s->order);
+    free(s->norms);
+    free(s->attrs);
     free(s->cands);
     free(s);
 }
@@ -580,23 +594,24 @@ static void mask_value(enum pd_mask_style style, const char *value, char *out, s
     out[o] = '\0';
 }
 
-static void default_norm(struct pd_candidate *c, enum pd_mask_style style)
+static void default_norm(const struct pd_text *t, size_t start, size_t end, enum pd_mask_style style,
+                         char norm[PD_NORM_MAX])
 {
-    const char *f = c->text->fold;
+    const char *f = t->fold;
     size_t o = 0;
-    for (size_t i = c->start; i < c->end && o + 1 < sizeof c->norm; i++) {
+    for (size_t i = start; i < end && o + 1 < PD_NORM_MAX; i++) {
         unsigned char ch = (unsigned char)f[i];
         if (style == PD_MASK_DIGITS) {
             if (is_alnum_ascii(ch))
-                c->norm[o++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+                norm[o++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
         } else if (ch == ' ' || ch == '\t' || ch == '\r') {
-            if (o > 0 && c->norm[o - 1] != ' ')
-                c->norm[o++] = ' ';
+            if (o > 0 && norm[o - 1] != ' ')
+                norm[o++] = ' ';
         } else {
-            c->norm[o++] = (char)ch;
+            norm[o++] = (char)ch;
         }
     }
-    c->norm[o] = '\0';
+    norm[o] = '\0';
 }
 
 /* The slot for the next hit (committed by incrementing n_hits), or NULL without memory. */
@@ -615,6 +630,42 @@ static struct hit *next_hit(struct pd_engine_scratch *s)
         s->cap_hits = ncap;
     }
     return &s->hits[s->n_hits];
+}
+
+/* Keeps the validator's normalised value and attributes for hit h. */
+static enum pd_error keep_value(struct pd_engine_scratch *s, const struct pd_candidate *c, struct hit *h)
+{
+    h->norm = NO_NORM;
+    if (c->norm[0]) {
+        size_t len = strnlen(c->norm, PD_NORM_MAX - 1) + 1;
+        if (s->norms_len + len > s->norms_cap) {
+            size_t ncap = s->norms_cap ? s->norms_cap * 2 : 4096;
+            char *nn = ncap > UINT32_MAX ? NULL : realloc(s->norms, ncap);
+            if (!nn)
+                return PD_ERR_NOMEM;
+            s->norms = nn;
+            s->norms_cap = ncap;
+        }
+        memcpy(s->norms + s->norms_len, c->norm, len - 1);
+        s->norms[s->norms_len + len - 1] = '\0';
+        h->norm = (uint32_t)s->norms_len;
+        s->norms_len += len;
+    }
+    h->attrs = (uint32_t)s->n_attrs;
+    h->n_attrs = c->n_attrs;
+    if (!c->n_attrs)
+        return PD_OK;
+    if (s->n_attrs + c->n_attrs > s->cap_attrs) {
+        size_t ncap = s->cap_attrs ? s->cap_attrs * 2 : 256;
+        struct pd_attr *na = ncap > UINT32_MAX ? NULL : realloc(s->attrs, ncap * sizeof *na);
+        if (!na)
+            return PD_ERR_NOMEM;
+        s->attrs = na;
+        s->cap_attrs = ncap;
+    }
+    memcpy(s->attrs + s->n_attrs, c->attrs, c->n_attrs * sizeof *c->attrs);
+    s->n_attrs += c->n_attrs;
+    return PD_OK;
 }
 
 /* Where PCRE2 starts looking for a match that ends at or covers end: no earlier than lo, nor
@@ -667,10 +718,7 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     if (vs == PCRE2_UNSET || ve <= vs)
         return PD_OK;
 
-    struct hit *h = next_hit(s);
-    if (!h)
-        return PD_ERR_NOMEM;
-    struct pd_candidate *c = &h->c; /* filled in place: no copy of the value buffers */
+    struct pd_candidate *c = &s->work;
     c->text = t;
     c->start = vs;
     c->end = ve;
@@ -703,33 +751,40 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     size_t raw_start = pd_text_raw_offset(t, c->start), raw_end = pd_text_raw_offset(t, c->end);
     if (raw_start < own_lo || raw_start >= own_hi || raw_end <= raw_start)
         return PD_OK;
+    struct hit *h = next_hit(s);
+    if (!h || keep_value(s, c, h) != PD_OK)
+        return PD_ERR_NOMEM;
     h->det = cand->det;
     h->raw_start = raw_start;
     h->length = (uint32_t)(raw_end - raw_start);
     h->confidence = confidence;
+    h->start = (uint32_t)c->start;
+    h->end = (uint32_t)c->end;
     s->n_hits++;
     return PD_OK;
 }
 
 /* The value work a listed finding needs: keyed hash, mask, and the clear value with --reveal. */
-static enum pd_error describe(struct pd_engine_scratch *s, struct hit *h, struct pd_finding *f)
+static enum pd_error describe(struct pd_engine_scratch *s, const struct pd_text *t, const struct hit *h,
+                              struct pd_finding *f)
 {
     const struct pd_engine *e = s->engine;
     const struct pd_detector *d = e->dets[h->det].det;
-    struct pd_candidate *c = &h->c;
-    if (!c->norm[0])
-        default_norm(c, d->mask);
-    const char *parts[2] = {d->id, c->norm};
+    char derived[PD_NORM_MAX];
+    const char *norm = h->norm != NO_NORM ? s->norms + h->norm : derived;
+    if (h->norm == NO_NORM)
+        default_norm(t, h->start, h->end, d->mask, derived);
+    const char *parts[2] = {d->id, norm};
     pd_digest_hex128(s->hmac, parts, 2, f->value_hash);
     char original[PD_NORM_MAX];
     if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL || d->mask == PD_MASK_SECRET) {
-        mask_value(d->mask, c->norm, f->masked, sizeof f->masked); /* a secret's mask shows nothing */
+        mask_value(d->mask, norm, f->masked, sizeof f->masked); /* a secret's mask shows nothing */
     } else {
-        pd_text_original(c->text, c->start, c->end, original, sizeof original);
+        pd_text_original(t, h->start, h->end, original, sizeof original);
         mask_value(d->mask, original, f->masked, sizeof f->masked);
     }
     if (e->reveal) {
-        pd_text_original(c->text, c->start, c->end, original, sizeof original);
+        pd_text_original(t, h->start, h->end, original, sizeof original);
         if (!(f->clear = strdup(original)))
             return PD_ERR_NOMEM;
     }
@@ -827,6 +882,7 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
     const struct pd_engine *e = s->engine;
     s->n_cands = 0;
     s->n_hits = 0;
+    s->norms_len = s->n_attrs = 0;
     s->overflow = false;
     pd_hotword_marks_reset(s->marks);
     *truncated = false;
@@ -854,9 +910,10 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
         f.field = NULL;
         if (describe_room > 0) {
             describe_room--;
-            f.n_attrs = h->c.n_attrs;
-            memcpy(f.attrs, h->c.attrs, h->c.n_attrs * sizeof *f.attrs);
-            if ((err = describe(s, h, &f)) != PD_OK)
+            f.n_attrs = h->n_attrs;
+            if (h->n_attrs)
+                memcpy(f.attrs, s->attrs + h->attrs, h->n_attrs * sizeof *f.attrs);
+            if ((err = describe(s, t, h, &f)) != PD_OK)
                 break;
         }
         if (!sink(arg, &f)) /* the sink takes ownership of the clear value */
