@@ -450,7 +450,8 @@ unsigned pd_hotwords_find(const struct pd_hotwords *h, struct pd_hotword_marks *
         return 0;
     if (!m->ready && !m->failed) {
         m->searched += hi - lo;
-        if (m->searched > len / 2 && len <= UINT32_MAX) {
+        /* an eighth: CSV 5% faster than at a half; a 32nd built the index for prose too (+8%) */
+        if (m->searched > len / 8 && len <= UINT32_MAX) {
             m->ready = build_marks(m, text, len);
             m->failed = !m->ready;
         }

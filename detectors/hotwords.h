@@ -1,8 +1,8 @@
 /* Context words: is one of a detector's hotwords (or anti-words) near a value? A word counts only
  * whole and only inside the range asked about. Sparse text is searched around each value; once
- * those searches have covered half of a text (a CSV export, where every row holds values), every
- * word in it is found in one Hyperscan pass over a literal database and kept as an index for the
- * rest of it. Both ways give the same answer. Internal to the engine. */
+ * those searches have covered an eighth of a text (a CSV export, where every row holds values),
+ * every word in it is found in one Hyperscan pass over a literal database and kept as an index
+ * for the rest of it. Both ways give the same answer. Internal to the engine. */
 #ifndef PD_HOTWORDS_H
 #define PD_HOTWORDS_H
 
