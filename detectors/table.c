@@ -231,8 +231,11 @@ static bool check_pan(struct pd_candidate *c)
 
 static bool check_email(struct pd_candidate *c)
 {
-    static const char *file_exts[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css",
-                                      "js",  "ico", "bmp",  "tif", "tiff", NULL};
+    static const struct {
+        const char *ext;
+        size_t len;
+    } file_exts[] = {{"png", 3}, {"jpg", 3}, {"jpeg", 4}, {"gif", 3}, {"svg", 3}, {"webp", 4}, {"css", 3},
+                     {"js", 2},  {"ico", 3}, {"bmp", 3},  {"tif", 3}, {"tiff", 4}};
     const char *f = fold_at(c);
     const char *at = memchr(f + c->start, '@', c->end - c->start);
     if (!at || f[c->start] == '.' || at[-1] == '.')
@@ -244,11 +247,12 @@ static bool check_email(struct pd_candidate *c)
     while (dot > at && dot[-1] != '.')
         dot--;
     size_t tld = (size_t)(f + c->end - dot);
-    for (int i = 0; file_exts[i]; i++)
-        if (strlen(file_exts[i]) == tld && memcmp(dot, file_exts[i], tld) == 0)
+    for (size_t i = 0; i < sizeof file_exts / sizeof file_exts[0]; i++) /* an image name like logo@2x.png */
+        if (file_exts[i].len == tld && memcmp(dot, file_exts[i].ext, tld) == 0)
             return false;
-    set_string(c->norm, sizeof c->norm, f + c->start, c->end - c->start);
-    if (strstr(c->norm, "@example.") || strstr(c->norm, ".example"))
+    size_t n = c->end - c->start < sizeof c->norm ? c->end - c->start : sizeof c->norm - 1;
+    set_string(c->norm, sizeof c->norm, f + c->start, n);
+    if (memmem(c->norm, n, "@example.", 9) || memmem(c->norm, n, ".example", 8))
         c->confidence -= 30;
     return true;
 }

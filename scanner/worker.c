@@ -319,8 +319,10 @@ static void count_lines(struct window_state *s, size_t to)
 static bool on_finding(void *arg, struct pd_finding *f)
 {
     struct window_state *s = arg;
-    count_lines(s, (size_t)f->offset);
     f->offset += s->base;
+    if (s->unit->n_findings >= PD_UNIT_MAX_FINDINGS) /* only counted: no line, no page */
+        return pd_unit_add_finding(s->unit, f) == PD_OK;
+    count_lines(s, (size_t)(f->offset - s->base));
     f->line = s->line;
     f->column = (f->offset - s->line_start) / s->unit_size + 1;
     if (s->paged && f->n_attrs < PD_MAX_ATTRS) {
