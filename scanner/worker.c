@@ -433,11 +433,23 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
             pd_unit_set(u, PD_UNIT_PARTIAL, "scan interrupted after %llu bytes", (unsigned long long)u->bytes_scanned);
             break;
         }
-        s.line = line_at_start;
-        s.line_start = line_start_at_start;
-        s.page = page_at_start;
-        s.line_pos = line_pos_at_start;
-        count_lines(&s, n - O);
+        size_t cut = n - O; /* where the next window starts */
+        if (s.unit_size == 1 && s.line_pos > cut && line_pos_at_start <= cut) {
+            /* findings took the cursor into the overlap: step back over it rather than count the
+             * whole window again */
+            s.line -= count_byte(buf + cut, s.line_pos - cut, '\n');
+            if (s.paged)
+                s.page -= count_byte(buf + cut, s.line_pos - cut, '\f');
+            const unsigned char *nl = memrchr(buf + line_pos_at_start, '\n', cut - line_pos_at_start);
+            s.line_start = nl ? s.base + (size_t)(nl - buf) + 1 : line_start_at_start;
+            s.line_pos = cut;
+        } else if (s.line_pos > cut) {
+            s.line = line_at_start;
+            s.line_start = line_start_at_start;
+            s.page = page_at_start;
+            s.line_pos = line_pos_at_start;
+        }
+        count_lines(&s, cut);
         if (w->text.columns)
             pd_columns_next_window(w->text.columns);
         memmove(buf, buf + n - O, O);

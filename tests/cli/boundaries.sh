@@ -20,7 +20,36 @@ scan "$T/small.json" --window-size 8K "$T/big.txt"
 scan "$T/odd.json" --window-size 12345 "$T/big.txt"
 for r in default small odd; do
     expect_count "$T/$r.json" vn.phone big.txt 3000
+    # lines and columns from the file itself: windows hand the line cursor on at their cut
+    "$PY" - "$T/$r.json" "$T/big.txt" <<'PYEOF' || fail "$r windows: lines or columns do not match the file"
+import json, sys
+data = open(sys.argv[2], "rb").read()
+for f in json.load(open(sys.argv[1]))["findings"]:
+    o = f["location"]["offset"]
+    assert data.count(b"\n", 0, o) + 1 == f["location"]["line"], f["location"]
+    assert o - (data.rfind(b"\n", 0, o) + 1) + 1 == f["location"]["column"], f["location"]
+PYEOF
 done
+# lines longer than half the overlap between windows (4 KiB here), with values all along them:
+# a window's first values sit on a line that began in the window before
+"$PY" - "$T/long.txt" <<'PYEOF'
+import sys
+out = open(sys.argv[1], "w", encoding="utf-8")
+filler = "văn bản dài không xuống dòng "
+for n in range(600):
+    out.write("".join(filler * (1 + (n * k) % 9) + f"SĐT: 09{k % 10}{n:04d}{k:03d} " for k in range(12)) + "\n")
+PYEOF
+scan "$T/long.json" --window-size 8K "$T/long.txt"
+expect_count "$T/long.json" vn.phone long.txt 7200
+"$PY" - "$T/long.json" "$T/long.txt" <<'PYEOF' || fail "long lines: lines or columns do not match the file"
+import json, sys
+data = open(sys.argv[2], "rb").read()
+for f in json.load(open(sys.argv[1]))["findings"]:
+    o = f["location"]["offset"]
+    assert data.count(b"\n", 0, o) + 1 == f["location"]["line"], f["location"]
+    assert o - (data.rfind(b"\n", 0, o) + 1) + 1 == f["location"]["column"], f["location"]
+PYEOF
+ok
 [ "$(rq "$T/default.json" "[(f['location']['offset'],f['location']['line']) for f in r['findings']]")" = \
   "$(rq "$T/small.json" "[(f['location']['offset'],f['location']['line']) for f in r['findings']]")" ] ||
     fail "small windows give different offsets or lines"
