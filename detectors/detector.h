@@ -109,6 +109,7 @@ struct pd_finding {
     int confidence;
     char masked[96];
     char value_hash[33]; /* keyed hash (HMAC-SHA256, 128 bits hex) of detector + value */
+    uint64_t value_key;  /* its first 64 bits as a number, for hash tables; 0 when not hashed */
     char fingerprint[33];
     char *clear;
     struct pd_attr attrs[PD_MAX_ATTRS];

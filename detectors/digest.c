@@ -52,7 +52,7 @@ fail:
     return PD_ERR_INTERNAL;
 }
 
-void pd_digest_hex128(struct pd_digest *d, const char *const *parts, size_t n, char out[33])
+uint64_t pd_digest_hex128(struct pd_digest *d, const char *const *parts, size_t n, char out[33])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -71,4 +71,8 @@ void pd_digest_hex128(struct pd_digest *d, const char *const *parts, size_t n, c
         out[2 * i + 1] = hex[md[i] & 15];
     }
     out[32] = '\0';
+    uint64_t key = 0;
+    for (int i = 0; i < 8; i++)
+        key = key << 8 | md[i];
+    return key;
 }

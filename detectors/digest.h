@@ -5,6 +5,7 @@
 #define PD_DIGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scanner/error.h"
 
@@ -15,7 +16,8 @@ enum pd_error pd_digest_create(const unsigned char *key, size_t key_len, struct 
 void pd_digest_destroy(struct pd_digest *digest);
 
 /* Hashes parts[0] NUL parts[1] NUL ... (the separators keep "ab","c" apart from "a","bc") and
- * writes the first 16 bytes of the digest as 32 lower-case hex characters plus a NUL. */
-void pd_digest_hex128(struct pd_digest *digest, const char *const *parts, size_t n, char out[33]);
+ * writes the first 16 bytes of the digest as 32 lower-case hex characters plus a NUL. Returns
+ * the first 8 bytes as a number (what the first 16 hex characters spell), a ready hash key. */
+uint64_t pd_digest_hex128(struct pd_digest *digest, const char *const *parts, size_t n, char out[33]);
 
 #endif

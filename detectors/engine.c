@@ -775,7 +775,7 @@ static enum pd_error describe(struct pd_engine_scratch *s, const struct pd_text 
     if (h->norm == NO_NORM)
         default_norm(t, h->start, h->end, d->mask, derived);
     const char *parts[2] = {d->id, norm};
-    pd_digest_hex128(s->hmac, parts, 2, f->value_hash);
+    f->value_key = pd_digest_hex128(s->hmac, parts, 2, f->value_hash);
     char original[PD_NORM_MAX];
     if (d->mask == PD_MASK_DIGITS || d->mask == PD_MASK_EMAIL || d->mask == PD_MASK_SECRET) {
         mask_value(d->mask, norm, f->masked, sizeof f->masked); /* a secret's mask shows nothing */
@@ -905,6 +905,7 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
         f.line = f.column = 0;
         f.confidence = h->confidence;
         f.masked[0] = f.value_hash[0] = f.fingerprint[0] = '\0';
+        f.value_key = 0;
         f.clear = NULL;
         f.n_attrs = 0;
         f.field = NULL;

@@ -128,7 +128,7 @@ struct brief {
 static void brief_of(const struct pd_policy_eval *ev, const struct pd_finding *fi, struct brief *b)
 {
     size_t n;
-    b->prefix = pd_hash_prefix(fi->value_hash);
+    b->prefix = fi->value_key;
     b->detector = (uint8_t)(fi->detector - pd_detectors(&n));
     b->category = (uint8_t)fi->detector->category;
     b->confidence = (uint8_t)fi->confidence;

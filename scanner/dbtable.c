@@ -71,7 +71,7 @@ static bool on_cell_finding(void *arg, struct pd_finding *f)
             st->rows++;
             st->last_row = row;
         }
-        pd_hashset_add(&st->distinct, pd_hash_prefix(f->value_hash));
+        pd_hashset_add(&st->distinct, f->value_key);
         if (f->confidence > st->confidence)
             st->confidence = f->confidence;
         if (st->n_examples < PD_COLUMN_EXAMPLES) {

@@ -34,11 +34,3 @@ void pd_hashset_free(struct pd_hashset *h)
     h->slots = NULL;
     h->cap = h->count = 0;
 }
-
-uint64_t pd_hash_prefix(const char *hex)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 16 && hex[i]; i++)
-        v = v << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' : hex[i] - 'a' + 10);
-    return v;
-}

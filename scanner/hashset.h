@@ -16,7 +16,4 @@ struct pd_hashset {
 bool pd_hashset_add(struct pd_hashset *h, uint64_t v);
 void pd_hashset_free(struct pd_hashset *h);
 
-/* The first 64 bits of a hex hash such as a finding's value_hash. */
-uint64_t pd_hash_prefix(const char *hex);
-
 #endif

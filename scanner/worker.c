@@ -361,7 +361,7 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
     for (size_t i = 0; i < n; i++) {
         struct pd_finding *f = pd_unit_finding(u, i);
         /* the keyed hash is uniform already; the detector separates equal values of two detectors */
-        size_t k = (size_t)(pd_hash_prefix(f->value_hash) ^ ((uintptr_t)f->detector * 0x9E3779B97F4A7C15u)) &
+        size_t k = (size_t)(f->value_key ^ ((uintptr_t)f->detector * 0x9E3779B97F4A7C15u)) &
                    (slots - 1);
         while (first[k] && !same_value(pd_unit_finding(u, first[k] - 1), f))
             k = (k + 1) & (slots - 1);

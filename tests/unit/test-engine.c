@@ -262,6 +262,10 @@ static void test_options(void)
     CHECK(count("vn.cccd") == 1 && count("vn.phone") == 0 && count("vn.secret_mark") == 1);
     CHECK(find("vn.cccd")->clear && strcmp(find("vn.cccd")->clear, "001087123456") == 0);
     CHECK(memcmp(find("vn.cccd")->value_hash, hash_default, 32) != 0); /* keyed */
+    char first16[17];
+    memcpy(first16, find("vn.cccd")->value_hash, 16);
+    first16[16] = '\0';
+    CHECK(find("vn.cccd")->value_key == strtoull(first16, NULL, 16)); /* the hash's first 64 bits */
     scan_with(s2, "xyz 001087123456"); /* below --min-confidence 80 */
     CHECK(count("vn.cccd") == 0);
     reset();
