@@ -229,6 +229,17 @@ static bool check_pan(struct pd_candidate *c)
     return true;
 }
 
+/* Whether needle (k bytes, starting with a punctuation byte) is in s[0, n): memchr finds its
+ * rare first byte, where glibc's memmem ran a generic search and cost three times strstr. */
+static bool contains(const char *s, size_t n, const char *needle, size_t k)
+{
+    for (const char *p = s, *end = s + n; (size_t)(end - p) >= k && (p = memchr(p, needle[0], (size_t)(end - p - k + 1)));
+         p++)
+        if (memcmp(p, needle, k) == 0)
+            return true;
+    return false;
+}
+
 static bool check_email(struct pd_candidate *c)
 {
     static const struct {
@@ -252,7 +263,7 @@ static bool check_email(struct pd_candidate *c)
             return false;
     size_t n = c->end - c->start < sizeof c->norm ? c->end - c->start : sizeof c->norm - 1;
     set_string(c->norm, sizeof c->norm, f + c->start, n);
-    if (memmem(c->norm, n, "@example.", 9) || memmem(c->norm, n, ".example", 8))
+    if (contains(c->norm, n, "@example.", 9) || contains(c->norm, n, ".example", 8))
         c->confidence -= 30;
     return true;
 }

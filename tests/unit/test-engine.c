@@ -240,6 +240,17 @@ static void test_overlaps_and_context(void)
     CHECK(strcmp(pd_confidence_name(labelled), "high") == 0);
     /* no clear value unless asked */
     CHECK(find("vn.cccd")->clear == NULL);
+    /* documentation domains (RFC 2606) weigh less, wherever ".example" or "@example." is */
+    scan("Liên hệ: an.nguyen@congty-vidu.vn");
+    int real = find("email") ? find("email")->confidence : -1;
+    const char *docs[] = {"Liên hệ: an.nguyen@example.com", "Liên hệ: an.nguyen@mail.example.org",
+                          "Liên hệ: an.example@congty.vn"};
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        scan(docs[i]);
+        CHECK(find("email") && find("email")->confidence == real - 30);
+    }
+    scan("Liên hệ: an@examplecorp.vn"); /* "@example." needs the dot */
+    CHECK(find("email") && find("email")->confidence == real);
 }
 
 static void test_options(void)
