@@ -144,6 +144,14 @@ static void jb_str(struct jbuf *b, const char *s)
         free(safe);
 }
 
+static void jb_str_or_null(struct jbuf *b, const char *s)
+{
+    if (s)
+        jb_str(b, s);
+    else
+        jb_lit(b, "null");
+}
+
 /* Plain integers become numbers; codes with leading zeros stay strings. */
 static void jb_attribute_value(struct jbuf *b, const char *v)
 {
@@ -246,7 +254,7 @@ static void jb_json(struct jbuf *b, struct json_object *o)
 }
 
 /* Column statistics of delimited text and database tables (shares print as json-c prints doubles). */
-static struct json_object *pd_json_columns(const struct pd_unit *u)
+static struct json_object *columns_json(const struct pd_unit *u)
 {
     struct json_object *cols = json_object_new_array();
     for (size_t i = 0; i < u->n_columns; i++) {
@@ -284,24 +292,15 @@ enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *t
     jb_lit(&b, ",\"status\":");
     jb_plain(&b, pd_unit_status_name(u->status));
     jb_lit(&b, ",\"reason\":");
-    if (u->reason[0])
-        jb_str(&b, u->reason);
-    else
-        jb_lit(&b, "null");
+    jb_str_or_null(&b, u->reason[0] ? u->reason : NULL);
     jb_lit(&b, ",\"size\":");
     jb_int(&b, (long long)u->size);
     jb_lit(&b, ",\"bytes_scanned\":");
     jb_int(&b, (long long)u->bytes_scanned);
     jb_lit(&b, ",\"mime\":");
-    if (u->mime[0])
-        jb_str(&b, u->mime);
-    else
-        jb_lit(&b, "null");
+    jb_str_or_null(&b, u->mime[0] ? u->mime : NULL);
     jb_lit(&b, ",\"encoding\":");
-    if (u->encoding)
-        jb_plain(&b, u->encoding);
-    else
-        jb_lit(&b, "null");
+    jb_str_or_null(&b, u->encoding);
     if (u->have_stat) {
         char when[32], mode[8];
         pd_json_time(when, (time_t)u->mtime);
@@ -321,7 +320,7 @@ enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *t
         jb_lit(&b, ",\"rows\":");
         jb_int(&b, (long long)u->rows);
         jb_lit(&b, ",\"columns\":");
-        jb_json(&b, pd_json_columns(u));
+        jb_json(&b, columns_json(u));
     }
     if (type) {
         jb_lit(&b, ",\"type\":");
@@ -385,10 +384,7 @@ enum pd_error pd_json_put_violation(FILE *out, struct pd_json_rule_cache *cache,
     jb_lit(&b, ",\"scope\":");
     jb_plain(&b, v->scope);
     jb_lit(&b, ",\"subject\":");
-    if (v->subject)
-        jb_str(&b, v->subject);
-    else
-        jb_lit(&b, "null");
+    jb_str_or_null(&b, v->subject);
     if (texts[0]) {
         jb_raw(&b, ",", 1);
         jb_lit(&b, texts);

@@ -2,6 +2,17 @@
 # A multi-megabyte file with values straddling window boundaries: each found exactly once, the
 # same with small and default windows.
 . "$PD_SRCDIR/tests/cli/lib.sh"
+# check_positions REPORT FILE: every finding's line and column, counted in the file itself
+check_positions() {
+    "$PY" - "$1" "$2" <<'PYEOF'
+import json, sys
+data = open(sys.argv[2], "rb").read()
+for f in json.load(open(sys.argv[1]))["findings"]:
+    o = f["location"]["offset"]
+    assert data.count(b"\n", 0, o) + 1 == f["location"]["line"], f["location"]
+    assert o - (data.rfind(b"\n", 0, o) + 1) + 1 == f["location"]["column"], f["location"]
+PYEOF
+}
 "$PY" - "$T/big.txt" <<'PYEOF'
 import sys
 out = open(sys.argv[1], "w", encoding="utf-8")
@@ -21,14 +32,7 @@ scan "$T/odd.json" --window-size 12345 "$T/big.txt"
 for r in default small odd; do
     expect_count "$T/$r.json" vn.phone big.txt 3000
     # lines and columns from the file itself: windows hand the line cursor on at their cut
-    "$PY" - "$T/$r.json" "$T/big.txt" <<'PYEOF' || fail "$r windows: lines or columns do not match the file"
-import json, sys
-data = open(sys.argv[2], "rb").read()
-for f in json.load(open(sys.argv[1]))["findings"]:
-    o = f["location"]["offset"]
-    assert data.count(b"\n", 0, o) + 1 == f["location"]["line"], f["location"]
-    assert o - (data.rfind(b"\n", 0, o) + 1) + 1 == f["location"]["column"], f["location"]
-PYEOF
+    check_positions "$T/$r.json" "$T/big.txt" || fail "$r windows: lines or columns do not match the file"
 done
 # lines longer than half the overlap between windows (4 KiB here), with values all along them:
 # a window's first values sit on a line that began in the window before
@@ -41,14 +45,7 @@ for n in range(600):
 PYEOF
 scan "$T/long.json" --window-size 8K "$T/long.txt"
 expect_count "$T/long.json" vn.phone long.txt 7200
-"$PY" - "$T/long.json" "$T/long.txt" <<'PYEOF' || fail "long lines: lines or columns do not match the file"
-import json, sys
-data = open(sys.argv[2], "rb").read()
-for f in json.load(open(sys.argv[1]))["findings"]:
-    o = f["location"]["offset"]
-    assert data.count(b"\n", 0, o) + 1 == f["location"]["line"], f["location"]
-    assert o - (data.rfind(b"\n", 0, o) + 1) + 1 == f["location"]["column"], f["location"]
-PYEOF
+check_positions "$T/long.json" "$T/long.txt" || fail "long lines: lines or columns do not match the file"
 ok
 [ "$(rq "$T/default.json" "[(f['location']['offset'],f['location']['line']) for f in r['findings']]")" = \
   "$(rq "$T/small.json" "[(f['location']['offset'],f['location']['line']) for f in r['findings']]")" ] ||
