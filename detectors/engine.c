@@ -76,6 +76,7 @@ struct pd_engine_scratch {
     uint32_t *order; /* hits by position, then the ones kept */
     size_t n_hits, cap_hits;
     struct pd_candidate work; /* the candidate being confirmed */
+    bool keep_values;         /* some finding of this window may be listed: keep values of hits */
     char *norms;              /* normalised values of this window's hits, NUL-terminated */
     size_t norms_len, norms_cap;
     struct pd_attr *attrs;    /* their attributes */
@@ -636,6 +637,10 @@ static struct hit *next_hit(struct pd_engine_scratch *s)
 static enum pd_error keep_value(struct pd_engine_scratch *s, const struct pd_candidate *c, struct hit *h)
 {
     h->norm = NO_NORM;
+    h->attrs = 0;
+    h->n_attrs = 0;
+    if (!s->keep_values) /* a unit past its listing cap: its findings are only counted */
+        return PD_OK;
     if (c->norm[0]) {
         size_t len = strnlen(c->norm, PD_NORM_MAX - 1) + 1;
         if (s->norms_len + len > s->norms_cap) {
@@ -883,6 +888,7 @@ enum pd_error pd_engine_scan(struct pd_engine_scratch *s, const struct pd_text *
     s->n_cands = 0;
     s->n_hits = 0;
     s->norms_len = s->n_attrs = 0;
+    s->keep_values = describe_room > 0;
     s->overflow = false;
     pd_hotword_marks_reset(s->marks);
     *truncated = false;
