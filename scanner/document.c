@@ -56,6 +56,9 @@ struct xml_text {
     int run_depth;           /* inside w:r (a Word run) */
     bool run_red, run_has_text, in_rpr;
     bool run_legacy;         /* the run's font is a legacy Vietnamese one: its text is that encoding */
+    bool spreadsheet;        /* ODS content: a cell's paragraphs stay on its row */
+    int cell_depth;          /* inside a spreadsheet's table:table-cell */
+    bool started;            /* some text was put */
     enum pd_encoding run_encoding;
     unsigned char xml[XML_CHUNK];
 };
@@ -80,6 +83,7 @@ static void put(struct xml_text *x, const char *s, size_t n)
     }
     memcpy(x->out + x->len, s, n);
     x->len += n;
+    x->started = true;
 }
 
 static const char *local_name(const char *name)
@@ -130,6 +134,9 @@ static void on_start(void *ud, const char *name, const char **attrs)
                 x->run_legacy = true;
     } else if (is_cell(ln)) {
         put(x, "\t", 1);
+        x->cell_depth += x->spreadsheet && strcmp(name, "table:table-cell") == 0;
+    } else if (strcmp(name, "office:spreadsheet") == 0) {
+        x->spreadsheet = true;
     } else if (strcmp(ln, "s") == 0 && strncmp(name, "text:", 5) == 0) {
         put(x, " ", 1); /* ODF's run of spaces */
     }
@@ -145,6 +152,11 @@ static void on_end(void *ud, const char *name)
         x->run_depth--;
     } else if (strcmp(name, "w:rPr") == 0) {
         x->in_rpr = false;
+    } else if (x->cell_depth > 0 && strcmp(name, "table:table-cell") == 0) {
+        x->cell_depth--;
+    } else if (x->cell_depth > 0 && strcmp(ln, "p") == 0) {
+        put(x, " ", 1); /* one row per line, one cell per tab: the layout of a TSV export, whose
+                         * header row then labels the cells below it */
     } else if (is_block(ln)) {
         put(x, "\n", 1);
     }
@@ -166,6 +178,14 @@ static void put_legacy(struct xml_text *x, const char *s, size_t n)
 static void on_text(void *ud, const char *s, int n)
 {
     struct xml_text *x = ud;
+    /* indentation before the text or between a spreadsheet's rows and cells would add rows */
+    if (!x->started || (x->spreadsheet && x->cell_depth == 0)) {
+        int k = 0;
+        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
+            k++;
+        if (k == n)
+            return;
+    }
     if (x->run_depth > 0 && x->run_red && !x->run_has_text)
         put(x, "\n", 1); /* a red run starts a line of its own */
     if (x->run_depth > 0)

@@ -54,6 +54,23 @@ with zipfile.ZipFile(od, "w") as z:
     z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
     z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table><table:table-row><table:table-cell><text:p>so_dien_thoai</text:p></table:table-cell><table:table-cell><text:p>0987654321</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
 open(os.path.join(d, "list.ods"), "wb").write(od.getvalue())
+# an ODS customer list laid out as a table: a header row labels the cells below it, as in a CSV
+# export; indented XML and a cell of two paragraphs must not break the rows. The order numbers
+# are 9 digits too, but their column is not an ID column (a decoy).
+def cell(*paras):
+    return "<table:table-cell>" + "".join(f"<text:p>{p}</text:p>" for p in paras) + "</table:table-cell>"
+rows = [cell("ho_ten"), cell("so_cmnd"), cell("ma_don_hang")]
+body = "\n  <table:table-row>" + "".join(rows) + "</table:table-row>"
+for i, (name, cmnd, order) in enumerate([("Nguyễn Văn An", "012345678", "400000017"),
+                                          ("Trần Thị Bình", "023456789", "400000025"),
+                                          ("Lê Văn Cường", "034567890", "400000033")]):
+    first, last = name.rsplit(" ", 1)
+    body += "\n  <table:table-row>" + cell(first, last) + cell(cmnd) + cell(order) + "</table:table-row>"
+ods = io.BytesIO()
+with zipfile.ZipFile(ods, "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">\n<office:body><office:spreadsheet>\n <table:table table:name="KH">' + body + '\n </table:table>\n</office:spreadsheet></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
+open(os.path.join(d, "customers.ods"), "wb").write(ods.getvalue())
 pp = io.BytesIO()
 with zipfile.ZipFile(pp, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>')
@@ -109,6 +126,10 @@ expect_count "$T/r.json" person_name "old-fonts.docx!word/document.xml" 2      #
 expect_count "$T/r.json" vn.phone "table.xlsx!xl/worksheets/sheet1.xml" 1
 expect_count "$T/r.json" address "letter.odt!content.xml" 1
 expect_count "$T/r.json" vn.phone "list.ods!content.xml" 1
+expect_count "$T/r.json" vn.cmnd "customers.ods!content.xml" 3                # labelled by the header row
+[ "$(rq "$T/r.json" "sorted(f['value']['masked'][:2] for f in r['findings'] if f['location']['path'].endswith('customers.ods!content.xml') and f['detector'] == 'vn.cmnd')")" = \
+  "['01', '02', '03']" ] || fail "ODS: the order numbers were taken for ID numbers"
+ok
 expect_count "$T/r.json" email "slides.pptx!ppt/slides/slide1.xml" 1
 expect_count "$T/r.json" vn.cccd "renamed.bin!word/document.xml" 1
 expect_count "$T/r.json" vn.secret_mark "letter.odt!content.xml" 1
