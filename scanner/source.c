@@ -15,11 +15,11 @@ static ssize_t file_read(struct pd_source *src, void *buf, size_t n)
         r = read(src->fd, buf, n);
     while (r < 0 && errno == EINTR);
     if (r > 0) {
-        src->file_read += (uint64_t)r;
+        src->file_bytes_read += (uint64_t)r;
         /* A short read past the size the file had at open is its end: the read that would say
          * so is saved (one per small file). Short reads elsewhere (FUSE, a growing file) still
          * read on. */
-        src->file_ended = (size_t)r < n && src->file_read >= src->file_size;
+        src->file_ended = (size_t)r < n && src->file_bytes_read >= src->file_size;
     }
     return r;
 }
@@ -35,7 +35,7 @@ static int file_rewind(struct pd_source *src)
 {
     src->pending = NULL;
     src->pending_len = 0;
-    src->file_read = 0;
+    src->file_bytes_read = 0;
     src->file_ended = false;
     return lseek(src->fd, 0, SEEK_SET) == 0 ? 0 : -1;
 }

@@ -29,7 +29,7 @@ struct pd_source {
     bool paged;                /* text whose form feeds separate pages (PDF): findings get a page */
     /* files: size at open (UINT64_MAX unless regular), bytes read since open or rewind (less
      * after an outside lseek, which only costs a read), and whether a short read reached it */
-    uint64_t file_size, file_read;
+    uint64_t file_size, file_bytes_read;
     bool file_ended;
 };
 
