@@ -52,14 +52,22 @@ fail:
     return PD_ERR_INTERNAL;
 }
 
-uint64_t pd_digest_hex128(struct pd_digest *d, const char *const *parts, size_t n, char out[33])
+struct pd_digest_state {
+    EVP_MD_CTX *ctx;
+};
+
+static void absorb(EVP_MD_CTX *ctx, const char *const *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]) + 1);
+}
+
+/* Finishes the hash in d->work: the outer hash when keyed, then hex and key. */
+static uint64_t finish(struct pd_digest *d, char out[33])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_MD_CTX_copy_ex(d->work, d->inner);
-    for (size_t i = 0; i < n; i++)
-        EVP_DigestUpdate(d->work, parts[i], strlen(parts[i]) + 1);
     EVP_DigestFinal_ex(d->work, md, &len);
     if (d->keyed) {
         EVP_MD_CTX_copy_ex(d->work, d->outer);
@@ -75,4 +83,44 @@ uint64_t pd_digest_hex128(struct pd_digest *d, const char *const *parts, size_t 
     for (int i = 0; i < 8; i++)
         key = key << 8 | md[i];
     return key;
+}
+
+uint64_t pd_digest_hex128(struct pd_digest *d, const char *const *parts, size_t n, char out[33])
+{
+    EVP_MD_CTX_copy_ex(d->work, d->inner);
+    absorb(d->work, parts, n);
+    return finish(d, out);
+}
+
+enum pd_error pd_digest_state_set(struct pd_digest *d, struct pd_digest_state **state, const char *const *parts,
+                                  size_t n)
+{
+    if (!*state) {
+        struct pd_digest_state *s = calloc(1, sizeof *s);
+        if (!s || !(s->ctx = EVP_MD_CTX_new())) {
+            free(s);
+            return PD_ERR_NOMEM;
+        }
+        *state = s;
+    }
+    if (!EVP_MD_CTX_copy_ex((*state)->ctx, d->inner))
+        return PD_ERR_NOMEM;
+    absorb((*state)->ctx, parts, n);
+    return PD_OK;
+}
+
+uint64_t pd_digest_hex128_after(struct pd_digest *d, const struct pd_digest_state *state, const char *const *parts,
+                                size_t n, char out[33])
+{
+    EVP_MD_CTX_copy_ex(d->work, state->ctx);
+    absorb(d->work, parts, n);
+    return finish(d, out);
+}
+
+void pd_digest_state_free(struct pd_digest_state *state)
+{
+    if (!state)
+        return;
+    EVP_MD_CTX_free(state->ctx);
+    free(state);
 }

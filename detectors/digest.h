@@ -20,4 +20,14 @@ void pd_digest_destroy(struct pd_digest *digest);
  * the first 8 bytes as a number (what the first 16 hex characters spell), a ready hash key. */
 uint64_t pd_digest_hex128(struct pd_digest *digest, const char *const *parts, size_t n, char out[33]);
 
+/* The state after some leading parts, for many hashes that share them: a fingerprint's path is
+ * most of what it hashes. pd_digest_hex128_after(d, s, rest) equals pd_digest_hex128(d, leading
+ * then rest). Setting a state again replaces its parts; the first set allocates it. */
+struct pd_digest_state;
+enum pd_error pd_digest_state_set(struct pd_digest *digest, struct pd_digest_state **state, const char *const *parts,
+                                  size_t n);
+uint64_t pd_digest_hex128_after(struct pd_digest *digest, const struct pd_digest_state *state,
+                                const char *const *parts, size_t n, char out[33]);
+void pd_digest_state_free(struct pd_digest_state *state);
+
 #endif

@@ -39,6 +39,7 @@ struct pd_worker {
     struct pd_worker_config cfg;
     struct pd_engine_scratch *scratch;
     struct pd_digest *sha256;
+    struct pd_digest_state *fingerprint_prefix[PD_MAX_DETECTORS]; /* per detector, for the unit at hand */
     magic_t magic;       /* libmagic with its whole rule database, loaded when first needed */
     bool magic_broken;   /* ... and it could not be */
     magic_t magic_quick; /* its built-in tests only: encoding, CSV, JSON */
@@ -99,6 +100,8 @@ void pd_worker_destroy(struct pd_worker *w)
     free(w->db.key);
     pd_engine_scratch_destroy(w->scratch);
     pd_digest_destroy(w->sha256);
+    for (size_t i = 0; i < PD_MAX_DETECTORS; i++)
+        pd_digest_state_free(w->fingerprint_prefix[i]);
     if (w->magic)
         magic_close(w->magic);
     if (w->magic_quick)
@@ -348,17 +351,15 @@ static bool same_value(const struct pd_finding *x, const struct pd_finding *y)
  * an open-addressing table of the values seen so far. */
 void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
 {
-    size_t n = u->n_findings, slots = 16;
+    size_t n = u->n_findings, slots = 16, n_detectors;
+    const struct pd_detector *table = pd_detectors(&n_detectors);
     while (slots < 2 * n)
         slots *= 2; /* at most half full: short probes */
     size_t *first = calloc(slots, sizeof *first); /* the value's first finding + 1; 0: free */
     unsigned *seen = calloc(slots, sizeof *seen); /* findings of the value so far */
-    if (!first || !seen) {
-        free(first);
-        free(seen);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
+    uint64_t prefixed = 0;                        /* detectors whose prefix holds this unit's path */
+    bool ok = first && seen;
+    for (size_t i = 0; ok && i < n; i++) {
         struct pd_finding *f = pd_unit_finding(u, i);
         /* the keyed hash is uniform already; the detector separates equal values of two detectors */
         size_t k = (size_t)(f->value_key ^ ((uintptr_t)f->detector * 0x9E3779B97F4A7C15u)) &
@@ -367,12 +368,20 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
             k = (k + 1) & (slots - 1);
         if (!first[k])
             first[k] = i + 1;
+        size_t d = (size_t)(f->detector - table);
+        if (!(prefixed >> d & 1)) {
+            const char *lead[3] = {"pdpscan-fingerprint-1", f->detector->id, u->path};
+            if (!(ok = pd_digest_state_set(w->sha256, &w->fingerprint_prefix[d], lead, 3) == PD_OK))
+                break;
+            prefixed |= 1ULL << d;
+        }
         char ord[16];
         snprintf(ord, sizeof ord, "%u", seen[k]++);
-        const char *parts[6] = {"pdpscan-fingerprint-1", f->detector->id, u->path, f->field ? f->field : "",
-                                f->value_hash, ord};
-        pd_digest_hex128(w->sha256, parts, 6, f->fingerprint);
+        const char *rest[3] = {f->field ? f->field : "", f->value_hash, ord};
+        pd_digest_hex128_after(w->sha256, w->fingerprint_prefix[d], rest, 3, f->fingerprint);
     }
+    if (!ok)
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory computing finding fingerprints");
     free(first);
     free(seen);
 }
