@@ -14,10 +14,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "scanner/columns.h"
+#include "scanner/shared_strings.h"
 #include "scanner/worker-int.h"
 
 #define XML_CHUNK (64u << 10)
 #define MAX_TEXT_BUFFER (32u << 20)
+#define MAX_SHARED_STRINGS (64u << 20) /* bytes of a workbook's string table kept in memory */
+#define SHARED_STRINGS_PART "xl/sharedStrings.xml"
+#define SHEET_PARTS "xl/worksheets/sheet*.xml"
 
 static bool accepts(const char *mime)
 {
@@ -30,7 +35,7 @@ static bool accepts(const char *mime)
 /* Parts that hold a document's text; embedded objects are scanned as documents of their own. */
 static const char *const text_parts[] = {
     "word/document.xml", "word/header*.xml", "word/footer*.xml", "word/footnotes.xml", "word/endnotes.xml",
-    "word/comments*.xml", "xl/sharedStrings.xml", "xl/worksheets/sheet*.xml", "xl/comments*.xml",
+    "word/comments*.xml", SHARED_STRINGS_PART, SHEET_PARTS, "xl/comments*.xml",
     "ppt/slides/slide*.xml", "ppt/notesSlides/notesSlide*.xml", "ppt/comments/*.xml", "content.xml", "styles.xml",
     NULL};
 static const char *const embedded_parts[] = {"word/embeddings/*", "xl/embeddings/*", "ppt/embeddings/*",
@@ -56,9 +61,17 @@ struct xml_text {
     int run_depth;           /* inside w:r (a Word run) */
     bool run_red, run_has_text, in_rpr;
     bool run_legacy;         /* the run's font is a legacy Vietnamese one: its text is that encoding */
-    bool spreadsheet;        /* ODS content: a cell's paragraphs stay on its row */
-    int cell_depth;          /* inside a spreadsheet's table:table-cell */
+    bool spreadsheet;        /* ODS content or an XLSX sheet: one row per line, one cell per tab */
+    int cell_depth;          /* inside a spreadsheet's table:table-cell or c */
     bool started;            /* some text was put */
+    /* XLSX sheets: cells are placed by their reference (empty ones are left out of the XML), and
+     * a cell of type "s" holds an index into the shared strings, shown as its text */
+    bool sheet;
+    struct pd_shared_strings *strings; /* NULL: not loaded; indexes are then left out */
+    unsigned column;                   /* of the row's last cell, 1 for A */
+    bool cell_shared, in_value, in_formula;
+    char index[16];
+    size_t index_len;
     enum pd_encoding run_encoding;
     unsigned char xml[XML_CHUNK];
 };
@@ -114,6 +127,60 @@ static bool red(const char *hex)
     return (v >> 16) >= 0xB0 && ((v >> 8) & 0xFF) <= 0x50 && (v & 0xFF) <= 0x50;
 }
 
+/* Column of a cell reference ("C7": 3), 0 if there is none. */
+static unsigned reference_column(const char *ref)
+{
+    unsigned col = 0;
+    for (; *ref >= 'A' && *ref <= 'Z' && col <= 16384; ref++)
+        col = col * 26 + (unsigned)(*ref - 'A' + 1);
+    return col <= 16384 ? col : 0;
+}
+
+/* A sheet cell opens: tabs up to its column, as a TSV export has for the empty cells before it
+ * (at most a label table's width: columns past it get no label anyway). */
+static void sheet_cell(struct xml_text *x, const char **attrs)
+{
+    unsigned col = 0;
+    x->cell_shared = false;
+    for (int i = 0; attrs[i]; i += 2)
+        if (strcmp(attrs[i], "r") == 0)
+            col = reference_column(attrs[i + 1]);
+        else if (strcmp(attrs[i], "t") == 0)
+            x->cell_shared = strcmp(attrs[i + 1], "s") == 0;
+    unsigned tabs = col > x->column ? col - x->column : 1;
+    if (tabs > PD_COLUMNS_MAX)
+        tabs = 1;
+    x->column = col ? col : x->column + 1;
+    for (unsigned i = 0; i < tabs; i++)
+        put(x, "\t", 1);
+    x->cell_depth = 1;
+}
+
+/* Text of a sheet cell stays on the cell's line: its tabs and line breaks become spaces. */
+static void put_cell_text(struct xml_text *x, const char *text, size_t len)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\t' || text[i] == '\r' || text[i] == '\n') {
+            put(x, text + run, i - run);
+            put(x, " ", 1);
+            run = i + 1;
+        }
+    put(x, text + run, len - run);
+}
+
+/* The shared string a cell cites. */
+static void put_shared_string(struct xml_text *x)
+{
+    x->index[x->index_len] = '\0';
+    char *end;
+    unsigned long index = strtoul(x->index, &end, 10);
+    const char *text;
+    size_t len;
+    if (x->strings && end != x->index && pd_shared_strings_show(x->strings, index, &text, &len))
+        put_cell_text(x, text, len);
+}
+
 static void on_start(void *ud, const char *name, const char **attrs)
 {
     struct xml_text *x = ud;
@@ -132,6 +199,15 @@ static void on_start(void *ud, const char *name, const char **attrs)
             if ((strcmp(attrs[i], "w:ascii") == 0 || strcmp(attrs[i], "w:hAnsi") == 0) &&
                 pd_text_font_encoding(attrs[i + 1], &x->run_encoding))
                 x->run_legacy = true;
+    } else if (x->sheet && strcmp(ln, "c") == 0) {
+        sheet_cell(x, attrs);
+    } else if (x->sheet && strcmp(ln, "row") == 0) {
+        x->column = 0;
+    } else if (x->sheet && strcmp(ln, "v") == 0) {
+        x->in_value = true;
+        x->index_len = 0;
+    } else if (x->sheet && strcmp(ln, "f") == 0) {
+        x->in_formula = true; /* the value computed is what a reader sees */
     } else if (is_cell(ln)) {
         put(x, "\t", 1);
         x->cell_depth += x->spreadsheet && strcmp(name, "table:table-cell") == 0;
@@ -152,6 +228,14 @@ static void on_end(void *ud, const char *name)
         x->run_depth--;
     } else if (strcmp(name, "w:rPr") == 0) {
         x->in_rpr = false;
+    } else if (x->sheet && strcmp(ln, "c") == 0) {
+        x->cell_depth = 0;
+    } else if (x->sheet && strcmp(ln, "f") == 0) {
+        x->in_formula = false;
+    } else if (x->sheet && strcmp(ln, "v") == 0) {
+        x->in_value = false;
+        if (x->cell_shared)
+            put_shared_string(x);
     } else if (x->cell_depth > 0 && strcmp(name, "table:table-cell") == 0) {
         x->cell_depth--;
     } else if (x->cell_depth > 0 && strcmp(ln, "p") == 0) {
@@ -178,6 +262,13 @@ static void put_legacy(struct xml_text *x, const char *s, size_t n)
 static void on_text(void *ud, const char *s, int n)
 {
     struct xml_text *x = ud;
+    if (x->in_formula)
+        return;
+    if (x->in_value && x->cell_shared) {
+        for (int i = 0; i < n && x->index_len < sizeof x->index - 1; i++)
+            x->index[x->index_len++] = s[i];
+        return;
+    }
     /* indentation before the text or between a spreadsheet's rows and cells would add rows */
     if (!x->started || (x->spreadsheet && x->cell_depth == 0)) {
         int k = 0;
@@ -192,6 +283,8 @@ static void on_text(void *ud, const char *s, int n)
         x->run_has_text = true;
     if (x->run_depth > 0 && x->run_legacy)
         put_legacy(x, s, (size_t)n);
+    else if (x->sheet && x->cell_depth > 0)
+        put_cell_text(x, s, (size_t)n); /* an inline string or a value */
     else
         put(x, s, (size_t)n);
 }
@@ -234,7 +327,9 @@ static ssize_t xml_read(struct pd_source *src, void *buf, size_t n)
 
 static void xml_close(struct pd_source *src) { (void)src; }
 
-static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive *a, unsigned depth, bool *budget_hit)
+/* strings: a workbook's shared strings, for a sheet (sheet true) to show; NULL otherwise. */
+static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive *a, unsigned depth, bool sheet,
+                      struct pd_shared_strings *strings, bool *budget_hit)
 {
     struct xml_text *x = calloc(1, sizeof *x);
     if (!x || !(x->parser = XML_ParserCreate("UTF-8"))) {
@@ -244,6 +339,8 @@ static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive 
     }
     x->a = a;
     x->budget = pd_worker_budget(w);
+    x->sheet = x->spreadsheet = sheet;
+    x->strings = strings;
     XML_SetUserData(x->parser, x);
     XML_SetElementHandler(x->parser, on_start, on_end);
     XML_SetCharacterDataHandler(x->parser, on_text);
@@ -256,16 +353,80 @@ static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive 
     free(x);
 }
 
+static bool workbook(const char *mime)
+{
+    return strstr(mime, "spreadsheetml") || strncmp(mime, "application/vnd.ms-excel.sheet", 30) == 0;
+}
+
+/* A first pass over a workbook read from a file or memory (an e-mail attachment), for its
+ * shared strings; NULL when it has none, they cannot be read or are too large (the sheets then
+ * show no strings, and the table is scanned as a part of its own, as other documents' parts
+ * are). The source is left at its start for the second pass. */
+static struct pd_shared_strings *load_shared_strings(struct pd_worker *w, struct pd_unit *u, struct pd_source *src,
+                                                     unsigned depth)
+{
+    if (!workbook(u->mime) || !src->rewind || src->rewind(src) != 0)
+        return NULL; /* a workbook streamed from an archive member cannot be read twice */
+    struct pd_unit probe = {.status = PD_UNIT_SCANNED}; /* the second pass reports what fails */
+    void *outer;
+    struct archive *a = pd_archive_begin(w, &probe, src, depth, true, &outer);
+    if (!a)
+        return NULL;
+    struct pd_shared_strings *strings = NULL;
+    struct archive_entry *entry;
+    int r;
+    while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        const char *name = archive_entry_pathname(entry);
+        if (name && strcmp(name, SHARED_STRINGS_PART) == 0) {
+            if (!archive_entry_is_encrypted(entry))
+                pd_shared_strings_load(a, pd_worker_budget(w), MAX_SHARED_STRINGS, &strings);
+            break;
+        }
+    }
+    pd_archive_end(a, outer);
+    if (src->rewind(src) != 0) { /* the file was rewound once already: this fails only if it vanished */
+        pd_shared_strings_free(strings);
+        return NULL;
+    }
+    return strings;
+}
+
+/* The shared strings no sheet showed, as the table's part. */
+static void scan_unshown_strings(struct pd_worker *w, struct pd_unit *u, struct pd_shared_strings *strings,
+                                 unsigned depth, uint64_t size)
+{
+    struct pd_unit *part = pd_worker_child(u, SHARED_STRINGS_PART);
+    if (!part)
+        return;
+    part->size = size;
+    size_t len;
+    char *text = pd_shared_strings_unshown(strings, &len);
+    if (!text) {
+        pd_unit_set(part, PD_UNIT_ERROR, "out of memory");
+    } else {
+        struct pd_source src;
+        pd_source_open_memory(&src, (const unsigned char *)text, len);
+        pd_worker_scan_text(w, part, &src, depth, PD_ENC_UTF8);
+        snprintf(part->mime, sizeof part->mime, "application/xml");
+    }
+    free(text);
+    pd_worker_emit(w, part);
+}
+
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     struct pd_budget *budget = pd_worker_budget(w);
+    struct pd_shared_strings *strings = load_shared_strings(w, u, src, depth);
     void *outer;
     struct archive *a = pd_archive_begin(w, u, src, depth, true, &outer);
-    if (!a)
+    if (!a) {
+        pd_shared_strings_free(strings);
         return;
+    }
     int r;
     struct archive_entry *entry;
     unsigned parts = 0;
+    uint64_t strings_size = 0;
     while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
         const char *name = archive_entry_pathname_utf8(entry);
         if (!name)
@@ -275,6 +436,10 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         bool text = matches(text_parts, name), embedded = !text && matches(embedded_parts, name);
         if (!text && !embedded)
             continue; /* images, styles, relationships: no text of the document */
+        if (strings && strcmp(name, SHARED_STRINGS_PART) == 0) {
+            strings_size = archive_entry_size_is_set(entry) ? (uint64_t)archive_entry_size(entry) : 0;
+            continue; /* read already: what the sheets did not show is scanned after them */
+        }
         if (!pd_budget_member(budget)) {
             pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
             break;
@@ -287,7 +452,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         if (archive_entry_is_encrypted(entry)) {
             pd_unit_set(part, PD_UNIT_SKIPPED, "encrypted");
         } else if (text) {
-            scan_part(w, part, a, depth + 1, &hit);
+            scan_part(w, part, a, depth + 1, fnmatch(SHEET_PARTS, name, 0) == 0, strings, &hit);
             parts++;
         } else {
             pd_archive_scan_member(w, part, a, depth + 1, &hit); /* a spreadsheet inside a report... */
@@ -302,8 +467,12 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         pd_unit_set(u, PD_UNIT_ERROR, "corrupt or truncated document after %u parts: %s", parts,
                     archive_error_string(a));
     else if (r == ARCHIVE_OK || r == ARCHIVE_EOF) {
-        if (parts == 0 && u->status == PD_UNIT_SCANNED)
+        if (parts == 0 && !strings && u->status == PD_UNIT_SCANNED)
             pd_unit_set(u, PD_UNIT_PARTIAL, "no text part found in the document");
+    }
+    if (strings) {
+        scan_unshown_strings(w, u, strings, depth + 1, strings_size);
+        pd_shared_strings_free(strings);
     }
     u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
     u->encoding = NULL;

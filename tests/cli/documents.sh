@@ -71,6 +71,39 @@ with zipfile.ZipFile(ods, "w") as z:
     z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
     z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">\n<office:body><office:spreadsheet>\n <table:table table:name="KH">' + body + '\n </table:table>\n</office:spreadsheet></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
 open(os.path.join(d, "customers.ods"), "wb").write(ods.getvalue())
+# An XLSX customer list as Excel stores it: the sheet before the shared strings it cites, cells
+# left out when empty, CMND numbers as text (shared strings) and as a number, a formula. The
+# header row labels the columns; the order numbers (9 digits too, another column) are decoys.
+# A string no cell cites is still scanned, in the table's own part.
+SS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+def xlsx(sheet_rows, strings, broken_strings=False):
+    x = ""
+    for i, row in enumerate(sheet_rows, 1):
+        x += f'<row r="{i}">'
+        for col, kind, v in row:
+            if kind == "s":
+                x += f'<c r="{col}{i}" t="s"><v>{v}</v></c>'
+            elif kind == "f":
+                x += f'<c r="{col}{i}"><f>C{i}*2+7</f><v>{v}</v></c>'
+            else:
+                x += f'<c r="{col}{i}"><v>{v}</v></c>'
+        x += "</row>"
+    sst = "".join(f"<si><t>{t}</t></si>" for t in strings)
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("xl/workbook.xml", f'<workbook {SS}><sheets><sheet name="KH" sheetId="1"/></sheets></workbook>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {SS}><sheetData>{x}</sheetData></worksheet>')
+        z.writestr("xl/sharedStrings.xml", f'<sst {SS} count="{len(strings)}">{sst}' + ("" if broken_strings else "</sst>"))
+    return b.getvalue()
+strings = ["Họ và tên", "Số CMND", "Mã đơn hàng", "Nguyễn Văn An", "012345678", "Trần Thị Bình", "023456789",
+           "Lê Văn Cường", "Ghi chú cũ\tSĐT: 0912345678"]
+rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2)],
+        [("A", "s", 3), ("C", "s", 4), ("D", "n", 400000017)],
+        [("A", "s", 5), ("C", "s", 6), ("D", "n", 400000025)],
+        [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
+open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
+open(os.path.join(d, "broken-strings.xlsx"), "wb").write(xlsx(rows, strings, broken_strings=True))
 pp = io.BytesIO()
 with zipfile.ZipFile(pp, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>')
@@ -130,6 +163,18 @@ expect_count "$T/r.json" vn.cmnd "customers.ods!content.xml" 3                # 
 [ "$(rq "$T/r.json" "sorted(f['value']['masked'][:2] for f in r['findings'] if f['location']['path'].endswith('customers.ods!content.xml') and f['detector'] == 'vn.cmnd')")" = \
   "['01', '02', '03']" ] || fail "ODS: the order numbers were taken for ID numbers"
 ok
+expect_count "$T/r.json" vn.cmnd "customers.xlsx!xl/worksheets/sheet1.xml" 3    # labelled by the header row
+expect_count "$T/r.json" person_name "customers.xlsx!xl/worksheets/sheet1.xml" 3
+[ "$(rq "$T/r.json" "sorted((f['location']['line'], f['value']['masked'][:2]) for f in r['findings'] if f['location']['path'].endswith('customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cmnd')")" = \
+  "[(2, '01'), (3, '02'), (4, '13')]" ] || fail "XLSX: the order numbers or the formula were taken for ID numbers"
+ok
+expect_count "$T/r.json" vn.phone "customers.xlsx!xl/sharedStrings.xml" 1     # cited by no cell
+expect_count "$T/r.json" vn.cmnd "customers.xlsx!xl/sharedStrings.xml" 0     # shown in the sheet instead
+expect_count "$T/r.json" person_name "customers.xlsx!xl/sharedStrings.xml" 0
+# a string table that does not parse: the sheet shows no strings, the table fails as its part
+expect_status "$T/r.json" "broken-strings.xlsx!xl/sharedStrings.xml" error "malformed XML"
+expect_status "$T/r.json" "broken-strings.xlsx!xl/worksheets/sheet1.xml" scanned
+expect_count "$T/r.json" vn.cmnd "broken-strings.xlsx!xl/worksheets/sheet1.xml" 0
 expect_count "$T/r.json" email "slides.pptx!ppt/slides/slide1.xml" 1
 expect_count "$T/r.json" vn.cccd "renamed.bin!word/document.xml" 1
 expect_count "$T/r.json" vn.secret_mark "letter.odt!content.xml" 1
