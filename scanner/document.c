@@ -20,7 +20,8 @@
 
 #define XML_CHUNK (64u << 10)
 #define MAX_TEXT_BUFFER (32u << 20)
-#define MAX_SHARED_STRINGS (64u << 20) /* bytes of a workbook's string table kept in memory */
+#define MAX_SHARED_STRINGS (32u << 20) /* bytes of a workbook's string table kept in memory */
+#define MAX_BUFFERED_WORKBOOK (16u << 20) /* a workbook in an archive, copied to be read twice */
 #define SHARED_STRINGS_PART "xl/sharedStrings.xml"
 #define SHEET_PARTS "xl/worksheets/sheet*.xml"
 
@@ -366,7 +367,7 @@ static struct pd_shared_strings *load_shared_strings(struct pd_worker *w, struct
                                                      unsigned depth)
 {
     if (!workbook(u->mime) || !src->rewind || src->rewind(src) != 0)
-        return NULL; /* a workbook streamed from an archive member cannot be read twice */
+        return NULL; /* a workbook streamed from an archive member too large to copy */
     struct pd_unit probe = {.status = PD_UNIT_SCANNED}; /* the second pass reports what fails */
     void *outer;
     struct archive *a = pd_archive_begin(w, &probe, src, depth, true, &outer);
@@ -413,14 +414,52 @@ static void scan_unshown_strings(struct pd_worker *w, struct pd_unit *u, struct 
     pd_worker_emit(w, part);
 }
 
+/* A workbook streamed out of an archive, copied into memory so that it can be read twice; NULL
+ * when it is not one, is too large, or cannot be read (the unit then says why). */
+static unsigned char *buffer_workbook(struct pd_unit *u, struct pd_source *src, size_t *len, bool *failed)
+{
+    *failed = false;
+    if (!workbook(u->mime) || src->rewind || u->size == 0 || u->size > MAX_BUFFERED_WORKBOOK)
+        return NULL;
+    unsigned char *copy = malloc(u->size + 1); /* one byte more tells a member larger than its header said */
+    if (!copy)
+        return NULL;
+    ssize_t n = pd_source_read_full(src, copy, u->size + 1);
+    if (n < 0) {
+        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
+        *failed = true;
+    } else if ((uint64_t)n > u->size) {
+        pd_unit_set(u, PD_UNIT_ERROR, "member larger than its archive header says (%llu bytes)",
+                    (unsigned long long)u->size);
+        *failed = true;
+    }
+    if (*failed) {
+        free(copy);
+        return NULL;
+    }
+    *len = (size_t)n;
+    return copy;
+}
+
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     struct pd_budget *budget = pd_worker_budget(w);
+    size_t copy_len = 0;
+    bool failed;
+    unsigned char *copy = buffer_workbook(u, src, &copy_len, &failed);
+    struct pd_source copy_src;
+    if (failed)
+        return;
+    if (copy) {
+        pd_source_open_memory(&copy_src, copy, copy_len);
+        src = &copy_src;
+    }
     struct pd_shared_strings *strings = load_shared_strings(w, u, src, depth);
     void *outer;
     struct archive *a = pd_archive_begin(w, u, src, depth, true, &outer);
     if (!a) {
         pd_shared_strings_free(strings);
+        free(copy);
         return;
     }
     int r;
@@ -477,6 +516,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
     u->encoding = NULL;
     pd_archive_end(a, outer);
+    free(copy);
 }
 
 const struct pd_handler pd_handler_document = {

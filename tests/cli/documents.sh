@@ -104,6 +104,8 @@ rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2)],
         [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
 open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
 open(os.path.join(d, "broken-strings.xlsx"), "wb").write(xlsx(rows, strings, broken_strings=True))
+with zipfile.ZipFile(os.path.join(d, "workbooks.zip"), "w") as z:  # copied to memory to be read twice
+    z.writestr("2025/customers.xlsx", xlsx(rows, strings))
 pp = io.BytesIO()
 with zipfile.ZipFile(pp, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>')
@@ -163,14 +165,15 @@ expect_count "$T/r.json" vn.cmnd "customers.ods!content.xml" 3                # 
 [ "$(rq "$T/r.json" "sorted(f['value']['masked'][:2] for f in r['findings'] if f['location']['path'].endswith('customers.ods!content.xml') and f['detector'] == 'vn.cmnd')")" = \
   "['01', '02', '03']" ] || fail "ODS: the order numbers were taken for ID numbers"
 ok
-expect_count "$T/r.json" vn.cmnd "customers.xlsx!xl/worksheets/sheet1.xml" 3    # labelled by the header row
-expect_count "$T/r.json" person_name "customers.xlsx!xl/worksheets/sheet1.xml" 3
-[ "$(rq "$T/r.json" "sorted((f['location']['line'], f['value']['masked'][:2]) for f in r['findings'] if f['location']['path'].endswith('customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cmnd')")" = \
+expect_count "$T/r.json" vn.cmnd "/d/customers.xlsx!xl/worksheets/sheet1.xml" 3    # labelled by the header row
+expect_count "$T/r.json" person_name "/d/customers.xlsx!xl/worksheets/sheet1.xml" 3
+[ "$(rq "$T/r.json" "sorted((f['location']['line'], f['value']['masked'][:2]) for f in r['findings'] if f['location']['path'].endswith('/d/customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cmnd')")" = \
   "[(2, '01'), (3, '02'), (4, '13')]" ] || fail "XLSX: the order numbers or the formula were taken for ID numbers"
 ok
-expect_count "$T/r.json" vn.phone "customers.xlsx!xl/sharedStrings.xml" 1     # cited by no cell
-expect_count "$T/r.json" vn.cmnd "customers.xlsx!xl/sharedStrings.xml" 0     # shown in the sheet instead
-expect_count "$T/r.json" person_name "customers.xlsx!xl/sharedStrings.xml" 0
+expect_count "$T/r.json" vn.cmnd "workbooks.zip!2025/customers.xlsx!xl/worksheets/sheet1.xml" 3
+expect_count "$T/r.json" vn.phone "/d/customers.xlsx!xl/sharedStrings.xml" 1     # cited by no cell
+expect_count "$T/r.json" vn.cmnd "/d/customers.xlsx!xl/sharedStrings.xml" 0     # shown in the sheet instead
+expect_count "$T/r.json" person_name "/d/customers.xlsx!xl/sharedStrings.xml" 0
 # a string table that does not parse: the sheet shows no strings, the table fails as its part
 expect_status "$T/r.json" "broken-strings.xlsx!xl/sharedStrings.xml" error "malformed XML"
 expect_status "$T/r.json" "broken-strings.xlsx!xl/worksheets/sheet1.xml" scanned
