@@ -364,8 +364,9 @@ static bool workbook(const char *mime)
  * show no strings, and the table is scanned as a part of its own, as other documents' parts
  * are). The source is left at its start for the second pass. */
 static struct pd_shared_strings *load_shared_strings(struct pd_worker *w, struct pd_unit *u, struct pd_source *src,
-                                                     unsigned depth)
+                                                     unsigned depth, uint64_t *bytes_read)
 {
+    *bytes_read = 0;
     if (!workbook(u->mime) || !src->rewind || src->rewind(src) != 0)
         return NULL; /* a workbook streamed from an archive member too large to copy */
     struct pd_unit probe = {.status = PD_UNIT_SCANNED}; /* the second pass reports what fails */
@@ -384,6 +385,7 @@ static struct pd_shared_strings *load_shared_strings(struct pd_worker *w, struct
             break;
         }
     }
+    *bytes_read = (uint64_t)archive_filter_bytes(a, -1);
     pd_archive_end(a, outer);
     if (src->rewind(src) != 0) { /* the file was rewound once already: this fails only if it vanished */
         pd_shared_strings_free(strings);
@@ -454,7 +456,8 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         pd_source_open_memory(&copy_src, copy, copy_len);
         src = &copy_src;
     }
-    struct pd_shared_strings *strings = load_shared_strings(w, u, src, depth);
+    uint64_t first_pass_bytes;
+    struct pd_shared_strings *strings = load_shared_strings(w, u, src, depth, &first_pass_bytes);
     void *outer;
     struct archive *a = pd_archive_begin(w, u, src, depth, true, &outer);
     if (!a) {
@@ -513,7 +516,10 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         scan_unshown_strings(w, u, strings, depth + 1, strings_size);
         pd_shared_strings_free(strings);
     }
-    u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
+    /* the string table was read in the first pass only; the zip's directory in both */
+    u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1) + first_pass_bytes;
+    if (u->size && u->bytes_scanned > u->size)
+        u->bytes_scanned = u->size;
     u->encoding = NULL;
     pd_archive_end(a, outer);
     free(copy);

@@ -84,14 +84,25 @@ def docx_bytes(text):
 
 
 def xlsx_bytes(text):
+    """A workbook as Excel lays it out: the sheet first, citing each cell's text by its index in
+    the shared strings stored after it."""
     import io, zipfile
     from xml.sax.saxutils import escape
-    strings = "".join(f"<si><t>{escape(c)}</t></si>" for line in text.split("\n") for c in line.split(","))
+    rows = [line.split(",") for line in text.split("\n") if line]
+    cells, strings = [], []
+    for i, row in enumerate(rows, 1):
+        refs = []
+        for j, c in enumerate(row):
+            refs.append(f'<c r="{chr(65 + j)}{i}" t="s"><v>{len(strings)}</v></c>')
+            strings.append(f"<si><t>{escape(c)}</t></si>")
+        cells.append(f'<row r="{i}">' + "".join(refs) + "</row>")
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-        z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
-        z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + "</sst>")
+        z.writestr("xl/workbook.xml", f'<workbook {ns}/>')
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>" + "".join(cells) + "</sheetData></worksheet>")
+        z.writestr("xl/sharedStrings.xml", f"<sst {ns}>" + "".join(strings) + "</sst>")
     return b.getvalue()
 
 
