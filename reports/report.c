@@ -59,6 +59,15 @@ struct pd_report {
     char write_err_path[256];
 };
 
+size_t pd_report_outputs(const struct pd_report *r, int fds[2], const char *replaced[2])
+{
+    for (size_t i = 0; i < r->n_outs; i++) {
+        fds[i] = r->outs[i].fp ? fileno(r->outs[i].fp) : -1;
+        replaced[i] = r->outs[i].tmp_path ? r->outs[i].path : NULL;
+    }
+    return r->n_outs;
+}
+
 static void close_output(struct output *o, bool keep)
 {
     if (o->writer && o->state)

@@ -178,6 +178,23 @@ static void walk_unit(void *arg, struct pd_unit *u)
 }
 
 /* Database roots become one job per table; a database that cannot be reached is an error unit. */
+/* The files the report writes, and the old report an atomic one replaces at the end: a report
+ * written inside a scanned tree is not read back (with --reveal it holds values in clear). */
+static size_t report_files(const struct pd_report *report, struct pd_file_id own[4])
+{
+    int fds[2];
+    const char *replaced[2];
+    size_t n = 0, outputs = pd_report_outputs(report, fds, replaced);
+    struct stat st;
+    for (size_t i = 0; i < outputs; i++) {
+        if (fds[i] >= 0 && fstat(fds[i], &st) == 0 && S_ISREG(st.st_mode))
+            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino};
+        if (replaced[i] && stat(replaced[i], &st) == 0 && S_ISREG(st.st_mode))
+            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino};
+    }
+    return n;
+}
+
 static void queue_databases(struct scan *sc)
 {
     for (size_t i = 0; i < sc->opts->n_roots && !atomic_load(&sc->stop); i++) {
@@ -370,7 +387,9 @@ int pd_scan_run(const struct pd_scan_options *opts)
     enum pd_error walk_err = PD_ERR_INTERNAL;
     if (started == opts->jobs) {
         queue_databases(&sc);
-        struct pd_walk_sink sink = {.file = walk_file, .unit = walk_unit, .arg = &sc};
+        struct pd_file_id own[4];
+        struct pd_walk_sink sink = {.file = walk_file, .unit = walk_unit, .arg = &sc, .own = own,
+                                    .n_own = report_files(sc.report, own)};
         walk_err = pd_walk(opts, &sink, &sc.stop);
         if (walk_err)
             fprintf(stderr, "pdpscan: walking stopped: %s\n", pd_strerror(walk_err));

@@ -148,6 +148,11 @@ static enum pd_error visit(struct walk *w, const char *path, const struct stat *
         return push_dir(w, path);
     }
     if (S_ISREG(st.st_mode)) {
+        for (size_t i = 0; i < w->sink->n_own; i++)
+            if (w->sink->own[i].dev == st.st_dev && w->sink->own[i].ino == st.st_ino) {
+                emit_unit(w, path, PD_UNIT_SKIPPED, "%s", "pdpscan's own report");
+                return PD_OK;
+            }
         char *copy = strdup(path);
         if (!copy)
             return PD_ERR_NOMEM;

@@ -6,15 +6,24 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "scanner/error.h"
 #include "scanner/options.h"
 #include "scanner/unit.h"
 
+struct pd_file_id {
+    dev_t dev;
+    ino_t ino;
+};
+
 struct pd_walk_sink {
     bool (*file)(void *arg, char *path, uint64_t size); /* takes ownership; false: stop walking */
     void (*unit)(void *arg, struct pd_unit *unit); /* takes ownership */
     void *arg;
+    /* files pdpscan itself writes (its report): skipped with a reason, never read back */
+    const struct pd_file_id *own;
+    size_t n_own;
 };
 
 /* Walks every root of opts in depth-first order until done or *stop becomes non-zero. */

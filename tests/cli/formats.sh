@@ -105,4 +105,36 @@ phones = sorted(f["location"]["path"].rsplit("/", 1)[1] for f in r["findings"] i
 assert phones == ["export.csv", "export.csv", "mail.txt!part-1", "news.txt!part-1", "prose.txt"], phones
 PYEOF
 ok
+
+# A report written inside the tree it scans is not read back: the JSON Lines stream grows during
+# the scan, and with --reveal it holds the values in clear. The JSON report's temporary file and
+# the old report it replaces are skipped too; so is standard output sent to a file there.
+mkdir "$T/own"
+printf 'Số CCCD: 001087123456\n' >"$T/own/id.txt"
+for run in 1 2; do # the second run finds the first one's report in place
+    for fmt in json jsonl; do
+        rc=0
+        "$PDPSCAN" scan -q --reveal -f $fmt -o "$T/own/report.$fmt" "$T/own" 2>/dev/null || rc=$?
+        expect_rc 1
+    done
+done
+rc=0
+"$PDPSCAN" scan -q --reveal -f jsonl "$T/own" >"$T/own/stdout.jsonl" 2>/dev/null || rc=$?
+expect_rc 1
+"$PY" - "$T/own" <<'PYEOF' || fail "pdpscan read its own report back"
+import json, os, sys
+d = sys.argv[1]
+r = json.load(open(os.path.join(d, "report.json"), encoding="utf-8"))
+units = {os.path.basename(u["path"]): (u["status"], u["reason"]) for u in r["units"]}
+assert units["report.json"] == ("skipped", "pdpscan's own report"), units
+assert all(status == ("skipped", "pdpscan's own report") for name, status in units.items() if ".tmp." in name), units
+# another run's report is data like any other: with values in clear, a leak to report
+assert units["report.jsonl"] == ("scanned", None), units
+assert sorted({os.path.basename(f["location"]["path"]) for f in r["findings"]}) == ["id.txt", "report.jsonl"], r["findings"]
+for name in ("report.jsonl", "stdout.jsonl"):
+    lines = [json.loads(l) for l in open(os.path.join(d, name), encoding="utf-8")]
+    own = [l for l in lines if l["type"] == "unit" and os.path.basename(l["path"]) == name]
+    assert own and own[0]["status"] == "skipped", (name, own)
+PYEOF
+ok
 done_testing
