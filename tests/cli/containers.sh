@@ -1,6 +1,7 @@
 #!/bin/sh
 # Archives: nested members with their location chains, every decompressor, bombs stopped by the
-# budget quickly and within memory, truncated and encrypted archives, hostile member names.
+# budget quickly and within memory, truncated and encrypted archives, hostile member names. RAR
+# and CAB, which no Debian tool writes freely, are built by hand with stored members.
 . "$PD_SRCDIR/tests/cli/lib.sh"
 mkdir -p "$T/a"
 "$PY" - "$T/a" <<'PYEOF'
@@ -22,6 +23,27 @@ def tbytes(members, mode="w"):
             t.addfile(info, io.BytesIO(data))
     return b.getvalue()
 w = lambda name, data: open(os.path.join(d, name), "wb").write(data)
+# Formats no Debian tool writes freely, built by hand with stored (uncompressed) members
+import struct, zlib
+def rar4_stored(name, data):
+    """RAR 2.9 (the RAR 4 tools' format): marker, archive header, file header (method 0x30,
+    store), data, end block; each header's CRC is the low 16 bits of its CRC-32."""
+    def block(kind, flags, body):
+        head = struct.pack("<BHH", kind, flags, 7 + len(body)) + body
+        return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head
+    fname = name.encode()
+    body = struct.pack("<IIBIIBBHI", len(data), len(data), 2, zlib.crc32(data), 0x5A210000, 20, 0x30, len(fname), 0x20) + fname
+    return b"Rar!\x1a\x07\x00" + block(0x73, 0, bytes(6)) + block(0x74, 0x8000, body) + data + block(0x7B, 0x4000, b"")
+def cab_stored(name, data):
+    """An MS-CAB cabinet: one folder, one file, one uncompressed data block without checksum."""
+    fname = name.encode() + b"\0"
+    off_files = 36 + 8
+    off_data = off_files + 16 + len(fname)
+    header = b"MSCF" + struct.pack("<IIIIIBBHHHHH", 0, off_data + 8 + len(data), 0, off_files, 0, 3, 1, 1, 1, 0, 0, 0)
+    return (header + struct.pack("<IHH", off_data, 1, 0) + struct.pack("<IIHHHH", len(data), 0, 0, 0x5A21, 0, 0x20) +
+            fname + struct.pack("<IHH", 0, len(data), len(data)) + data)
+w("hr.rar", rar4_stored("hr/id.txt", ID))
+w("hr.cab", cab_stored("hr\\id.txt", ID))
 # nested: zip > tar.gz > text, and zip > zip > text
 inner = tbytes([("hr/id.txt", ID)], "w:gz")
 w("nested.zip", zbytes([("inner.tar.gz", inner), ("deeper.zip", zbytes([("docs/phone.txt", PHONE)])), ("note.txt", b"nothing here\n")]))
@@ -73,6 +95,9 @@ if command -v bsdtar >/dev/null; then
     bsdtar -cf "$T/a/hr.cpio" --format newc -C "$T/src" hr
     bsdtar -cf "$T/a/hr.iso" --format iso9660 -C "$T/src" hr
     bsdtar -cf "$T/a/hr.tar.lz4" --lz4 -C "$T/src" hr
+    bsdtar -cf "$T/a/hr.tar.Z" -Z -C "$T/src" hr            # compress(1), LZW
+    bsdtar -cf "$T/a/hr.tar.lz" --lzip -C "$T/src" hr
+    bsdtar -cf "$T/a/hr.a" --format ar -C "$T/src/hr" id.txt  # ar keeps base names only
 fi
 
 rc=0
@@ -89,12 +114,13 @@ for f in t.tar.bz2 t.tar.xz t.tar; do expect_count "$T/r.json" vn.cccd "$f!x/id.
 [ -e "$T/a/s.7z" ] && expect_count "$T/r.json" vn.cccd "s.7z!s.txt" 1
 expect_count "$T/r.json" vn.cccd "zip64.zip!big/id.txt" 1
 if [ -e "$T/a/plain.txt.lz4" ]; then expect_count "$T/r.json" vn.cccd "plain.txt.lz4!data" 1; fi
-for f in hr.cpio hr.iso hr.tar.lz4; do
+for f in hr.cpio hr.iso hr.tar.lz4 hr.tar.Z hr.tar.lz hr.rar hr.cab; do  # the cabinet's backslash reads as "/"
     if [ -e "$T/a/$f" ]; then
         expect_count "$T/r.json" vn.cccd "$f!hr/id.txt" 1
         expect_status "$T/r.json" "/$f" scanned
     fi
 done
+if [ -e "$T/a/hr.a" ]; then expect_count "$T/r.json" vn.cccd "hr.a!id.txt" 1; fi
 # hostile names are reported as labels, safely
 expect_count "$T/r.json" vn.cccd "names.tar!../../etc/evil.txt" 1
 [ "$(rq "$T/r.json" "sum(1 for u in r['units'] if 'names.tar!bad-\ufffd\ufffd.txt' in u['path'])")" = 1 ] ||
