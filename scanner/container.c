@@ -53,6 +53,7 @@ static struct archive *new_reader(void)
     archive_read_support_format_cab(a);
     archive_read_support_format_ar(a);
     archive_read_support_format_raw(a); /* a bare .gz/.xz/.bz2 stream: one member, "data" */
+    archive_read_support_format_empty(a); /* ... and one that holds nothing (empty man pages) */
     return a;
 }
 

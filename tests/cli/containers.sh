@@ -50,6 +50,7 @@ w("nested.zip", zbytes([("inner.tar.gz", inner), ("deeper.zip", zbytes([("docs/p
 # every stream filter, alone and around a tar
 w("plain.txt.gz", gzip.compress(ID)); w("plain.txt.bz2", bz2.compress(ID)); w("plain.txt.xz", lzma.compress(ID))
 w("plain.txt.lzma", lzma.compress(ID, format=lzma.FORMAT_ALONE))
+w("empty.gz", gzip.compress(b""))  # Debian ships empty man pages so
 w("t.tar.bz2", tbytes([("x/id.txt", ID)], "w:bz2")); w("t.tar.xz", tbytes([("x/id.txt", ID)], "w:xz"))
 w("t.tar", tbytes([("x/id.txt", ID)]))
 # ZIP64 records (what archivers write past 4 GiB or 65,535 members), here on a small member
@@ -109,6 +110,7 @@ expect_count "$T/r.json" vn.phone "nested.zip!deeper.zip!docs/phone.txt" 1
 expect_status "$T/r.json" "nested.zip!note.txt" scanned
 expect_status "$T/r.json" "/nested.zip" scanned
 for f in plain.txt.gz plain.txt.bz2 plain.txt.xz plain.txt.lzma; do expect_count "$T/r.json" vn.cccd "$f!data" 1; done
+expect_status "$T/r.json" "/empty.gz" scanned
 for f in t.tar.bz2 t.tar.xz t.tar; do expect_count "$T/r.json" vn.cccd "$f!x/id.txt" 1; done
 [ -e "$T/a/plain.txt.zst" ] && expect_count "$T/r.json" vn.cccd "plain.txt.zst!data" 1
 [ -e "$T/a/s.7z" ] && expect_count "$T/r.json" vn.cccd "s.7z!s.txt" 1
