@@ -126,6 +126,21 @@ static void each_part(GMimeObject *parent, GMimeObject *part, gpointer data)
     gm.g_object_unref(mem);
 }
 
+/* The whole input as plain text: from the file again, or from the copy GMime was given. */
+static void scan_as_text(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, const GByteArray *copy,
+                         unsigned depth)
+{
+    struct pd_source mem;
+    if (copy) {
+        pd_source_open_memory(&mem, copy->data, copy->len);
+        src = &mem;
+    } else if (src->rewind(src) != 0) {
+        pd_unit_set(u, PD_UNIT_ERROR, "not a readable e-mail message, and cannot be read again: %s", strerror(errno));
+        return;
+    }
+    pd_worker_scan_text(w, u, src, depth, PD_ENC_UTF8);
+}
+
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     char why[300];
@@ -166,11 +181,12 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     bool mbox = strcmp(u->mime, "application/mbox") == 0;
     gm.g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
     unsigned count = 0;
+    bool unparsed = false;
     while (!gm.g_mime_parser_eos(parser)) {
         GMimeMessage *message = gm.g_mime_parser_construct_message(parser, NULL);
         if (!message) {
             if (count == 0)
-                pd_unit_set(u, PD_UNIT_ERROR, "not a readable e-mail message");
+                unparsed = true;
             else
                 pd_unit_set(u, PD_UNIT_PARTIAL, "mailbox unreadable after %u messages", count);
             break;
@@ -202,6 +218,8 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
             break;
     }
     u->encoding = NULL;
+    if (unparsed) /* looked like mail (a saved news article, say) but is not: still text */
+        scan_as_text(w, u, src, copy, depth);
     gm.g_object_unref(parser);
     gm.g_object_unref(stream);
 }
