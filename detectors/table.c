@@ -388,6 +388,53 @@ static bool check_labelled_value(struct pd_candidate *c)
     return !span_in_list(c, none_values);
 }
 
+/* The English label "fingerprint" is, in files about keys and certificates, a digest and not a
+ * finger: "SHA256 Fingerprint: eb:d4:10:...", "Key fingerprint: %s", "fingerprint : String;" in
+ * code. The Vietnamese labels (vân tay...) have no such second sense. */
+static bool check_biometric(struct pd_candidate *c)
+{
+    if (!check_labelled_value(c))
+        return false;
+    const char *fold = fold_at(c);
+    size_t ls = c->start;
+    while (ls > 0 && fold[ls - 1] != '\n' && c->start - ls < 80)
+        ls--;
+    char line[96];
+    size_t k = c->start - ls; /* at most 80 */
+    for (size_t i = 0; i < k; i++)
+        line[i] = fold[ls + i] ? fold[ls + i] : ' '; /* NUL bytes of a binary catalog */
+    line[k] = '\0';
+    while (k > 0 && strchr(" \t:", line[k - 1]))
+        line[--k] = '\0';
+    if (k < 11 || strcmp(line + k - 11, "fingerprint") != 0)
+        return true;
+    static const char *const digests[] = {"md5", "sha1", "sha-1", "sha256", "sha-256", "sha 256", "key",
+                                          "certificate", "ssh", NULL};
+    for (int i = 0; digests[i]; i++)
+        if (strstr(line, digests[i]))
+            return false;
+    const char *f = fold + c->start;
+    size_t n = c->end - c->start, hex = 0, seps = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isxdigit((unsigned char)f[i]))
+            hex++;
+        else if (f[i] == ':' || f[i] == ' ')
+            seps++;
+    if (hex >= 16 && hex + seps == n) /* a digest in hex, in pairs or not */
+        return false;
+    if (f[0] == '%' || (unsigned char)f[0] < 0x20)
+        return false; /* a format string, or the next string of a binary catalog */
+    static const char *const types[] = {"string", "str", "text", "bool", "boolean", "int", "integer", "bytes",
+                                        "varchar", "char", "blob", NULL};
+    size_t word = 0;
+    while (word < n && isalpha((unsigned char)f[word]))
+        word++;
+    for (int i = 0; types[i]; i++)
+        if (strlen(types[i]) == word && memcmp(f, types[i], word) == 0)
+            return false; /* a declared type: "fingerprint : String;" */
+    return true;
+}
+
 static bool check_criminal_record(struct pd_candidate *c)
 {
     /* "Tiền sử:" (medical history) folds like "Tiền sự:" (prior offences): look at the label */
@@ -687,7 +734,7 @@ static const struct pd_detector table[] = {
     {.id = "vn.biometric", .category = PD_CAT_SENSITIVE, .description = "Biometric data after a label (vân tay, mống mắt, khuôn mặt, ADN...)",
      .label = "mau van tay|du lieu van tay|van tay|mong mat|du lieu khuon mat|anh khuon mat|adn|dna|fingerprint|iris scan|face template|du lieu sinh trac(?: hoc)?",
      .pattern = "[ \\t]*:[ \\t]*(?<v>[^\\n]{2,200})$",
-     .left = PD_GUARD_WORD, .right = PD_GUARD_NONE, .max_len = 260, .validate = check_labelled_value,
+     .left = PD_GUARD_WORD, .right = PD_GUARD_NONE, .max_len = 260, .validate = check_biometric,
      .mask = PD_MASK_HIDDEN, .base_confidence = 75},
     {.id = "vn.criminal_record", .category = PD_CAT_SENSITIVE, .description = "Criminal record after a label (tiền án, tiền sự, án tích, lý lịch tư pháp)",
      .label = "tien an|tien su|an tich|ly lich tu phap|criminal record|conviction",

@@ -176,6 +176,15 @@ static void test_labelled(void)
     EXPECT("Chẩn đoán: Viêm phổi", "vn.health");
     REJECT("Chẩn đoán: Không", "vn.health");
     EXPECT("Vân tay: mẫu 0x4f3a", "vn.biometric");
+    /* "fingerprint" in English: a person's, or a key's digest, a format string, a declared type */
+    EXPECT("Employee: Tran Thi Binh\nFingerprint: enrolled on 2024-03-01", "vn.biometric");
+    EXPECT("Dữ liệu vân tay: 3fa2c4d5e6f708192a3b4c5d6e7f8091", "vn.biometric"); /* a template in hex */
+    REJECT("# SHA256 Fingerprint: eb:d4:10:40:e4:bb:3e:c7:42:c9:e3:81:d3:1e:f2:a4", "vn.biometric");
+    REJECT("Primary key fingerprint: 3C5F 8100 4A1B 22C7 99D2", "vn.biometric");
+    REJECT("fingerprint: 3c5f81004a1b22c799d2e6f7a8b9c0d1", "vn.biometric");
+    REJECT("has the fingerprint: %s", "vn.biometric");
+    REJECT("    Property fingerprint : String Index 8 Read Ffingerprint;", "vn.biometric");
+    REJECT("    fingerprint: str = None", "vn.biometric");
     EXPECT("Tiền án: 01 tiền án về tội trộm cắp", "vn.criminal_record");
     REJECT("Tiền sử: hen suyễn", "vn.criminal_record"); /* medical history, not a record */
     EXPECT("Địa chỉ thường trú: 12 Lê Lợi, Quận 1\nSố CMND cũ 012345678, CMND mới: 023 456 789", "address");
