@@ -388,6 +388,18 @@ static bool check_labelled_value(struct pd_candidate *c)
     return !span_in_list(c, none_values);
 }
 
+/* A labelled value that reads as source code or a binary catalog, not as data: "passwd :
+ * Pchar;", "fingerprint:=nil;", "password = split_auth(", "login:\0role:". */
+static bool reads_as_code(const struct pd_candidate *c)
+{
+    const char *f = fold_at(c) + c->start;
+    size_t n = c->end - c->start;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)f[i] < 0x20)
+            return true;
+    return n == 0 || f[0] == '=' || strchr(";(,)", f[n - 1]); /* an assignment, a declaration or a call */
+}
+
 /* The English label "fingerprint" is, in files about keys and certificates, a digest and not a
  * finger: "SHA256 Fingerprint: eb:d4:10:...", "Key fingerprint: %s", "fingerprint : String;" in
  * code. The Vietnamese labels (vân tay...) have no such second sense. */
@@ -408,6 +420,8 @@ static bool check_biometric(struct pd_candidate *c)
         line[--k] = '\0';
     if (k < 11 || strcmp(line + k - 11, "fingerprint") != 0)
         return true;
+    if (reads_as_code(c))
+        return false;
     static const char *const digests[] = {"md5", "sha1", "sha-1", "sha256", "sha-256", "sha 256", "key",
                                           "certificate", "ssh", NULL};
     for (int i = 0; digests[i]; i++)
@@ -418,12 +432,12 @@ static bool check_biometric(struct pd_candidate *c)
     for (size_t i = 0; i < n; i++)
         if (isxdigit((unsigned char)f[i]))
             hex++;
-        else if (f[i] == ':' || f[i] == ' ')
+        else if (strchr(": '\"", f[i]))
             seps++;
-    if (hex >= 16 && hex + seps == n) /* a digest in hex, in pairs or not */
+    if (hex >= 16 && hex + seps == n) /* a digest in hex, in pairs or not, quoted or not */
         return false;
-    if (f[0] == '%' || (unsigned char)f[0] < 0x20)
-        return false; /* a format string, or the next string of a binary catalog */
+    if (f[0] == '%')
+        return false; /* a format string */
     static const char *const types[] = {"string", "str", "text", "bool", "boolean", "int", "integer", "bytes",
                                         "varchar", "char", "blob", NULL};
     size_t word = 0;
@@ -451,8 +465,42 @@ static bool check_criminal_record(struct pd_candidate *c)
     return true;
 }
 
+/* Source code and message catalogs name passwords without holding one: "passwd : Pchar;",
+ * "UserName: LPWSTR;", "password = split_auth(", "self.password = key_password", "--username=USERNAME"
+ * in a usage text, "login:\0role:" in a binary catalog. */
+static bool credential_in_code(const struct pd_candidate *c)
+{
+    const char *fold = fold_at(c), *f = fold + c->start;
+    size_t n = c->end - c->start;
+    if (reads_as_code(c))
+        return true;
+    size_t p = c->start;
+    while (p > 0 && strchr(" \t:=", fold[p - 1]))
+        p--;
+    size_t label_end = p;
+    while (p > 0 && (isalnum((unsigned char)fold[p - 1]) || fold[p - 1] == '-' || fold[p - 1] == '_'))
+        p--;
+    size_t label = label_end - p;
+    /* a variable named after the label: "password = key_password" */
+    bool identifier = memchr(f, '_', n) != NULL;
+    for (size_t i = 0; i < n && identifier; i++)
+        identifier = isalnum((unsigned char)f[i]) || f[i] == '_' || f[i] == '.';
+    if (identifier && label >= 3 && memmem(f, n, fold + p, label))
+        return true;
+    if (label < 3 || fold[p] != '-' || fold[p + 1] != '-')
+        return false;
+    char value[136];
+    pd_text_original(c->text, c->start, c->end, value, sizeof value);
+    for (const char *v = value; *v; v++)
+        if (!isupper((unsigned char)*v) && *v != '_' && *v != '-')
+            return false;
+    return true; /* an option's placeholder: "--password=PASSWORD" */
+}
+
 static bool check_credential(struct pd_candidate *c)
 {
+    if (credential_in_code(c))
+        return false;
     const char *f = fold_at(c) + c->start;
     size_t n = c->end - c->start;
     size_t stars = 0;
@@ -462,7 +510,9 @@ static bool check_credential(struct pd_candidate *c)
         return false;
     if (f[0] == '<' || f[0] == '$' || f[0] == '{' || f[0] == '%' || f[0] == '[')
         return false;
-    return !span_in_list(c, "null|none|undefined|khong|required|optional|string|true|false|yes|no");
+    /* placeholders, and a label repeated as its own value ("passwd: password unchanged") */
+    return !span_in_list(c, "null|none|undefined|khong|required|optional|string|true|false|yes|no|"
+                            "password|passwd|pwd|pass|username|user|login|secret|record|str|text|int");
 }
 
 /* Where a marking stands on its line decides whether it is a marking at all. */

@@ -31,13 +31,15 @@ static struct pd_engine *engine;
 static struct pd_engine_scratch *scratch;
 static struct pd_text text;
 
-static void scan_with(struct pd_engine_scratch *s, const char *input)
+static void scan_bytes_with(struct pd_engine_scratch *s, const char *input, size_t n)
 {
     reset();
     bool truncated;
-    pd_text_build(&text, (const unsigned char *)input, strlen(input), PD_ENC_UTF8);
-    pd_engine_scan(s, &text, 0, strlen(input), SIZE_MAX, collect, NULL, &truncated);
+    pd_text_build(&text, (const unsigned char *)input, n, PD_ENC_UTF8);
+    pd_engine_scan(s, &text, 0, n, SIZE_MAX, collect, NULL, &truncated);
 }
+
+static void scan_with(struct pd_engine_scratch *s, const char *input) { scan_bytes_with(s, input, strlen(input)); }
 
 static void scan(const char *input) { scan_with(scratch, input); }
 
@@ -69,6 +71,9 @@ static const char *attr(const struct pd_finding *f, const char *key)
     do { scan(input); CHECK_MSG(find(id) != NULL, "%s not found in \"%s\"", id, input); } while (0)
 #define REJECT(input, id) \
     do { scan(input); CHECK_MSG(find(id) == NULL, "%s wrongly found in \"%s\"", id, input); } while (0)
+/* input holding NUL bytes, as binary catalogs do */
+#define REJECT_BYTES(input, n, id) \
+    do { scan_bytes_with(scratch, input, n); CHECK_MSG(find(id) == NULL, "%s wrongly found in bytes", id); } while (0)
 
 static void test_identifiers(void)
 {
@@ -185,6 +190,8 @@ static void test_labelled(void)
     REJECT("has the fingerprint: %s", "vn.biometric");
     REJECT("    Property fingerprint : String Index 8 Read Ffingerprint;", "vn.biometric");
     REJECT("    fingerprint: str = None", "vn.biometric");
+    REJECT("  fingerprint: '01:02:59:D9:C3:D2:0D:08:F7:82:4E:44:A4:B4:53:C5',", "vn.biometric");
+    REJECT("  gnutls_fingerprint:=nil;", "vn.biometric");
     EXPECT("Tiền án: 01 tiền án về tội trộm cắp", "vn.criminal_record");
     REJECT("Tiền sử: hen suyễn", "vn.criminal_record"); /* medical history, not a record */
     EXPECT("Địa chỉ thường trú: 12 Lê Lợi, Quận 1\nSố CMND cũ 012345678, CMND mới: 023 456 789", "address");
@@ -197,6 +204,17 @@ static void test_labelled(void)
     CHECK_STR(find("vn.credentials")->masked, "***"); /* not even the first character */
     REJECT("password: ********", "vn.credentials");
     REJECT("password=${DB_PASSWORD}", "vn.credentials");
+    /* code and usage texts name passwords without holding one; a real one on a command line counts */
+    EXPECT("mysql --user=root --password=S3cret!2024 hr", "vn.credentials");
+    REJECT("procedure make_scrambled_password(toarg, passwd : Pchar);", "vn.credentials");
+    REJECT("    UserName: LPWSTR;", "vn.credentials");
+    REJECT("  url, netloc, url_user_password = split_auth_netloc_from_url(", "vn.credentials");
+    REJECT("  -U, --username=USERNAME   user name to connect as", "vn.credentials");
+    REJECT_BYTES("login:\0role:\0", 14, "vn.credentials");
+    REJECT("        self.key_password = key_password", "vn.credentials");
+    REJECT("passwd: password unchanged", "vn.credentials");
+    EXPECT("password: my_pass_2024", "vn.credentials");
+    EXPECT("username: svc_user01", "vn.credentials");
 }
 
 static void test_markings(void)
