@@ -2,9 +2,10 @@
  * parts that hold text are streamed through expat into plain text, one unit per part
  * ("report.docx!word/document.xml"). Runs inside a paragraph are joined (Word splits words across
  * runs), paragraphs, rows and cells are separated, and red runs are set on a line of their own,
- * as a stamp stands apart on paper, so that a red "MẬT" counts as a marking. Spreadsheets and
- * Word tables that list records come out as rows whose header labels their cells. Offsets and
- * lines of findings in a part refer to its extracted text (one line per paragraph or row). */
+ * as a stamp stands apart on paper, so that a red "MẬT" counts as a marking. Spreadsheets come
+ * out as rows whose header labels their cells; Word tables put labels beside their values
+ * (word_table.h). Offsets and lines of findings in a part refer to its extracted text (one line
+ * per paragraph or row). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "scanner/columns.h"
 #include "scanner/shared_strings.h"
+#include "scanner/word_table.h"
 #include "scanner/worker-int.h"
 
 #define XML_CHUNK (64u << 10)
@@ -53,22 +55,6 @@ static bool matches(const char *const *globs, const char *name)
 
 /* ---- XML to text ---- */
 
-/* Word tables that list records (a first column numbering the rows, "STT", under a header row
- * of short labels) are read as forms filled in: each cell below the header on a line of its own,
- * "label: value", so that a "Số CMND" column labels the numbers under it, as a CSV header does.
- * Other tables (letterheads, layout, forms) keep one line per paragraph: the lines markings are
- * counted on. A nested table stays inside its cell. */
-struct word_table {
-    int depth;             /* w:tbl nesting */
-    unsigned row, column;  /* in the outermost table; row 1 is the header candidate */
-    unsigned span;         /* columns the current outermost cell covers (w:gridSpan) */
-    unsigned paragraphs;   /* of the current header cell */
-    bool header_ok, list;
-    unsigned n_labels;
-    size_t label_len;
-    char labels[PD_COLUMNS_MAX][PD_LABEL_MAX];
-};
-
 struct xml_text {
     struct archive *a;
     struct pd_budget *budget;
@@ -90,7 +76,8 @@ struct xml_text {
     bool cell_shared, in_value, in_formula;
     char index[16];
     size_t index_len;
-    struct word_table table;
+    struct pd_word_table table;
+    struct pd_word_table_out table_out;
     enum pd_encoding run_encoding;
     unsigned char xml[XML_CHUNK];
 };
@@ -117,6 +104,8 @@ static void put(struct xml_text *x, const char *s, size_t n)
     x->len += n;
     x->started = true;
 }
+
+static void put_text(void *ctx, const char *s, size_t n) { put(ctx, s, n); }
 
 static const char *local_name(const char *name)
 {
@@ -200,140 +189,6 @@ static void put_shared_string(struct xml_text *x)
         put_cell_text(x, text, len);
 }
 
-/* True if a header cell numbers the rows: "STT", "TT", "Số thứ tự", "No.", "#". */
-static bool ordinal_label(const char *label)
-{
-    static const char *const ordinals[] = {"stt", "tt", "so tt", "so thu tu", "thu tu", "no", "no.", "#", NULL};
-    char folded[PD_LABEL_MAX * 2];
-    pd_text_fold_string(label, folded, sizeof folded);
-    for (int i = 0; ordinals[i]; i++)
-        if (strcmp(folded, ordinals[i]) == 0)
-            return true;
-    return false;
-}
-
-/* In a listed table's data row: paragraph and row breaks stay inside the cell. */
-static bool in_list_row(const struct xml_text *x) { return x->table.list && x->table.row > 1; }
-
-/* Word table structure; false if name is not part of it. */
-static bool word_table_start(struct xml_text *x, const char *name, const char **attrs)
-{
-    struct word_table *t = &x->table;
-    if (strcmp(name, "w:tbl") == 0) {
-        if (++t->depth == 1) {
-            t->row = 0;
-            t->list = false;
-        }
-    } else if (strcmp(name, "w:tr") == 0 && t->depth == 1) {
-        t->column = 0;
-        if (++t->row == 1) {
-            t->header_ok = true;
-            t->n_labels = 0;
-        }
-    } else if (strcmp(name, "w:tc") == 0 && t->depth == 1) {
-        t->span = 1;
-        if (t->row == 1) {
-            if (t->n_labels < PD_COLUMNS_MAX)
-                t->labels[t->n_labels++][0] = '\0';
-            else
-                t->header_ok = false;
-            t->label_len = 0;
-            t->paragraphs = 0;
-        }
-        if (in_list_row(x)) {
-            if (t->column > 0)
-                put(x, "\n", 1);
-            if (t->column < t->n_labels) {
-                put(x, t->labels[t->column], strlen(t->labels[t->column]));
-                put(x, ": ", 2);
-            }
-        } else {
-            put(x, "\t", 1);
-        }
-    } else if (strcmp(name, "w:tc") == 0 && t->depth > 1 && in_list_row(x)) {
-        put(x, " ", 1);
-    } else if (strcmp(name, "w:gridSpan") == 0 && t->depth == 1) {
-        for (int i = 0; attrs[i]; i += 2)
-            if (strcmp(attrs[i], "w:val") == 0) {
-                long span = strtol(attrs[i + 1], NULL, 10);
-                t->span = span > 1 && span <= PD_COLUMNS_MAX ? (unsigned)span : 1;
-            }
-        if (t->row == 1 && t->span > 1)
-            t->header_ok = false; /* a header over two levels */
-    } else {
-        return false;
-    }
-    return true;
-}
-
-static void trim_label(char *label)
-{
-    size_t n = strlen(label);
-    while (n && (label[n - 1] == ' ' || label[n - 1] == ':'))
-        label[--n] = '\0';
-    size_t k = strspn(label, " ");
-    memmove(label, label + k, n - k + 1);
-}
-
-static bool word_table_end(struct xml_text *x, const char *name)
-{
-    struct word_table *t = &x->table;
-    if (strcmp(name, "w:tbl") == 0) {
-        if (t->depth > 0)
-            t->depth--;
-        return false; /* a block: its line ends */
-    }
-    if (t->depth == 0)
-        return false;
-    if (strcmp(name, "w:tc") == 0 && t->depth == 1) {
-        t->column += t->span;
-        if (t->row == 1 && t->n_labels > 0) {
-            char *label = t->labels[t->n_labels - 1];
-            trim_label(label);
-            if (t->paragraphs != 1 || !*label)
-                t->header_ok = false;
-        }
-        return true;
-    }
-    if (strcmp(name, "w:tr") == 0 && t->depth == 1) {
-        if (t->row == 1)
-            t->list = t->header_ok && t->n_labels >= 2 && ordinal_label(t->labels[0]);
-        return false;
-    }
-    if (strcmp(name, "w:p") == 0 && t->depth == 1 && t->row == 1)
-        t->paragraphs++;
-    if (in_list_row(x) &&
-        (strcmp(name, "w:p") == 0 || strcmp(name, "w:br") == 0 || (strcmp(name, "w:tr") == 0 && t->depth > 1))) {
-        put(x, " ", 1);
-        return true;
-    }
-    return false;
-}
-
-/* Text of a header cell's runs, kept as its column's label. */
-static void word_table_text(struct xml_text *x, const char *s, size_t n)
-{
-    struct word_table *t = &x->table;
-    if (t->depth != 1 || t->row != 1 || t->n_labels == 0 || !t->header_ok || x->run_depth == 0)
-        return;
-    char decoded[PD_LABEL_MAX * 3];
-    if (x->run_legacy) {
-        if (n >= PD_LABEL_MAX) {
-            t->header_ok = false;
-            return;
-        }
-        n = pd_text_redecode(x->run_encoding, s, n, decoded, sizeof decoded);
-        s = decoded;
-    }
-    if (x->run_red || t->label_len + n >= PD_LABEL_MAX || memchr(s, '\n', n) || memchr(s, '\t', n)) {
-        t->header_ok = false; /* a stamp or a long text: not a label */
-        return;
-    }
-    memcpy(t->labels[t->n_labels - 1] + t->label_len, s, n);
-    t->label_len += n;
-    t->labels[t->n_labels - 1][t->label_len] = '\0';
-}
-
 static void on_start(void *ud, const char *name, const char **attrs)
 {
     struct xml_text *x = ud;
@@ -352,7 +207,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
             if ((strcmp(attrs[i], "w:ascii") == 0 || strcmp(attrs[i], "w:hAnsi") == 0) &&
                 pd_text_font_encoding(attrs[i + 1], &x->run_encoding))
                 x->run_legacy = true;
-    } else if (name[0] == 'w' && name[1] == ':' && word_table_start(x, name, attrs)) {
+    } else if (name[0] == 'w' && name[1] == ':' && pd_word_table_start(&x->table, name, attrs)) {
         /* placed */
     } else if (x->sheet && strcmp(ln, "c") == 0) {
         sheet_cell(x, attrs);
@@ -383,7 +238,7 @@ static void on_end(void *ud, const char *name)
         x->run_depth--;
     } else if (strcmp(name, "w:rPr") == 0) {
         x->in_rpr = false;
-    } else if (name[0] == 'w' && name[1] == ':' && word_table_end(x, name)) {
+    } else if (name[0] == 'w' && name[1] == ':' && pd_word_table_end(&x->table, name)) {
         /* placed */
     } else if (x->sheet && strcmp(ln, "c") == 0) {
         x->cell_depth = 0;
@@ -426,6 +281,9 @@ static void on_text(void *ud, const char *s, int n)
             x->index[x->index_len++] = s[i];
         return;
     }
+    bool in_run = x->run_depth > 0;
+    if (x->table.depth && pd_word_table_text(&x->table, s, (size_t)n, in_run, !(in_run && (x->run_red || x->run_legacy))))
+        return; /* held by a table: a label, perhaps */
     /* indentation before the text or between a spreadsheet's rows and cells would add rows */
     if (!x->started || (x->spreadsheet && x->cell_depth == 0)) {
         int k = 0;
@@ -438,8 +296,6 @@ static void on_text(void *ud, const char *s, int n)
         put(x, "\n", 1); /* a red run starts a line of its own */
     if (x->run_depth > 0)
         x->run_has_text = true;
-    if (x->table.depth)
-        word_table_text(x, s, (size_t)n);
     if (x->run_depth > 0 && x->run_legacy)
         put_legacy(x, s, (size_t)n);
     else if (x->sheet && x->cell_depth > 0)
@@ -500,6 +356,8 @@ static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive 
     x->budget = pd_worker_budget(w);
     x->sheet = x->spreadsheet = sheet;
     x->strings = strings;
+    x->table_out = (struct pd_word_table_out){.put = put_text, .ctx = x};
+    pd_word_table_init(&x->table, &x->table_out);
     XML_SetUserData(x->parser, x);
     XML_SetElementHandler(x->parser, on_start, on_end);
     XML_SetCharacterDataHandler(x->parser, on_text);

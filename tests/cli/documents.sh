@@ -34,9 +34,9 @@ body = (para(run("Số CC"), run("CD: 0010871"), run("23456")) +
         "<w:tbl><w:tr><w:tc>" + para(run("Họ và tên: Trần Thị Hoa")) + "</w:tc><w:tc>" + para(run("x")) + "</w:tc></w:tr></w:tbl>" +
         para(run("mật khẩu của hệ thống được bảo mật")))
 # Word tables: a list numbered by its first column ("STT") is read as "label: value" lines, so its
-# header labels the CMND column (the order numbers, 9 digits too, are decoys); a letterhead table
-# keeps its marking on a line of its own; a form laid out in a table gets no labels from its
-# first row (its "Họ và tên" must not name the "Ngày sinh" below it).
+# header labels the CMND column (the order numbers, 9 digits too, are decoys); a form labels each
+# value by the cell before it; letterheads keep their markings on lines of their own, except as
+# the value of "Độ mật".
 def table(rows):
     return "<w:tbl>" + "".join("<w:tr>" + "".join("<w:tc>" + "".join(para(run(p)) for p in cell) + "</w:tc>" for cell in row) + "</w:tr>" for row in rows) + "</w:tbl>"
 people = table([[["STT"], ["Họ và tên"], ["Số CMND"], ["Mã đơn hàng"]],
@@ -45,9 +45,11 @@ people = table([[["STT"], ["Họ và tên"], ["Số CMND"], ["Mã đơn hàng"]]
                 [["3"], ["Lê Văn Cường"], ["034567890"], ["400000033"]]])
 letterhead = table([[["BỘ CÔNG AN", "Số: 15/BC-X", "MẬT"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]]])
 letterhead_rows = table([[["CÔNG AN TỈNH HÀ NAM"], ["Độc lập - Tự do - Hạnh phúc"]],  # short cells, but no "STT"
-                         [["Số: 16/BC-CAT"], ["Hà Nam, ngày 1 tháng 3 năm 2025"]], [["TỐI MẬT"], []]])
+                         [["Số: 16/BC-CAT"], ["Hà Nam, ngày 1 tháng 3 năm 2025"]], [["TỐI MẬT"], ["Kính gửi: Giám đốc"]],
+                         [["PHÒNG AN NINH"], ["MẬT"]], [["Độ mật"], ["Tuyệt mật"]]])
 form = table([[["Họ và tên"], ["Phạm Thị Thu"], ["Giới tính"], ["Nữ"]],
-              [["Ngày sinh"], ["Lê Văn Hải"], ["Dân tộc"], ["Kinh"]]])
+              [["Số CMND"], ["045678901"], ["Dân tộc"], ["Kinh"]],
+              [["Mã hồ sơ"], ["400000041"], ["Ghi chú"], ["Lê Văn Hải"]]])
 open(os.path.join(d, "tables.docx"), "wb").write(docx(letterhead + para(run("BÁO CÁO")) + people + para(run("Người lập biểu")) + form +
                                                      letterhead_rows))
 xl = io.BytesIO()
@@ -195,12 +197,14 @@ expect_count "$T/r.json" person_name "/d/customers.xlsx!xl/sharedStrings.xml" 0
 expect_status "$T/r.json" "broken-strings.xlsx!xl/sharedStrings.xml" error "malformed XML"
 expect_status "$T/r.json" "broken-strings.xlsx!xl/worksheets/sheet1.xml" scanned
 expect_count "$T/r.json" vn.cmnd "broken-strings.xlsx!xl/worksheets/sheet1.xml" 0
-expect_count "$T/r.json" vn.cmnd "tables.docx!word/document.xml" 3             # labelled by the list's header
-expect_count "$T/r.json" vn.secret_mark "tables.docx!word/document.xml" 2       # the letterheads' lines
+expect_count "$T/r.json" vn.cmnd "tables.docx!word/document.xml" 4             # by the list's header, the form's cell
+expect_count "$T/r.json" vn.ethnicity "tables.docx!word/document.xml" 1
 [ "$(rq "$T/r.json" "sorted(f['value']['masked'][:2] for f in r['findings'] if f['location']['path'].endswith('tables.docx!word/document.xml') and f['detector'] == 'vn.cmnd')")" = \
-  "['01', '02', '03']" ] || fail "DOCX list: the order numbers were taken for ID numbers"
+  "['01', '02', '03', '04']" ] || fail "DOCX tables: the order numbers were taken for ID numbers"
 [ "$(rq "$T/r.json" "sorted(f['value']['masked'] for f in r['findings'] if f['location']['path'].endswith('tables.docx!word/document.xml') and f['detector'] == 'person_name')")" = \
-  "['L*** V*** C***', 'N*** V*** A***', 'T*** T*** B***']" ] || fail "DOCX list: names not labelled, or the form's row labels taken for names"
+  "['L*** V*** C***', 'N*** V*** A***', 'P*** T*** T***', 'T*** T*** B***']" ] || fail "DOCX tables: names not labelled, or a name after a note taken"
+[ "$(rq "$T/r.json" "sorted((f['attributes']['level'], f['attributes']['position']) for f in r['findings'] if f['location']['path'].endswith('tables.docx!word/document.xml') and f['detector'] == 'vn.secret_mark')")" = \
+  "[('mat', 'own_line'), ('mat', 'own_line'), ('toi_mat', 'own_line'), ('tuyet_mat', 'field')]" ] || fail "DOCX tables: a letterhead's marking lost its line"
 ok
 expect_count "$T/r.json" email "slides.pptx!ppt/slides/slide1.xml" 1
 expect_count "$T/r.json" vn.cccd "renamed.bin!word/document.xml" 1
