@@ -739,10 +739,20 @@ static enum pd_error confirm(struct pd_engine_scratch *s, const struct pd_text *
     size_t chi = c->end + after < t->fold_len ? c->end + after : t->fold_len;
     unsigned want = pd_hotwords_lists(e->hotwords, cand->det), found = 0;
     if (want) {
-        found = pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, clo, c->start, want);
-        if (found != want)
-            found |= pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, c->end, chi,
-                                      want & ~found);
+        /* A context word on the value's own line before it (its label) decides alone: in a
+         * labelled export the next cell's "Mã đơn hàng:" is on another line and must not cancel
+         * "Số CCCD: ...". Otherwise the whole range counts, anti-words included. */
+        const char *nl = c->start > clo ? memrchr(t->fold + clo, '\n', c->start - clo) : NULL;
+        size_t line = nl ? (size_t)(nl - t->fold) + 1 : clo;
+        found = pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, line, c->start, want);
+        if (!(found & PD_HOT_CONTEXT)) {
+            if (line > clo && found != want)
+                found |= pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, clo, line,
+                                          want & ~found);
+            if (found != want)
+                found |= pd_hotwords_find(e->hotwords, s->marks, cand->det, t->fold, t->fold_len, c->end, chi,
+                                          want & ~found);
+        }
     }
     bool context = found & PD_HOT_CONTEXT, anti = found & PD_HOT_ANTI;
     if (d->context_required && !context)

@@ -11,6 +11,9 @@ printf '%s\n' 'ho_ten;so_cmnd;so_bhxh;so_ho_chieu;ghi_chu' \
 # as Excel saves CSV: a byte-order mark before the header, CRLF line ends
 printf '\357\273\277ho_ten,so_cmnd\r\nNguyễn Văn An,012345678\r\nTrần Thị Bình,023456789\r\n' >"$T/share/excel.csv"
 printf 'ma_don_hang,so_luong\n012345678,7912345678\n023456789,7998765432\n' >"$T/share/don-hang.csv"
+# an order export: the order number's column stands before the ID's, and its label must not
+# cancel the ID's own (the order numbers, valid CCCD shapes, are decoys under theirs)
+printf 'ma_don_hang,so_cccd\n079193001234,001087123456\n079193001235,001087123457\n' >"$T/share/don-hang-khach.csv"
 printf 'Nguyễn Văn An,012345678,7912345678\nTrần Thị Bình,023456789,7998765432\n' >"$T/share/khong-tieu-de.csv"
 # a tab-separated export over several windows, with quoted line breaks on the way (under the
 # listing cap of 10,000 findings, so that every one is listed)
@@ -32,6 +35,10 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
 PY
 scan "$T/r.json" "$T/share"
 expect_rc 1
+expect_count "$T/r.json" vn.cccd don-hang-khach.csv 2
+[ "$(rq "$T/r.json" "sorted(f['value']['masked'] for f in r['findings'] if f['location']['path'].endswith('don-hang-khach.csv'))")" = \
+  "['001*******56', '001*******57']" ] || fail "order export: an order number was taken for an ID, or an ID lost to the order column's label"
+ok
 expect_count "$T/r.json" vn.cmnd nhan-vien-cu.csv 2
 expect_count "$T/r.json" vn.bhxh nhan-vien-cu.csv 2
 expect_count "$T/r.json" vn.passport nhan-vien-cu.csv 2

@@ -90,6 +90,10 @@ static void test_identifiers(void)
     REJECT("Số: 0010871234567", "vn.cccd");       /* 13 digits */
     REJECT("x 00108712345 y", "vn.cccd");         /* 11 digits */
     REJECT("Mã đơn hàng: 001087123456", "vn.cccd"); /* order number */
+    /* the label on the value's line decides: the line above it belongs to another cell */
+    EXPECT("Mã đơn hàng: 400000017\nSố CCCD: 001087123456", "vn.cccd");
+    CHECK(find("vn.cccd")->confidence == 90);
+    REJECT("Số CCCD:\nMã đơn hàng: 001087123456", "vn.cccd");
     REJECT("v1.001087123456", "vn.cccd");         /* part of a dotted number */
     REJECT("hash a001087123456", "vn.cccd");      /* glued to letters */
 
