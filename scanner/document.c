@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "scanner/cell_formats.h"
 #include "scanner/columns.h"
 #include "scanner/shared_strings.h"
 #include "scanner/word_table.h"
@@ -27,6 +28,7 @@
 #define MAX_BUFFERED_WORKBOOK (16u << 20) /* a workbook in an archive, copied to be read twice */
 #define SHARED_STRINGS_PART "xl/sharedStrings.xml"
 #define SHEET_PARTS "xl/worksheets/sheet*.xml"
+#define STYLES_PART "xl/styles.xml"
 
 static bool accepts(const char *mime)
 {
@@ -55,6 +57,12 @@ static bool matches(const char *const *globs, const char *name)
 
 /* ---- XML to text ---- */
 
+/* What an XLSX workbook's sheets cite, read in a first pass: either may be NULL. */
+struct workbook {
+    struct pd_shared_strings *strings;
+    struct pd_cell_formats *formats;
+};
+
 struct xml_text {
     struct archive *a;
     struct pd_budget *budget;
@@ -71,11 +79,13 @@ struct xml_text {
     /* XLSX sheets: cells are placed by their reference (empty ones are left out of the XML), and
      * a cell of type "s" holds an index into the shared strings, shown as its text */
     bool sheet;
-    struct pd_shared_strings *strings; /* NULL: not loaded; indexes are then left out */
+    const struct workbook *book;       /* NULL: not loaded; indexes are then left out */
     unsigned column;                   /* of the row's last cell, 1 for A */
+    unsigned width;                    /* columns of the first row, the header's */
     bool cell_shared, in_value, in_formula;
-    char index[16];
-    size_t index_len;
+    unsigned cell_digits;              /* a number's digits shown at least (its format) */
+    char value[32];                    /* a shared string's index, or a number to pad */
+    size_t value_len;
     struct pd_word_table table;
     struct pd_word_table_out table_out;
     enum pd_encoding run_encoding;
@@ -150,11 +160,14 @@ static void sheet_cell(struct xml_text *x, const char **attrs)
 {
     unsigned col = 0;
     x->cell_shared = false;
+    x->cell_digits = 0;
     for (int i = 0; attrs[i]; i += 2)
         if (strcmp(attrs[i], "r") == 0)
             col = reference_column(attrs[i + 1]);
         else if (strcmp(attrs[i], "t") == 0)
             x->cell_shared = strcmp(attrs[i + 1], "s") == 0;
+        else if (strcmp(attrs[i], "s") == 0 && x->book)
+            x->cell_digits = pd_cell_formats_digits(x->book->formats, strtoul(attrs[i + 1], NULL, 10));
     unsigned tabs = col > x->column ? col - x->column : 1;
     if (tabs > PD_COLUMNS_MAX)
         tabs = 1;
@@ -162,6 +175,17 @@ static void sheet_cell(struct xml_text *x, const char **attrs)
     for (unsigned i = 0; i < tabs; i++)
         put(x, "\t", 1);
     x->cell_depth = 1;
+}
+
+/* A sheet row ends: empty cells at its end are left out of the XML, but a TSV export has a tab for
+ * each, and only rows as wide as the header row get its labels. */
+static void end_sheet_row(struct xml_text *x)
+{
+    if (!x->width)
+        x->width = x->column;
+    for (unsigned c = x->column; c < x->width && c < PD_COLUMNS_MAX; c++)
+        put(x, "\t", 1);
+    put(x, "\n", 1);
 }
 
 /* Text of a sheet cell stays on the cell's line: its tabs and line breaks become spaces. */
@@ -177,16 +201,25 @@ static void put_cell_text(struct xml_text *x, const char *text, size_t len)
     put(x, text + run, len - run);
 }
 
-/* The shared string a cell cites. */
-static void put_shared_string(struct xml_text *x)
+/* A cell's value once read whole: the shared string it cites, or its number with the leading
+ * zeros its format shows ("000000000000": 1087123456 reads 001087123456). */
+static void put_value(struct xml_text *x)
 {
-    x->index[x->index_len] = '\0';
-    char *end;
-    unsigned long index = strtoul(x->index, &end, 10);
-    const char *text;
-    size_t len;
-    if (x->strings && end != x->index && pd_shared_strings_show(x->strings, index, &text, &len))
-        put_cell_text(x, text, len);
+    x->value[x->value_len] = '\0';
+    if (x->cell_shared) {
+        char *end;
+        unsigned long index = strtoul(x->value, &end, 10);
+        const char *text;
+        size_t len;
+        if (x->book && x->book->strings && end != x->value &&
+            pd_shared_strings_show(x->book->strings, index, &text, &len))
+            put_cell_text(x, text, len);
+        return;
+    }
+    bool integer = x->value_len > 0 && strspn(x->value, "0123456789") == x->value_len;
+    for (size_t i = x->value_len; integer && i < x->cell_digits; i++)
+        put(x, "0", 1);
+    put(x, x->value, x->value_len);
 }
 
 static void on_start(void *ud, const char *name, const char **attrs)
@@ -215,7 +248,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
         x->column = 0;
     } else if (x->sheet && strcmp(ln, "v") == 0) {
         x->in_value = true;
-        x->index_len = 0;
+        x->value_len = 0;
     } else if (x->sheet && strcmp(ln, "f") == 0) {
         x->in_formula = true; /* the value computed is what a reader sees */
     } else if (is_cell(ln)) {
@@ -240,14 +273,16 @@ static void on_end(void *ud, const char *name)
         x->in_rpr = false;
     } else if (name[0] == 'w' && name[1] == ':' && pd_word_table_end(&x->table, name)) {
         /* placed */
+    } else if (x->sheet && strcmp(ln, "row") == 0) {
+        end_sheet_row(x);
     } else if (x->sheet && strcmp(ln, "c") == 0) {
         x->cell_depth = 0;
     } else if (x->sheet && strcmp(ln, "f") == 0) {
         x->in_formula = false;
     } else if (x->sheet && strcmp(ln, "v") == 0) {
         x->in_value = false;
-        if (x->cell_shared)
-            put_shared_string(x);
+        if (x->cell_shared || x->cell_digits)
+            put_value(x);
     } else if (x->cell_depth > 0 && strcmp(name, "table:table-cell") == 0) {
         x->cell_depth--;
     } else if (x->cell_depth > 0 && strcmp(ln, "p") == 0) {
@@ -276,9 +311,9 @@ static void on_text(void *ud, const char *s, int n)
     struct xml_text *x = ud;
     if (x->in_formula)
         return;
-    if (x->in_value && x->cell_shared) {
-        for (int i = 0; i < n && x->index_len < sizeof x->index - 1; i++)
-            x->index[x->index_len++] = s[i];
+    if (x->in_value && (x->cell_shared || x->cell_digits)) {
+        for (int i = 0; i < n && x->value_len < sizeof x->value - 1; i++)
+            x->value[x->value_len++] = s[i];
         return;
     }
     bool in_run = x->run_depth > 0;
@@ -342,9 +377,9 @@ static ssize_t xml_read(struct pd_source *src, void *buf, size_t n)
 
 static void xml_close(struct pd_source *src) { (void)src; }
 
-/* strings: a workbook's shared strings, for a sheet (sheet true) to show; NULL otherwise. */
+/* book: what a workbook's sheets cite, for a sheet (sheet true) to show; NULL otherwise. */
 static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive *a, unsigned depth, bool sheet,
-                      struct pd_shared_strings *strings, bool *budget_hit)
+                      const struct workbook *book, bool *budget_hit)
 {
     struct xml_text *x = calloc(1, sizeof *x);
     if (!x || !(x->parser = XML_ParserCreate("UTF-8"))) {
@@ -355,7 +390,7 @@ static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive 
     x->a = a;
     x->budget = pd_worker_budget(w);
     x->sheet = x->spreadsheet = sheet;
-    x->strings = strings;
+    x->book = book;
     x->table_out = (struct pd_word_table_out){.put = put_text, .ctx = x};
     pd_word_table_init(&x->table, &x->table_out);
     XML_SetUserData(x->parser, x);
@@ -375,39 +410,50 @@ static bool workbook(const char *mime)
     return strstr(mime, "spreadsheetml") || strncmp(mime, "application/vnd.ms-excel.sheet", 30) == 0;
 }
 
-/* A first pass over a workbook read from a file or memory (an e-mail attachment), for its
- * shared strings; NULL when it has none, they cannot be read or are too large (the sheets then
- * show no strings, and the table is scanned as a part of its own, as other documents' parts
- * are). The source is left at its start for the second pass. */
-static struct pd_shared_strings *load_shared_strings(struct pd_worker *w, struct pd_unit *u, struct pd_source *src,
-                                                     unsigned depth, uint64_t *bytes_read)
+static void workbook_free(struct workbook *book)
+{
+    pd_shared_strings_free(book->strings);
+    pd_cell_formats_free(book->formats);
+    book->strings = NULL;
+    book->formats = NULL;
+}
+
+/* A first pass over a workbook read from a file or memory (an e-mail attachment), for what its
+ * sheets cite: the shared strings and the cell formats. Either stays NULL when the workbook has
+ * none, or it cannot be read or is too large: the sheets then show no strings (the table is
+ * scanned as a part of its own, as other documents' parts are) or unpadded numbers. The source
+ * is left at its start for the second pass. */
+static void load_workbook(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
+                          struct workbook *book, uint64_t *bytes_read)
 {
     *bytes_read = 0;
     if (!workbook(u->mime) || !src->rewind || src->rewind(src) != 0)
-        return NULL; /* a workbook streamed from an archive member too large to copy */
+        return; /* a workbook streamed from an archive member too large to copy */
     struct pd_unit probe = {.status = PD_UNIT_SCANNED}; /* the second pass reports what fails */
     void *outer;
     struct archive *a = pd_archive_begin(w, &probe, src, depth, true, &outer);
     if (!a)
-        return NULL;
-    struct pd_shared_strings *strings = NULL;
+        return;
     struct archive_entry *entry;
+    bool strings_read = false, styles_read = false;
     int r;
-    while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    while (!(strings_read && styles_read) &&
+           ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
         const char *name = archive_entry_pathname(entry);
-        if (name && strcmp(name, SHARED_STRINGS_PART) == 0) {
-            if (!archive_entry_is_encrypted(entry))
-                pd_shared_strings_load(a, pd_worker_budget(w), MAX_SHARED_STRINGS, &strings);
-            break;
+        if (!name || archive_entry_is_encrypted(entry))
+            continue;
+        if (!strings_read && strcmp(name, SHARED_STRINGS_PART) == 0) {
+            pd_shared_strings_load(a, pd_worker_budget(w), MAX_SHARED_STRINGS, &book->strings);
+            strings_read = true;
+        } else if (!styles_read && strcmp(name, STYLES_PART) == 0) {
+            pd_cell_formats_load(a, pd_worker_budget(w), &book->formats);
+            styles_read = true;
         }
     }
     *bytes_read = (uint64_t)archive_filter_bytes(a, -1);
     pd_archive_end(a, outer);
-    if (src->rewind(src) != 0) { /* the file was rewound once already: this fails only if it vanished */
-        pd_shared_strings_free(strings);
-        return NULL;
-    }
-    return strings;
+    if (src->rewind(src) != 0) /* rewound once already: this fails only if the file vanished */
+        workbook_free(book);
 }
 
 /* The shared strings no sheet showed, as the table's part. */
@@ -473,11 +519,13 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         src = &copy_src;
     }
     uint64_t first_pass_bytes;
-    struct pd_shared_strings *strings = load_shared_strings(w, u, src, depth, &first_pass_bytes);
+    struct workbook book = {0};
+    load_workbook(w, u, src, depth, &book, &first_pass_bytes);
+    struct pd_shared_strings *strings = book.strings;
     void *outer;
     struct archive *a = pd_archive_begin(w, u, src, depth, true, &outer);
     if (!a) {
-        pd_shared_strings_free(strings);
+        workbook_free(&book);
         free(copy);
         return;
     }
@@ -510,7 +558,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         if (archive_entry_is_encrypted(entry)) {
             pd_unit_set(part, PD_UNIT_SKIPPED, "encrypted");
         } else if (text) {
-            scan_part(w, part, a, depth + 1, fnmatch(SHEET_PARTS, name, 0) == 0, strings, &hit);
+            scan_part(w, part, a, depth + 1, fnmatch(SHEET_PARTS, name, 0) == 0, &book, &hit);
             parts++;
         } else {
             pd_archive_scan_member(w, part, a, depth + 1, &hit); /* a spreadsheet inside a report... */
@@ -528,10 +576,9 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         if (parts == 0 && !strings && u->status == PD_UNIT_SCANNED)
             pd_unit_set(u, PD_UNIT_PARTIAL, "no text part found in the document");
     }
-    if (strings) {
+    if (strings)
         scan_unshown_strings(w, u, strings, depth + 1, strings_size);
-        pd_shared_strings_free(strings);
-    }
+    workbook_free(&book);
     /* the string table was read in the first pass only; the zip's directory in both */
     u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1) + first_pass_bytes;
     if (u->size && u->bytes_scanned > u->size)

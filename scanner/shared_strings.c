@@ -1,11 +1,11 @@
 /* Shared strings: one text buffer, an offset per string and a bit per string once shown. */
 #include "scanner/shared_strings.h"
 
-#include <archive.h>
-#include <expat.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "scanner/member_xml.h"
 
 struct pd_shared_strings {
     char *text;
@@ -110,44 +110,23 @@ enum pd_error pd_shared_strings_load(struct archive *a, struct pd_budget *budget
     struct pd_shared_strings *s = calloc(1, sizeof *s);
     XML_Parser parser = XML_ParserCreate("UTF-8");
     struct loader l = {.s = s};
-    unsigned char *chunk = malloc(64u << 10);
-    if (!s || !parser || !chunk) {
-        l.err = PD_ERR_NOMEM;
-        goto done;
+    enum pd_error err = PD_ERR_NOMEM;
+    if (s && parser && (s->starts = malloc(1024 * sizeof *s->starts))) {
+        s->max_bytes = max_bytes < UINT32_MAX ? max_bytes : UINT32_MAX;
+        s->starts_cap = 1024;
+        s->starts[0] = 0;
+        XML_SetUserData(parser, &l);
+        XML_SetElementHandler(parser, on_start, on_end);
+        XML_SetCharacterDataHandler(parser, on_text);
+        err = pd_member_parse_xml(a, budget, parser, &l.err);
+        if (!err && !(s->shown = calloc((s->count + 63) / 64 + 1, sizeof *s->shown)))
+            err = PD_ERR_NOMEM;
     }
-    s->max_bytes = max_bytes < UINT32_MAX ? max_bytes : UINT32_MAX;
-    if (!(s->starts = malloc(1024 * sizeof *s->starts))) {
-        l.err = PD_ERR_NOMEM;
-        goto done;
-    }
-    s->starts_cap = 1024;
-    s->starts[0] = 0;
-    XML_SetUserData(parser, &l);
-    XML_SetElementHandler(parser, on_start, on_end);
-    XML_SetCharacterDataHandler(parser, on_text);
-    for (bool last = false; !last && !l.err;) {
-        la_ssize_t r = archive_read_data(a, chunk, 64u << 10);
-        if (r < 0) {
-            l.err = PD_ERR_IO;
-            break;
-        }
-        if (!pd_budget_bytes(budget, (uint64_t)r)) {
-            l.err = PD_ERR_LIMIT;
-            break;
-        }
-        last = r == 0;
-        if (XML_Parse(parser, (const char *)chunk, (int)r, last) == XML_STATUS_ERROR)
-            fail(&l, PD_ERR_FORMAT);
-    }
-    if (!l.err && !(s->shown = calloc((s->count + 63) / 64 + 1, sizeof *s->shown)))
-        l.err = PD_ERR_NOMEM;
-done:
-    free(chunk);
     if (parser)
         XML_ParserFree(parser);
-    if (l.err) {
+    if (err) {
         pd_shared_strings_free(s);
-        return l.err;
+        return err;
     }
     *out = s;
     return PD_OK;

@@ -104,6 +104,8 @@ def xlsx(sheet_rows, strings, broken_strings=False):
                 x += f'<c r="{col}{i}" t="s"><v>{v}</v></c>'
             elif kind == "f":
                 x += f'<c r="{col}{i}"><f>C{i}*2+7</f><v>{v}</v></c>'
+            elif kind == "id":  # a number in style 1: shown with twelve digits
+                x += f'<c r="{col}{i}" s="1"><v>{v}</v></c>'
             else:
                 x += f'<c r="{col}{i}"><v>{v}</v></c>'
         x += "</row>"
@@ -113,12 +115,15 @@ def xlsx(sheet_rows, strings, broken_strings=False):
         z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
         z.writestr("xl/workbook.xml", f'<workbook {SS}><sheets><sheet name="KH" sheetId="1"/></sheets></workbook>')
         z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {SS}><sheetData>{x}</sheetData></worksheet>')
+        z.writestr("xl/styles.xml", f'<styleSheet {SS}><numFmts count="1"><numFmt numFmtId="164" formatCode="000000000000"/></numFmts>'
+                   '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>')
         z.writestr("xl/sharedStrings.xml", f'<sst {SS} count="{len(strings)}">{sst}' + ("" if broken_strings else "</sst>"))
     return b.getvalue()
 strings = ["Họ và tên", "Số CMND", "Mã đơn hàng", "Nguyễn Văn An", "012345678", "Trần Thị Bình", "023456789",
-           "Lê Văn Cường", "Ghi chú cũ\tSĐT: 0912345678"]
-rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2)],
-        [("A", "s", 3), ("C", "s", 4), ("D", "n", 400000017)],
+           "Lê Văn Cường", "Ghi chú cũ\tSĐT: 0912345678", "Số CCCD"]
+# the CCCD 001087123456 typed as a number is stored as 1087123456; its format shows the zeros
+rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2), ("E", "s", 9)],
+        [("A", "s", 3), ("C", "s", 4), ("D", "n", 400000017), ("E", "id", 1087123456)],
         [("A", "s", 5), ("C", "s", 6), ("D", "n", 400000025)],
         [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
 open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
@@ -188,6 +193,9 @@ expect_count "$T/r.json" vn.cmnd "/d/customers.xlsx!xl/worksheets/sheet1.xml" 3 
 expect_count "$T/r.json" person_name "/d/customers.xlsx!xl/worksheets/sheet1.xml" 3
 [ "$(rq "$T/r.json" "sorted((f['location']['line'], f['value']['masked'][:2]) for f in r['findings'] if f['location']['path'].endswith('/d/customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cmnd')")" = \
   "[(2, '01'), (3, '02'), (4, '13')]" ] || fail "XLSX: the order numbers or the formula were taken for ID numbers"
+ok
+[ "$(rq "$T/r.json" "[f['value']['masked'] for f in r['findings'] if f['location']['path'].endswith('/d/customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cccd']")" = \
+  "['001*******56']" ] || fail "XLSX: a CCCD stored as a number was not read with the zeros its format shows"
 ok
 expect_count "$T/r.json" vn.cmnd "workbooks.zip!2025/customers.xlsx!xl/worksheets/sheet1.xml" 3
 expect_count "$T/r.json" vn.phone "/d/customers.xlsx!xl/sharedStrings.xml" 1     # cited by no cell
