@@ -27,12 +27,6 @@ struct loader {
     enum pd_error err;
 };
 
-static const char *local(const char *name)
-{
-    const char *colon = strrchr(name, ':');
-    return colon ? colon + 1 : name;
-}
-
 static const char *attr(const char **attrs, const char *key)
 {
     for (int i = 0; attrs[i]; i += 2)
@@ -61,7 +55,7 @@ static uint8_t digits_of_format(const struct loader *l, unsigned id)
 static void on_start(void *ud, const char *name, const char **attrs)
 {
     struct loader *l = ud;
-    const char *ln = local(name);
+    const char *ln = pd_xml_local_name(name);
     if (strcmp(ln, "numFmt") == 0 && !l->in_cell_xfs) {
         const char *id = attr(attrs, "numFmtId"), *code = attr(attrs, "formatCode");
         uint8_t digits = code ? zero_padding(code) : 0;
@@ -91,7 +85,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
 static void on_end(void *ud, const char *name)
 {
     struct loader *l = ud;
-    if (strcmp(local(name), "cellXfs") == 0)
+    if (strcmp(pd_xml_local_name(name), "cellXfs") == 0)
         l->in_cell_xfs = false;
 }
 

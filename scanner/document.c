@@ -18,6 +18,7 @@
 
 #include "scanner/cell_formats.h"
 #include "scanner/columns.h"
+#include "scanner/member_xml.h"
 #include "scanner/shared_strings.h"
 #include "scanner/word_table.h"
 #include "scanner/worker-int.h"
@@ -116,12 +117,6 @@ static void put(struct xml_text *x, const char *s, size_t n)
 }
 
 static void put_text(void *ctx, const char *s, size_t n) { put(ctx, s, n); }
-
-static const char *local_name(const char *name)
-{
-    const char *colon = strrchr(name, ':');
-    return colon ? colon + 1 : name;
-}
 
 static bool is_block(const char *ln)
 {
@@ -225,7 +220,7 @@ static void put_value(struct xml_text *x)
 static void on_start(void *ud, const char *name, const char **attrs)
 {
     struct xml_text *x = ud;
-    const char *ln = local_name(name);
+    const char *ln = pd_xml_local_name(name);
     if (strcmp(name, "w:r") == 0) {
         x->run_depth++;
         x->run_red = x->run_has_text = x->run_legacy = false;
@@ -264,7 +259,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
 static void on_end(void *ud, const char *name)
 {
     struct xml_text *x = ud;
-    const char *ln = local_name(name);
+    const char *ln = pd_xml_local_name(name);
     if (strcmp(name, "w:r") == 0) {
         if (x->run_red && x->run_has_text)
             put(x, "\n", 1);

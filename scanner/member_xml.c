@@ -5,8 +5,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CHUNK (64u << 10)
+
+const char *pd_xml_local_name(const char *name)
+{
+    const char *colon = strrchr(name, ':');
+    return colon ? colon + 1 : name;
+}
 
 enum pd_error pd_member_parse_xml(struct archive *a, struct pd_budget *budget, XML_Parser parser,
                                   const enum pd_error *handler_err)

@@ -10,6 +10,9 @@
 
 struct archive;
 
+/* "x:row" -> "row": element names without their namespace prefix. */
+const char *pd_xml_local_name(const char *name);
+
 /* Feeds the member of a whose header was just read to parser, counting its bytes against budget,
  * until its end or until *handler_err (the handlers' own error) is set. Returns *handler_err,
  * else PD_ERR_IO (unreadable), PD_ERR_LIMIT (budget), PD_ERR_FORMAT (malformed) or PD_OK. */

@@ -31,6 +31,8 @@ static bool grow_text(struct pd_shared_strings *s, size_t more)
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < s->len + more)
         cap *= 2;
+    if (cap > s->max_bytes)
+        cap = s->max_bytes; /* still room for len + more */
     char *t = realloc(s->text, cap);
     if (!t)
         return false;
@@ -55,12 +57,6 @@ static bool push_start(struct pd_shared_strings *s)
     return true;
 }
 
-static const char *local(const char *name)
-{
-    const char *colon = strrchr(name, ':');
-    return colon ? colon + 1 : name;
-}
-
 static void fail(struct loader *l, enum pd_error err)
 {
     if (!l->err)
@@ -71,7 +67,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
 {
     (void)attrs;
     struct loader *l = ud;
-    const char *ln = local(name);
+    const char *ln = pd_xml_local_name(name);
     if (strcmp(ln, "rPh") == 0)
         l->phonetic++;
     else if (strcmp(ln, "t") == 0 && !l->phonetic)
@@ -81,7 +77,7 @@ static void on_start(void *ud, const char *name, const char **attrs)
 static void on_end(void *ud, const char *name)
 {
     struct loader *l = ud;
-    const char *ln = local(name);
+    const char *ln = pd_xml_local_name(name);
     if (strcmp(ln, "rPh") == 0 && l->phonetic > 0)
         l->phonetic--;
     else if (strcmp(ln, "t") == 0)
