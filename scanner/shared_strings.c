@@ -22,17 +22,20 @@ struct loader {
     enum pd_error err;
 };
 
+/* The cap covers the text and the starts together. */
 static bool grow_text(struct pd_shared_strings *s, size_t more)
 {
     if (s->len + more <= s->cap)
         return true;
-    if (s->len + more > s->max_bytes)
+    size_t starts = s->starts_cap * sizeof *s->starts;
+    size_t room = s->max_bytes > starts ? s->max_bytes - starts : 0;
+    if (s->len + more > room)
         return false;
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < s->len + more)
         cap *= 2;
-    if (cap > s->max_bytes)
-        cap = s->max_bytes; /* still room for len + more */
+    if (cap > room)
+        cap = room; /* still room for len + more */
     char *t = realloc(s->text, cap);
     if (!t)
         return false;
@@ -45,7 +48,7 @@ static bool push_start(struct pd_shared_strings *s)
 {
     if (s->count + 1 >= s->starts_cap) {
         size_t cap = s->starts_cap ? s->starts_cap * 2 : 1024;
-        if (cap * sizeof *s->starts > s->max_bytes) /* empty items cost their start */
+        if (cap * sizeof *s->starts + s->cap > s->max_bytes) /* empty items cost their start */
             return false;
         uint32_t *n = realloc(s->starts, cap * sizeof *n);
         if (!n)

@@ -128,6 +128,10 @@ rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2), ("E", "s", 9)],
         [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
 open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
 open(os.path.join(d, "broken-strings.xlsx"), "wb").write(xlsx(rows, strings, broken_strings=True))
+# a string table past the 32 MiB kept in memory: the sheet shows no strings, and the table is
+# scanned as a part of its own, whole
+big = ["Ghi chú " + os.urandom(10).hex() + "x" * 980 for _ in range(34000)] + ["SĐT: 0912345678"]  # under 250:1
+open(os.path.join(d, "big-strings.xlsx"), "wb").write(xlsx([[("A", "s", len(big) - 1)]], big))
 with zipfile.ZipFile(os.path.join(d, "workbooks.zip"), "w") as z:  # copied to memory to be read twice
     z.writestr("2025/customers.xlsx", xlsx(rows, strings))
 pp = io.BytesIO()
@@ -201,6 +205,8 @@ expect_count "$T/r.json" vn.cmnd "workbooks.zip!2025/customers.xlsx!xl/worksheet
 expect_count "$T/r.json" vn.phone "/d/customers.xlsx!xl/sharedStrings.xml" 1     # cited by no cell
 expect_count "$T/r.json" vn.cmnd "/d/customers.xlsx!xl/sharedStrings.xml" 0     # shown in the sheet instead
 expect_count "$T/r.json" person_name "/d/customers.xlsx!xl/sharedStrings.xml" 0
+expect_count "$T/r.json" vn.phone "big-strings.xlsx!xl/sharedStrings.xml" 1
+expect_count "$T/r.json" vn.phone "big-strings.xlsx!xl/worksheets/sheet1.xml" 0
 # a string table that does not parse: the sheet shows no strings, the table fails as its part
 expect_status "$T/r.json" "broken-strings.xlsx!xl/sharedStrings.xml" error "malformed XML"
 expect_status "$T/r.json" "broken-strings.xlsx!xl/worksheets/sheet1.xml" scanned
