@@ -55,4 +55,18 @@ expect_count "$T/v.json" vn.cccd slow.bin 1
 vanished=$(rq "$T/v.json" "sum(1 for u in r['units'] if '/victims/v' in u['path'] and u['status']=='error' and 'vanished' in u['reason'])")
 [ "$vanished" = 10 ] || fail "expected 10 vanished files reported as errors, got $vanished"
 ok
+
+# a file that grows while it is read (a log being written): read up to where the writer was when
+# the read caught up, never chased for ever, never an error
+truncate -s 64M "$T/grow.log"
+(for i in $(seq 300); do printf 'SĐT: 0912345678\n' >>"$T/grow.log"; sleep 0.01; done) &
+writer=$!
+rc=0
+timeout 60 "$PDPSCAN" scan -q -j 1 -f json -o "$T/g.json" "$T/grow.log" 2>"$T/stderr" || rc=$?
+wait $writer
+[ "$rc" -le 1 ] || fail "growing file: exit code $rc (124: the scan chased the file)"
+validate "$T/g.json"
+expect_status "$T/g.json" "/grow.log" scanned
+[ "$(rq "$T/g.json" "r['units'][0]['bytes_scanned'] >= 64 << 20")" = True ] || fail "growing file: read short of its size at open"
+ok
 done_testing
