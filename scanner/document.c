@@ -80,7 +80,7 @@ struct xml_text {
     /* XLSX sheets: cells are placed by their reference (empty ones are left out of the XML), and
      * a cell of type "s" holds an index into the shared strings, shown as its text */
     bool sheet;
-    const struct workbook *book;       /* NULL: not loaded; indexes are then left out */
+    const struct workbook *book;       /* what sheets cite; a table not loaded is NULL in it */
     unsigned column;                   /* of the row's last cell, 1 for A */
     unsigned width;                    /* columns of the first row, the header's */
     bool cell_shared, in_value, in_formula;
@@ -154,15 +154,19 @@ static unsigned reference_column(const char *ref)
 static void sheet_cell(struct xml_text *x, const char **attrs)
 {
     unsigned col = 0;
-    x->cell_shared = false;
-    x->cell_digits = 0;
+    const char *type = "n", *style = NULL;
     for (int i = 0; attrs[i]; i += 2)
         if (strcmp(attrs[i], "r") == 0)
             col = reference_column(attrs[i + 1]);
         else if (strcmp(attrs[i], "t") == 0)
-            x->cell_shared = strcmp(attrs[i + 1], "s") == 0;
-        else if (strcmp(attrs[i], "s") == 0 && x->book)
-            x->cell_digits = pd_cell_formats_digits(x->book->formats, strtoul(attrs[i + 1], NULL, 10));
+            type = attrs[i + 1];
+        else if (strcmp(attrs[i], "s") == 0)
+            style = attrs[i + 1];
+    x->cell_shared = strcmp(type, "s") == 0;
+    /* only a number is padded: a formula's string ("str") in the same style stays as it is */
+    x->cell_digits = strcmp(type, "n") == 0 && style && x->book
+                         ? pd_cell_formats_digits(x->book->formats, strtoul(style, NULL, 10))
+                         : 0;
     unsigned tabs = col > x->column ? col - x->column : 1;
     if (tabs > PD_COLUMNS_MAX)
         tabs = 1;

@@ -106,6 +106,8 @@ def xlsx(sheet_rows, strings, broken_strings=False):
                 x += f'<c r="{col}{i}"><f>C{i}*2+7</f><v>{v}</v></c>'
             elif kind == "id":  # a number in style 1: shown with twelve digits
                 x += f'<c r="{col}{i}" s="1"><v>{v}</v></c>'
+            elif kind == "fs":  # a formula's string in that style: not a number, kept whole
+                x += f'<c r="{col}{i}" s="1" t="str"><f>"x"</f><v>{v}</v></c>'
             else:
                 x += f'<c r="{col}{i}"><v>{v}</v></c>'
         x += "</row>"
@@ -124,7 +126,7 @@ strings = ["Họ và tên", "Số CMND", "Mã đơn hàng", "Nguyễn Văn An", 
 # the CCCD 001087123456 typed as a number is stored as 1087123456; its format shows the zeros
 rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2), ("E", "s", 9)],
         [("A", "s", 3), ("C", "s", 4), ("D", "n", 400000017), ("E", "id", 1087123456)],
-        [("A", "s", 5), ("C", "s", 6), ("D", "n", 400000025)],
+        [("A", "s", 5), ("B", "fs", "Liên hệ qua số di động của khách hàng: 0987654321"), ("C", "s", 6), ("D", "n", 400000025)],
         [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
 open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
 open(os.path.join(d, "broken-strings.xlsx"), "wb").write(xlsx(rows, strings, broken_strings=True))
@@ -198,6 +200,7 @@ expect_count "$T/r.json" person_name "/d/customers.xlsx!xl/worksheets/sheet1.xml
 [ "$(rq "$T/r.json" "sorted((f['location']['line'], f['value']['masked'][:2]) for f in r['findings'] if f['location']['path'].endswith('/d/customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cmnd')")" = \
   "[(2, '01'), (3, '02'), (4, '13')]" ] || fail "XLSX: the order numbers or the formula were taken for ID numbers"
 ok
+expect_count "$T/r.json" vn.phone "/d/customers.xlsx!xl/worksheets/sheet1.xml" 1  # the formula's string
 [ "$(rq "$T/r.json" "[f['value']['masked'] for f in r['findings'] if f['location']['path'].endswith('/d/customers.xlsx!xl/worksheets/sheet1.xml') and f['detector'] == 'vn.cccd']")" = \
   "['001*******56']" ] || fail "XLSX: a CCCD stored as a number was not read with the zeros its format shows"
 ok
