@@ -176,6 +176,20 @@ bool pd_word_table_start(struct pd_word_table *t, const char *name, const char *
     }
     if (t->depth == 0)
         return false;
+    if (t->depth == 1 && named(name, "w:tab") && t->form == PD_FORM_HOLDING && t->held_paragraphs == 0 &&
+        t->held_len + 1 < PD_LABEL_MAX) {
+        t->held[t->held_len++] = ' '; /* "Số CMND<tab>": a label aligned by a tab */
+        t->held[t->held_len] = '\0';
+        return true;
+    }
+    if (t->depth == 1 && (named(name, "w:tab") || named(name, "w:cr"))) {
+        /* written by the caller: what is held goes first */
+        if (t->form == PD_FORM_HOLDING || t->form == PD_FORM_LABEL)
+            flush_held(t);
+        else if (t->form == PD_FORM_UNDECIDED)
+            unjoin(t);
+        return false;
+    }
     if (named(name, "w:tr") && t->depth == 1) {
         t->column = 0;
         if (++t->row == 1) {

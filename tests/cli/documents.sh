@@ -37,8 +37,9 @@ body = (para(run("Số CC"), run("CD: 0010871"), run("23456")) +
 # header labels the CMND column (the order numbers, 9 digits too, are decoys); a form labels each
 # value by the cell before it; letterheads keep their markings on lines of their own, except as
 # the value of "Độ mật".
-def table(rows):
-    return "<w:tbl>" + "".join("<w:tr>" + "".join("<w:tc>" + "".join(para(run(p)) for p in cell) + "</w:tc>" for cell in row) + "</w:tr>" for row in rows) + "</w:tbl>"
+def table(rows):  # a paragraph given as XML ("<w:p>...") is taken as it is
+    cell_xml = lambda cell: "".join(p if p.startswith("<w:p>") else para(run(p)) for p in cell)
+    return "<w:tbl>" + "".join("<w:tr>" + "".join("<w:tc>" + cell_xml(cell) + "</w:tc>" for cell in row) + "</w:tr>" for row in rows) + "</w:tbl>"
 people = table([[["STT"], ["Họ và tên"], ["Số CMND"], ["Mã đơn hàng"]],
                 [["1"], ["Nguyễn Văn An"], ["012345678"], ["400000017"]],
                 [["2"], ["Trần Thị", "Bình"], ["023456789"], ["400000025"]],
@@ -48,7 +49,7 @@ letterhead_rows = table([[["CÔNG AN TỈNH HÀ NAM"], ["Độc lập - Tự do 
                          [["Số: 16/BC-CAT"], ["Hà Nam, ngày 1 tháng 3 năm 2025"]], [["TỐI MẬT"], ["Kính gửi: Giám đốc"]],
                          [["PHÒNG AN NINH"], ["MẬT"]], [["Độ mật"], ["Tuyệt mật"]]])
 form = table([[["Họ và tên"], ["Phạm Thị Thu"], ["Giới tính"], ["Nữ"]],
-              [["Số CMND"], ["045678901"], ["Dân tộc"], ["Kinh"]],
+              [["<w:p><w:r><w:t>Số CMND</w:t></w:r><w:r><w:tab/></w:r></w:p>"], ["045678901"], ["Dân tộc"], ["Kinh"]],
               [["Mã hồ sơ"], ["400000041"], ["Ghi chú"], ["Lê Văn Hải"]]])
 open(os.path.join(d, "tables.docx"), "wb").write(docx(letterhead + para(run("BÁO CÁO")) + people + para(run("Người lập biểu")) + form +
                                                      letterhead_rows))
