@@ -292,17 +292,28 @@ static void on_end(void *ud, const char *name)
     }
 }
 
-/* Text in a legacy font arrives as the Windows-1252 characters of the legacy bytes. */
-static void put_legacy(struct xml_text *x, const char *s, size_t n)
+/* Text, decoded: held by a table, or written after a red run's line break. */
+static void put_run_text(struct xml_text *x, const char *s, size_t n)
 {
-    char decoded[4096 * 3];
-    for (size_t i = 0; i < n;) { /* in slices, never cutting a character */
-        size_t k = n - i < 1024 ? n - i : 1024;
-        while (i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
-            k--;
-        put(x, decoded, pd_text_redecode(x->run_encoding, s + i, k, decoded, sizeof decoded));
-        i += k;
+    bool in_run = x->run_depth > 0;
+    if (x->table.depth && pd_word_table_text(&x->table, s, n, in_run, !(in_run && x->run_red)))
+        return; /* held by a table: a label, perhaps */
+    /* indentation before the text or between a spreadsheet's rows and cells would add rows */
+    if (!x->started || (x->spreadsheet && x->cell_depth == 0)) {
+        size_t k = 0;
+        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
+            k++;
+        if (k == n)
+            return;
     }
+    if (in_run && x->run_red && !x->run_has_text)
+        put(x, "\n", 1); /* a red run starts a line of its own */
+    if (in_run)
+        x->run_has_text = true;
+    if (x->sheet && x->cell_depth > 0)
+        put_cell_text(x, s, n); /* an inline string or a value */
+    else
+        put(x, s, n);
 }
 
 static void on_text(void *ud, const char *s, int n)
@@ -315,27 +326,20 @@ static void on_text(void *ud, const char *s, int n)
             x->value[x->value_len++] = s[i];
         return;
     }
-    bool in_run = x->run_depth > 0;
-    if (x->table.depth && pd_word_table_text(&x->table, s, (size_t)n, in_run, !(in_run && (x->run_red || x->run_legacy))))
-        return; /* held by a table: a label, perhaps */
-    /* indentation before the text or between a spreadsheet's rows and cells would add rows */
-    if (!x->started || (x->spreadsheet && x->cell_depth == 0)) {
-        int k = 0;
-        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
-            k++;
-        if (k == n)
-            return;
+    if (x->run_depth == 0 || !x->run_legacy) {
+        put_run_text(x, s, (size_t)n);
+        return;
     }
-    if (x->run_depth > 0 && x->run_red && !x->run_has_text)
-        put(x, "\n", 1); /* a red run starts a line of its own */
-    if (x->run_depth > 0)
-        x->run_has_text = true;
-    if (x->run_depth > 0 && x->run_legacy)
-        put_legacy(x, s, (size_t)n);
-    else if (x->sheet && x->cell_depth > 0)
-        put_cell_text(x, s, (size_t)n); /* an inline string or a value */
-    else
-        put(x, s, (size_t)n);
+    /* a legacy font's text arrives as the Windows-1252 characters of its bytes: decoded in
+     * slices, never cutting a character */
+    char decoded[4096 * 3];
+    for (size_t i = 0, len = (size_t)n; i < len;) {
+        size_t k = len - i < 1024 ? len - i : 1024;
+        while (i + k < len && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k--;
+        put_run_text(x, decoded, pd_text_redecode(x->run_encoding, s + i, k, decoded, sizeof decoded));
+        i += k;
+    }
 }
 
 static ssize_t xml_read(struct pd_source *src, void *buf, size_t n)

@@ -150,7 +150,7 @@ static void header_text(struct pd_word_table *t, const char *s, size_t n, bool i
     if (t->depth != 1 || t->row != 1 || t->n_labels == 0 || !t->header_ok || !in_run)
         return;
     if (!plain || t->label_len + n >= PD_LABEL_MAX || memchr(s, '\n', n) || memchr(s, '\t', n)) {
-        t->header_ok = false; /* a stamp, a legacy font or a long text: not a label */
+        t->header_ok = false; /* a stamp or a long text: not a label */
         return;
     }
     memcpy(t->labels[t->n_labels - 1] + t->label_len, s, n);
@@ -318,7 +318,7 @@ bool pd_word_table_text(struct pd_word_table *t, const char *s, size_t n, bool i
             t->held[t->held_len] = '\0';
             return true;
         }
-        flush_held(t); /* long, in a second paragraph, red or in a legacy font: not a label */
+        flush_held(t); /* long, in a second paragraph or red: not a label */
         return false;
     }
     if (t->form == PD_FORM_LABEL) { /* text between cells: the label stays alone */

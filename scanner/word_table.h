@@ -52,8 +52,8 @@ void pd_word_table_init(struct pd_word_table *t, const struct pd_word_table_out 
 bool pd_word_table_start(struct pd_word_table *t, const char *name, const char **attrs);
 bool pd_word_table_end(struct pd_word_table *t, const char *name);
 
-/* Character data. in_run: inside w:r; plain: neither a red run (a stamp) nor a legacy font (bytes
- * the caller decodes). True when the table took the text (held, or whitespace between cells). */
+/* Character data, decoded (a legacy font's text too). in_run: inside w:r; plain: not a red run
+ * (a stamp). True when the table took the text (held, or whitespace between cells). */
 bool pd_word_table_text(struct pd_word_table *t, const char *s, size_t n, bool in_run, bool plain);
 
 #endif

@@ -26,7 +26,11 @@ def legacy_run(text_bytes, font):  # text typed in a legacy font is stored as it
 import subprocess
 tcvn = subprocess.run(["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input="Họ và tên: Phạm Minh Tuấn".encode(), capture_output=True).stdout
 vni = "Ho\xef va\xf8 te\xe2n: Hoa\xf8ng Thu\xfby Linh".encode("latin-1")  # Họ và tên: Hoàng Thủy Linh
-open(os.path.join(d, "old-fonts.docx"), "wb").write(docx(para(legacy_run(tcvn, ".VnTime")) + para(legacy_run(vni, "VNI-Times"))))
+to_tcvn = lambda t: subprocess.run(["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input=t.encode(), capture_output=True).stdout
+# a form table typed in .VnTime: its label cell is decoded before it labels the next one
+old_form = ("<w:tbl><w:tr><w:tc><w:p>" + legacy_run(to_tcvn("Họ và tên"), ".VnTime") + "</w:p></w:tc><w:tc><w:p>" +
+            legacy_run(to_tcvn("Đỗ Văn Hùng"), ".VnTime") + "</w:p></w:tc></w:tr></w:tbl>")
+open(os.path.join(d, "old-fonts.docx"), "wb").write(docx(para(legacy_run(tcvn, ".VnTime")) + para(legacy_run(vni, "VNI-Times")) + old_form))
 header = f'<?xml version="1.0" encoding="UTF-8"?><w:hdr {W}>{para(run("Hotline SĐT: 0912 345 678"))}</w:hdr>'
 # an ID split over three runs, a red "MẬT" in the middle of a line, a table with a name
 body = (para(run("Số CC"), run("CD: 0010871"), run("23456")) +
@@ -188,7 +192,7 @@ expect_count "$T/r.json" person_name "report.docx!word/document.xml" 1        # 
 expect_count "$T/r.json" vn.secret_mark "report.docx!word/document.xml" 1     # the red run
 expect_count "$T/r.json" vn.cccd "report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx!xl/sharedStrings.xml" 1
 expect_count "$T/r.json" vn.cccd "table.xlsx!xl/sharedStrings.xml" 1
-expect_count "$T/r.json" person_name "old-fonts.docx!word/document.xml" 2      # .VnTime and VNI-Times runs
+expect_count "$T/r.json" person_name "old-fonts.docx!word/document.xml" 3      # .VnTime and VNI-Times runs, a .VnTime form
 expect_count "$T/r.json" vn.phone "table.xlsx!xl/worksheets/sheet1.xml" 1
 expect_count "$T/r.json" address "letter.odt!content.xml" 1
 expect_count "$T/r.json" vn.phone "list.ods!content.xml" 1
