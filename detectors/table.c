@@ -420,6 +420,8 @@ static bool check_biometric(struct pd_candidate *c)
         line[--k] = '\0';
     if (k < 11 || strcmp(line + k - 11, "fingerprint") != 0)
         return true;
+    if (k > 11 && (line[k - 12] == '_' || line[k - 12] == '-'))
+        return false; /* the end of a name: "gnutls_fingerprint :", "with-fingerprint:" */
     if (reads_as_code(c))
         return false;
     static const char *const digests[] = {"md5", "sha1", "sha-1", "sha256", "sha-256", "sha 256", "key",

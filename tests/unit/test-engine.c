@@ -196,6 +196,8 @@ static void test_labelled(void)
     REJECT("    fingerprint: str = None", "vn.biometric");
     REJECT("  fingerprint: '01:02:59:D9:C3:D2:0D:08:F7:82:4E:44:A4:B4:53:C5',", "vn.biometric");
     REJECT("  gnutls_fingerprint:=nil;", "vn.biometric");
+    REJECT("    _gnutls_openpgp_send_fingerprint: remove unused declaration", "vn.biometric");
+    REJECT("* with-fingerprint:                      GPG Input and Output.", "vn.biometric");
     EXPECT("Tiền án: 01 tiền án về tội trộm cắp", "vn.criminal_record");
     REJECT("Tiền sử: hen suyễn", "vn.criminal_record"); /* medical history, not a record */
     EXPECT("Địa chỉ thường trú: 12 Lê Lợi, Quận 1\nSố CMND cũ 012345678, CMND mới: 023 456 789", "address");
