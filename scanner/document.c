@@ -16,20 +16,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "scanner/cell_formats.h"
 #include "scanner/columns.h"
 #include "scanner/member_xml.h"
-#include "scanner/shared_strings.h"
 #include "scanner/word_table.h"
+#include "scanner/workbook.h"
 #include "scanner/worker-int.h"
 
 #define XML_CHUNK (64u << 10)
 #define MAX_TEXT_BUFFER (32u << 20)
-#define MAX_SHARED_STRINGS (32u << 20) /* bytes of a workbook's string table kept in memory */
-#define MAX_BUFFERED_WORKBOOK (16u << 20) /* a workbook in an archive, copied to be read twice */
-#define SHARED_STRINGS_PART "xl/sharedStrings.xml"
 #define SHEET_PARTS "xl/worksheets/sheet*.xml"
-#define STYLES_PART "xl/styles.xml"
 
 static bool accepts(const char *mime)
 {
@@ -42,7 +37,7 @@ static bool accepts(const char *mime)
 /* Parts that hold a document's text; embedded objects are scanned as documents of their own. */
 static const char *const text_parts[] = {
     "word/document.xml", "word/header*.xml", "word/footer*.xml", "word/footnotes.xml", "word/endnotes.xml",
-    "word/comments*.xml", SHARED_STRINGS_PART, SHEET_PARTS, "xl/comments*.xml",
+    "word/comments*.xml", PD_SHARED_STRINGS_PART, SHEET_PARTS, "xl/comments*.xml",
     "ppt/slides/slide*.xml", "ppt/notesSlides/notesSlide*.xml", "ppt/comments/*.xml", "content.xml", "styles.xml",
     NULL};
 static const char *const embedded_parts[] = {"word/embeddings/*", "xl/embeddings/*", "ppt/embeddings/*",
@@ -57,12 +52,6 @@ static bool matches(const char *const *globs, const char *name)
 }
 
 /* ---- XML to text ---- */
-
-/* What an XLSX workbook's sheets cite, read in a first pass: either may be NULL. */
-struct workbook {
-    struct pd_shared_strings *strings;
-    struct pd_cell_formats *formats;
-};
 
 struct xml_text {
     struct archive *a;
@@ -80,7 +69,7 @@ struct xml_text {
     /* XLSX sheets: cells are placed by their reference (empty ones are left out of the XML), and
      * a cell of type "s" holds an index into the shared strings, shown as its text */
     bool sheet;
-    const struct workbook *book;       /* what sheets cite; a table not loaded is NULL in it */
+    const struct pd_workbook *book;       /* what sheets cite; a table not loaded is NULL in it */
     unsigned column;                   /* of the row's last cell, 1 for A */
     unsigned width;                    /* columns of the first row, the header's */
     bool cell_shared, in_value, in_formula;
@@ -382,7 +371,7 @@ static void xml_close(struct pd_source *src) { (void)src; }
 
 /* book: what a workbook's sheets cite, for a sheet (sheet true) to show; NULL otherwise. */
 static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive *a, unsigned depth, bool sheet,
-                      const struct workbook *book, bool *budget_hit)
+                      const struct pd_workbook *book, bool *budget_hit)
 {
     struct xml_text *x = calloc(1, sizeof *x);
     if (!x || !(x->parser = XML_ParserCreate("UTF-8"))) {
@@ -408,128 +397,16 @@ static void scan_part(struct pd_worker *w, struct pd_unit *part, struct archive 
     free(x);
 }
 
-static bool workbook(const char *mime)
-{
-    return strstr(mime, "spreadsheetml") || strncmp(mime, "application/vnd.ms-excel.sheet", 30) == 0;
-}
-
-static void workbook_free(struct workbook *book)
-{
-    pd_shared_strings_free(book->strings);
-    pd_cell_formats_free(book->formats);
-    book->strings = NULL;
-    book->formats = NULL;
-}
-
-/* A first pass over a workbook read from a file or memory (an e-mail attachment), for what its
- * sheets cite: the shared strings and the cell formats. Either stays NULL when the workbook has
- * none, or it cannot be read or is too large: the sheets then show no strings (the table is
- * scanned as a part of its own, as other documents' parts are) or unpadded numbers. The source
- * is left at its start for the second pass. */
-static void load_workbook(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth,
-                          struct workbook *book, uint64_t *bytes_read)
-{
-    *bytes_read = 0;
-    if (!workbook(u->mime) || !src->rewind || src->rewind(src) != 0)
-        return; /* a workbook streamed from an archive member too large to copy */
-    struct pd_unit probe = {.status = PD_UNIT_SCANNED}; /* the second pass reports what fails */
-    void *outer;
-    struct archive *a = pd_archive_begin(w, &probe, src, depth, true, &outer);
-    if (!a)
-        return;
-    struct archive_entry *entry;
-    bool strings_read = false, styles_read = false;
-    int r;
-    while (!(strings_read && styles_read) &&
-           ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
-        const char *name = archive_entry_pathname(entry);
-        if (!name || archive_entry_is_encrypted(entry))
-            continue;
-        if (!strings_read && strcmp(name, SHARED_STRINGS_PART) == 0) {
-            pd_shared_strings_load(a, pd_worker_budget(w), MAX_SHARED_STRINGS, &book->strings);
-            strings_read = true;
-        } else if (!styles_read && strcmp(name, STYLES_PART) == 0) {
-            pd_cell_formats_load(a, pd_worker_budget(w), &book->formats);
-            styles_read = true;
-        }
-    }
-    *bytes_read = (uint64_t)archive_filter_bytes(a, -1);
-    pd_archive_end(a, outer);
-    if (src->rewind(src) != 0) /* rewound once already: this fails only if the file vanished */
-        workbook_free(book);
-}
-
-/* The shared strings no sheet showed, as the table's part. */
-static void scan_unshown_strings(struct pd_worker *w, struct pd_unit *u, struct pd_shared_strings *strings,
-                                 unsigned depth, uint64_t size)
-{
-    struct pd_unit *part = pd_worker_child(u, SHARED_STRINGS_PART);
-    if (!part)
-        return;
-    part->size = size;
-    size_t len;
-    char *text = pd_shared_strings_unshown(strings, &len);
-    if (!text) {
-        pd_unit_set(part, PD_UNIT_ERROR, "out of memory");
-    } else {
-        struct pd_source src;
-        pd_source_open_memory(&src, (const unsigned char *)text, len);
-        pd_worker_scan_text(w, part, &src, depth, PD_ENC_UTF8);
-        snprintf(part->mime, sizeof part->mime, "application/xml");
-    }
-    free(text);
-    pd_worker_emit(w, part);
-}
-
-/* A workbook streamed out of an archive, copied into memory so that it can be read twice; NULL
- * when it is not one, is too large, or cannot be read (the unit then says why). */
-static unsigned char *buffer_workbook(struct pd_unit *u, struct pd_source *src, size_t *len, bool *failed)
-{
-    *failed = false;
-    if (!workbook(u->mime) || src->rewind || u->size == 0 || u->size > MAX_BUFFERED_WORKBOOK)
-        return NULL;
-    unsigned char *copy = malloc(u->size + 1); /* one byte more tells a member larger than its header said */
-    if (!copy)
-        return NULL;
-    ssize_t n = pd_source_read_full(src, copy, u->size + 1);
-    if (n < 0) {
-        pd_unit_set(u, PD_UNIT_ERROR, "read failed: %s", pd_source_error(src, errno));
-        *failed = true;
-    } else if ((uint64_t)n > u->size) {
-        pd_unit_set(u, PD_UNIT_ERROR, "member larger than its archive header says (%llu bytes)",
-                    (unsigned long long)u->size);
-        *failed = true;
-    }
-    if (*failed) {
-        free(copy);
-        return NULL;
-    }
-    *len = (size_t)n;
-    return copy;
-}
-
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     struct pd_budget *budget = pd_worker_budget(w);
-    size_t copy_len = 0;
-    bool failed;
-    unsigned char *copy = buffer_workbook(u, src, &copy_len, &failed);
-    struct pd_source copy_src;
-    if (failed)
+    struct pd_workbook book;
+    if (!(src = pd_workbook_open(w, u, src, depth, &book)))
         return;
-    if (copy) {
-        pd_source_open_memory(&copy_src, copy, copy_len);
-        src = &copy_src;
-    }
-    uint64_t first_pass_bytes;
-    struct workbook book = {0};
-    load_workbook(w, u, src, depth, &book, &first_pass_bytes);
-    struct pd_shared_strings *strings = book.strings;
     void *outer;
     struct archive *a = pd_archive_begin(w, u, src, depth, true, &outer);
     if (!a) {
-        workbook_free(&book);
-        free(copy);
+        pd_workbook_close(&book);
         return;
     }
     int r;
@@ -545,7 +422,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         bool text = matches(text_parts, name), embedded = !text && matches(embedded_parts, name);
         if (!text && !embedded)
             continue; /* images, styles, relationships: no text of the document */
-        if (strings && strcmp(name, SHARED_STRINGS_PART) == 0) {
+        if (book.strings && strcmp(name, PD_SHARED_STRINGS_PART) == 0) {
             strings_size = archive_entry_size_is_set(entry) ? (uint64_t)archive_entry_size(entry) : 0;
             continue; /* read already: what the sheets did not show is scanned after them */
         }
@@ -576,19 +453,17 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         pd_unit_set(u, PD_UNIT_ERROR, "corrupt or truncated document after %u parts: %s", parts,
                     archive_error_string(a));
     else if (r == ARCHIVE_OK || r == ARCHIVE_EOF) {
-        if (parts == 0 && !strings && u->status == PD_UNIT_SCANNED)
+        if (parts == 0 && !book.strings && u->status == PD_UNIT_SCANNED)
             pd_unit_set(u, PD_UNIT_PARTIAL, "no text part found in the document");
     }
-    if (strings)
-        scan_unshown_strings(w, u, strings, depth + 1, strings_size);
-    workbook_free(&book);
+    pd_workbook_scan_unshown(w, u, &book, depth + 1, strings_size);
     /* the string table was read in the first pass only; the zip's directory in both */
-    u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1) + first_pass_bytes;
+    u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1) + book.first_pass_bytes;
     if (u->size && u->bytes_scanned > u->size)
         u->bytes_scanned = u->size;
     u->encoding = NULL;
     pd_archive_end(a, outer);
-    free(copy);
+    pd_workbook_close(&book);
 }
 
 const struct pd_handler pd_handler_document = {
