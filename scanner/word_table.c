@@ -20,12 +20,18 @@ static bool named(const char *name, const char *w) { return strcmp(name, w) == 0
 
 /* ---- folded words ---- */
 
+/* The length of a label without the spaces, tabs and colons that end it ("Số CMND: "). */
+static size_t label_length(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ' ' || s[n - 1] == ':' || s[n - 1] == '\t'))
+        n--;
+    return n;
+}
+
 static void fold(const char *s, char *out, size_t cap)
 {
     pd_text_fold_string(s, out, cap);
-    size_t n = strlen(out);
-    while (n && (out[n - 1] == ' ' || out[n - 1] == ':' || out[n - 1] == '\t'))
-        out[--n] = '\0';
+    out[label_length(out, strlen(out))] = '\0';
 }
 
 static bool one_of(const char *folded, const char *const *words)
@@ -51,7 +57,7 @@ static bool ordinal_label(const char *label)
  * and not a marking (a "TỐI MẬT" cell stays on its own line). */
 static bool form_label(const struct pd_word_table *t)
 {
-    if (t->held_len < 2 || t->held_paragraphs > 1)
+    if (t->held_len < 2)
         return false;
     bool letter = false;
     for (size_t i = 0; i < t->held_len; i++) {
@@ -108,11 +114,11 @@ static bool in_list_row(const struct pd_word_table *t) { return t->list && t->ro
 
 static void trim_label(char *label)
 {
-    size_t n = strlen(label);
-    while (n && (label[n - 1] == ' ' || label[n - 1] == ':'))
-        label[--n] = '\0';
-    size_t k = strspn(label, " ");
-    memmove(label, label + k, n - k + 1);
+    size_t n = label_length(label, strlen(label)), k = strspn(label, " ");
+    if (k > n)
+        k = n;
+    memmove(label, label + k, n - k);
+    label[n - k] = '\0';
 }
 
 static void list_cell_start(struct pd_word_table *t)
@@ -330,11 +336,8 @@ bool pd_word_table_text(struct pd_word_table *t, const char *s, size_t n, bool i
         unjoin(t);
         return false;
     }
-    size_t k = t->held_len;
-    while (k && (t->held[k - 1] == ' ' || t->held[k - 1] == ':' || t->held[k - 1] == '\t'))
-        k--;
     put(t, "\t", 1);
-    put(t, t->held, k);
+    put(t, t->held, label_length(t->held, t->held_len));
     put(t, ": ", 2);
     t->form = PD_FORM_JOINED;
     return false;
