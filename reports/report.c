@@ -46,7 +46,7 @@ struct output {
 };
 
 struct pd_report {
-    struct output outs[2];
+    struct output outs[PD_REPORT_OUTPUTS];
     size_t n_outs;
     struct pd_queue *queue;
     pthread_t thread;
@@ -59,7 +59,7 @@ struct pd_report {
     char write_err_path[256];
 };
 
-size_t pd_report_outputs(const struct pd_report *r, int fds[2], const char *replaced[2])
+size_t pd_report_outputs(const struct pd_report *r, int fds[PD_REPORT_OUTPUTS], const char *replaced[PD_REPORT_OUTPUTS])
 {
     for (size_t i = 0; i < r->n_outs; i++) {
         fds[i] = r->outs[i].fp ? fileno(r->outs[i].fp) : -1;

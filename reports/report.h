@@ -16,10 +16,13 @@ struct pd_report;
 enum pd_error pd_report_open(const char *format, const char *path, bool summary_to_terminal,
                              const struct pd_report_info *info, struct pd_report **out, struct pd_diag *diag);
 
+#define PD_REPORT_OUTPUTS 2 /* the report in its format, and the terminal summary */
+
 /* The files the report writes, for the walker to leave alone: fds[i] is each output's descriptor
  * (a standard stream too, which may be redirected to a file), replaced[i] the file an atomic
- * output will be renamed over at the end, or NULL. Returns the count (at most 2). */
-size_t pd_report_outputs(const struct pd_report *report, int fds[2], const char *replaced[2]);
+ * output will be renamed over at the end, or NULL. Returns the count. */
+size_t pd_report_outputs(const struct pd_report *report, int fds[PD_REPORT_OUTPUTS],
+                         const char *replaced[PD_REPORT_OUTPUTS]);
 
 /* Hands a finished unit to the report thread (takes ownership; blocks while the queue is full). */
 void pd_report_submit(struct pd_report *report, struct pd_unit *unit);

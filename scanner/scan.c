@@ -180,10 +180,10 @@ static void walk_unit(void *arg, struct pd_unit *u)
 /* Database roots become one job per table; a database that cannot be reached is an error unit. */
 /* The files the report writes, and the old report an atomic one replaces at the end: a report
  * written inside a scanned tree is not read back (with --reveal it holds values in clear). */
-static size_t report_files(const struct pd_report *report, struct pd_file_id own[4])
+static size_t report_files(const struct pd_report *report, struct pd_file_id own[2 * PD_REPORT_OUTPUTS])
 {
-    int fds[2];
-    const char *replaced[2];
+    int fds[PD_REPORT_OUTPUTS];
+    const char *replaced[PD_REPORT_OUTPUTS];
     size_t n = 0, outputs = pd_report_outputs(report, fds, replaced);
     struct stat st;
     for (size_t i = 0; i < outputs; i++) {
@@ -387,7 +387,7 @@ int pd_scan_run(const struct pd_scan_options *opts)
     enum pd_error walk_err = PD_ERR_INTERNAL;
     if (started == opts->jobs) {
         queue_databases(&sc);
-        struct pd_file_id own[4];
+        struct pd_file_id own[2 * PD_REPORT_OUTPUTS];
         struct pd_walk_sink sink = {.file = walk_file, .unit = walk_unit, .arg = &sc, .own = own,
                                     .n_own = report_files(sc.report, own)};
         walk_err = pd_walk(opts, &sink, &sc.stop);
