@@ -100,7 +100,7 @@ open(os.path.join(d, "customers.ods"), "wb").write(ods.getvalue())
 # header row labels the columns; the order numbers (9 digits too, another column) are decoys.
 # A string no cell cites is still scanned, in the table's own part.
 SS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-def xlsx(sheet_rows, strings, broken_strings=False):
+def xlsx(sheet_rows, strings, broken_strings=False, broken_styles=False):
     x = ""
     for i, row in enumerate(sheet_rows, 1):
         x += f'<row r="{i}">'
@@ -123,7 +123,8 @@ def xlsx(sheet_rows, strings, broken_strings=False):
         z.writestr("xl/workbook.xml", f'<workbook {SS}><sheets><sheet name="KH" sheetId="1"/></sheets></workbook>')
         z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {SS}><sheetData>{x}</sheetData></worksheet>')
         z.writestr("xl/styles.xml", f'<styleSheet {SS}><numFmts count="1"><numFmt numFmtId="164" formatCode="000000000000"/></numFmts>'
-                   '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>')
+                   '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs>' +
+                   ("" if broken_styles else "</styleSheet>"))
         z.writestr("xl/sharedStrings.xml", f'<sst {SS} count="{len(strings)}">{sst}' + ("" if broken_strings else "</sst>"))
     return b.getvalue()
 strings = ["Họ và tên", "Số CMND", "Mã đơn hàng", "Nguyễn Văn An", "012345678", "Trần Thị Bình", "023456789",
@@ -135,6 +136,7 @@ rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2), ("E", "s", 9)],
         [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
 open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
 open(os.path.join(d, "broken-strings.xlsx"), "wb").write(xlsx(rows, strings, broken_strings=True))
+open(os.path.join(d, "broken-styles.xlsx"), "wb").write(xlsx(rows, strings, broken_styles=True))
 # a string table past the 32 MiB kept in memory: the sheet shows no strings, and the table is
 # scanned as a part of its own, whole
 big = ["Ghi chú " + os.urandom(10).hex() + "x" * 980 for _ in range(34000)] + ["SĐT: 0912345678"]  # under 250:1
@@ -219,6 +221,11 @@ expect_count "$T/r.json" vn.phone "big-strings.xlsx!xl/worksheets/sheet1.xml" 0
 expect_status "$T/r.json" "broken-strings.xlsx!xl/sharedStrings.xml" error "malformed XML"
 expect_status "$T/r.json" "broken-strings.xlsx!xl/worksheets/sheet1.xml" scanned
 expect_count "$T/r.json" vn.cmnd "broken-strings.xlsx!xl/worksheets/sheet1.xml" 0
+# styles that do not parse: numbers are shown as stored, the rest of the workbook as usual
+expect_status "$T/r.json" "broken-styles.xlsx!xl/worksheets/sheet1.xml" scanned
+expect_status "$T/r.json" "/broken-styles.xlsx" scanned
+expect_count "$T/r.json" vn.cmnd "broken-styles.xlsx!xl/worksheets/sheet1.xml" 3
+expect_count "$T/r.json" vn.cccd "broken-styles.xlsx!xl/worksheets/sheet1.xml" 0
 expect_count "$T/r.json" vn.cmnd "tables.docx!word/document.xml" 4             # by the list's header, the form's cell
 expect_count "$T/r.json" vn.ethnicity "tables.docx!word/document.xml" 1
 [ "$(rq "$T/r.json" "sorted(f['value']['masked'][:2] for f in r['findings'] if f['location']['path'].endswith('tables.docx!word/document.xml') and f['detector'] == 'vn.cmnd')")" = \
