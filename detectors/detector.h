@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scanner/text.h"
+#include "text/text.h"
 
 enum pd_category {
     PD_CAT_BASIC,        /* basic personal data (Decree 356/2025 art. 3) */

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scanner/error.h"
+#include "util/error.h"
 
 struct pd_digest;
 

@@ -4,7 +4,7 @@
 
 #include "detectors/digest.h"
 #include "detectors/hscache.h"
-#include "detectors/hotwords.h"
+#include "detectors/hotwords-int.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs.h>

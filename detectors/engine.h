@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "detectors/detector.h"
-#include "scanner/error.h"
+#include "util/error.h"
 
 struct pd_engine_options {
     const char *enable;   /* comma-separated detector ids or categories; NULL or "": all */

@@ -1,15 +1,14 @@
 /* Evaluating policies: unit rules as each unit finishes, folder and scan rules over aggregates at
  * the end. Distinct values are counted by their keyed hashes, never by the values themselves. */
 #include <fnmatch.h>
-#include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "detectors/detector.h"
 #include "policies/policy-int.h"
-#include "reports/writer.h"
-#include "scanner/hashset.h"
+#include "util/hashset.h"
 
 #define MAX_LISTED_FINGERPRINTS 50
 
@@ -535,70 +534,14 @@ void pd_policy_eval_finish(struct pd_policy_eval *ev, pd_violation_sink sink, vo
     }
 }
 
-/* ---- records and text ---- */
+/* ---- plain data for reports ---- */
 
-static struct json_object *vi_en_json(const struct pd_vi_en *t)
+const char *pd_scope_name(enum pd_scope scope)
 {
-    if (!t->vi && !t->en)
-        return NULL;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "vi", json_object_new_string(t->vi ? t->vi : ""));
-    json_object_object_add(o, "en", json_object_new_string(t->en ? t->en : ""));
-    return o;
+    return scope == PD_SCOPE_UNIT ? "unit" : scope == PD_SCOPE_FOLDER ? "folder" : "scan";
 }
 
-struct json_object *pd_violation_rule_json(const struct pd_policy_set *set, size_t rule)
-{
-    const struct pd_rule *r = &set->rules[rule];
-    struct json_object *o = json_object_new_object(), *basis = json_object_new_array();
-    json_object_object_add(o, "title", vi_en_json(&r->title));
-    json_object_object_add(o, "remediation", vi_en_json(&r->remediation));
-    for (size_t i = 0; i < r->n_basis; i++) {
-        const struct pd_basis *b = &r->basis[i];
-        const struct pd_law *law = pd_policy_law(set, b->law);
-        struct json_object *jb = json_object_new_object();
-        json_object_object_add(jb, "law", json_object_new_string(b->law));
-        json_object_object_add(jb, "number", json_object_new_string(law->number));
-        json_object_object_add(jb, "name", vi_en_json(&law->name));
-        json_object_object_add(jb, "article", json_object_new_string(b->article));
-        json_object_object_add(jb, "clause", b->clause ? json_object_new_string(b->clause) : NULL);
-        json_object_object_add(jb, "uncertain", json_object_new_boolean(b->uncertain));
-        if (b->note.vi || b->note.en)
-            json_object_object_add(jb, "note", vi_en_json(&b->note));
-        json_object_array_add(basis, jb);
-    }
-    json_object_object_add(o, "legal_basis", basis);
-    return o;
-}
-
-void pd_violation_rule_names(const struct pd_violation *v, const char **id, const char **policy)
-{
-    *id = v->set->rules[v->rule].id;
-    *policy = v->set->rules[v->rule].policy;
-}
-
-struct json_object *pd_violation_json(const struct pd_violation *v)
-{
-    const struct pd_rule *r = &v->set->rules[v->rule];
-    struct json_object *o = json_object_new_object(), *fps = json_object_new_array(), *counts = json_object_new_object(),
-                       *texts = pd_violation_rule_json(v->set, v->rule);
-    json_object_object_add(o, "rule", json_object_new_string(r->id));
-    json_object_object_add(o, "policy", json_object_new_string(r->policy));
-    json_object_object_add(o, "severity", json_object_new_string(pd_severity_name(v->severity)));
-    json_object_object_add(o, "scope", json_object_new_string(v->scope));
-    json_object_object_add(o, "subject", v->subject ? pd_json_string(v->subject) : NULL);
-    json_object_object_foreach(texts, key, val) json_object_object_add(o, key, json_object_get(val));
-    json_object_put(texts);
-    json_object_object_add(counts, "findings", json_object_new_int64((int64_t)v->findings));
-    json_object_object_add(counts, "distinct_values", json_object_new_int64((int64_t)v->distinct));
-    json_object_object_add(o, "counts", counts);
-    for (size_t i = 0; i < v->n_fingerprints; i++)
-        json_object_array_add(fps, json_object_new_string(v->fingerprints[i]));
-    json_object_object_add(o, "fingerprints", fps);
-    if (v->expired_exception)
-        json_object_object_add(o, "expired_exception", pd_json_string(v->expired_exception));
-    return o;
-}
+const struct pd_rule *pd_violation_rule(const struct pd_violation *v) { return &v->set->rules[v->rule]; }
 
 size_t pd_violation_laws(const struct pd_violation *v, const char **laws, size_t max)
 {
@@ -615,80 +558,21 @@ size_t pd_violation_laws(const struct pd_violation *v, const char **laws, size_t
     return n;
 }
 
-size_t pd_policy_expired_exceptions(const struct pd_policy_set *set, struct json_object **notes)
+void pd_policy_each_expired(const struct pd_policy_set *set, void (*fn)(void *arg, const struct pd_exception *x),
+                            void *arg)
 {
-    *notes = json_object_new_array();
-    size_t n = 0;
-    const struct pd_exception *lists[2] = {set->exceptions, NULL};
-    size_t counts[2] = {set->n_exceptions, 0};
-    for (size_t r = 0; r <= set->n_rules; r++) {
-        if (r > 0) {
-            lists[0] = set->rules[r - 1].exceptions;
-            counts[0] = set->rules[r - 1].n_exceptions;
-        }
-        for (size_t i = 0; i < counts[0]; i++) {
-            const struct pd_exception *x = &lists[0][i];
-            if (!x->expired)
-                continue;
-            struct json_object *o = json_object_new_object();
-            json_object_object_add(o, "policy", json_object_new_string(x->policy));
-            json_object_object_add(o, "rule", x->rule ? json_object_new_string(x->rule) : NULL);
-            json_object_object_add(o, "reason", json_object_new_string(x->reason));
-            json_object_object_add(o, "expired_on", json_object_new_string(x->expires));
-            json_object_array_add(*notes, o);
-            n++;
-        }
-    }
-    return n;
+    for (size_t i = 0; i < set->n_exceptions; i++)
+        if (set->exceptions[i].expired)
+            fn(arg, &set->exceptions[i]);
+    for (size_t r = 0; r < set->n_rules; r++)
+        for (size_t i = 0; i < set->rules[r].n_exceptions; i++)
+            if (set->rules[r].exceptions[i].expired)
+                fn(arg, &set->rules[r].exceptions[i]);
 }
 
 size_t pd_policy_rule_count(const struct pd_policy_set *set) { return set->n_rules; }
-
-void pd_policy_print_list(const struct pd_policy_set *set, FILE *out)
-{
-    for (size_t p = 0; p < set->n_policies; p++)
-        fprintf(out, "policy %s (%s)%s%s\n", set->policies[p].id, set->policies[p].file,
-                set->policies[p].title.en ? ": " : "", set->policies[p].title.en ? set->policies[p].title.en : "");
-    for (size_t i = 0; i < set->n_rules; i++) {
-        const struct pd_rule *r = &set->rules[i];
-        fprintf(out, "  %-34s %-8s %-6s %s%s\n", r->id, pd_severity_name(r->severity),
-                r->scope == PD_SCOPE_UNIT ? "unit" : r->scope == PD_SCOPE_FOLDER ? "folder" : "scan", r->title.en,
-                r->enabled ? "" : " [disabled]");
-    }
-    for (size_t i = 0; i < set->n_classes; i++) {
-        fprintf(out, "location class %s:", set->classes[i].name);
-        for (size_t k = 0; k < set->classes[i].n_globs; k++)
-            fprintf(out, " %s", set->classes[i].globs[k]);
-        fputc('\n', out);
-    }
-}
-
-bool pd_policy_print_explain(const struct pd_policy_set *set, const char *id, FILE *out)
-{
-    for (size_t i = 0; i < set->n_rules; i++) {
-        const struct pd_rule *r = &set->rules[i];
-        if (strcmp(r->id, id) != 0)
-            continue;
-        fprintf(out, "%s (%s, severity %s, policy %s, %s)%s\n\n", r->id,
-                r->scope == PD_SCOPE_UNIT ? "per unit" : r->scope == PD_SCOPE_FOLDER ? "per folder" : "per scan",
-                pd_severity_name(r->severity), r->policy, r->file, r->enabled ? "" : " [disabled]");
-        fprintf(out, "%s\n%s\n\n", r->title.vi, r->title.en);
-        fprintf(out, "Why / Lý do:\n  %s\n  %s\n\n", r->rationale.vi, r->rationale.en);
-        fprintf(out, "Legal basis / Căn cứ pháp lý:\n");
-        for (size_t k = 0; k < r->n_basis; k++) {
-            const struct pd_basis *b = &r->basis[k];
-            const struct pd_law *law = pd_policy_law(set, b->law);
-            fprintf(out, "  %s %s, article %s%s%s%s — %s\n", law->number, law->name.en, b->article,
-                    b->clause ? ", clause " : "", b->clause ? b->clause : "",
-                    b->uncertain ? " (article number uncertain)" : "", law->name.vi);
-            if (b->note.en)
-                fprintf(out, "    note: %s\n", b->note.en);
-        }
-        fprintf(out, "\nWhat to do / Cách khắc phục:\n  %s\n  %s\n", r->remediation.vi, r->remediation.en);
-        for (size_t k = 0; k < r->n_exceptions; k++)
-            fprintf(out, "\nException until %s%s: %s\n", r->exceptions[k].expires,
-                    r->exceptions[k].expired ? " (expired)" : "", r->exceptions[k].reason);
-        return true;
-    }
-    return false;
-}
+const struct pd_rule *pd_policy_rule(const struct pd_policy_set *set, size_t i) { return &set->rules[i]; }
+size_t pd_policy_file_count(const struct pd_policy_set *set) { return set->n_policies; }
+const struct pd_policy_info *pd_policy_file(const struct pd_policy_set *set, size_t i) { return &set->policies[i]; }
+size_t pd_policy_class_count(const struct pd_policy_set *set) { return set->n_classes; }
+const struct pd_class *pd_policy_class(const struct pd_policy_set *set, size_t i) { return &set->classes[i]; }

@@ -408,18 +408,28 @@ static enum pd_error parse_findings(struct ctx *c, struct json_object *v, struct
 
 static enum pd_error parse_cond(struct ctx *c, struct json_object *v, int depth, struct pd_cond **out)
 {
-    static const char *const kinds[] = {"all", "any", "not", "findings", "path", "location", "mime", "in_archive",
-                                        "min_size", "older_than_days", "world_readable", "group_readable",
-                                        "owner_uid", "ref", NULL};
+    static const char *const kinds[] = {
+#define PD_COND_KEY(key, kind) key,
+        PD_COND_KINDS(PD_COND_KEY)
+#undef PD_COND_KEY
+        "ref", NULL};
+    static const enum pd_cond_kind kind_of[] = {
+#define PD_COND_VALUE(key, kind) kind,
+        PD_COND_KINDS(PD_COND_VALUE)
+#undef PD_COND_VALUE
+    };
     if (depth > MAX_COND_DEPTH)
         return perr(c, "conditions nested deeper than %d levels", MAX_COND_DEPTH);
     enum pd_error e = want_type(c, v, json_type_object, "a condition object");
     if (e)
         return e;
-    if (json_object_object_length(v) != 1)
-        return perr(c, "a condition has exactly one key (one of all, any, not, findings, path, location, mime, "
-                       "in_archive, min_size, older_than_days, world_readable, group_readable, owner_uid, ref); "
-                       "found %d", json_object_object_length(v));
+    if (json_object_object_length(v) != 1) {
+        char list[512];
+        size_t o = 0;
+        for (size_t i = 0; kinds[i] && o < sizeof list; i++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", kinds[i]);
+        return perr(c, "a condition has exactly one key (one of %s); found %d", list, json_object_object_length(v));
+    }
     if ((e = check_keys(c, v, kinds, "a condition")) != PD_OK)
         return e;
     struct json_object_iterator it = json_object_iter_begin(v);
@@ -456,10 +466,6 @@ static enum pd_error parse_cond(struct ctx *c, struct json_object *v, int depth,
         *out = cond;
         return e;
     }
-    static const enum pd_cond_kind kind_of[] = {PD_C_ALL, PD_C_ANY, PD_C_NOT, PD_C_FINDINGS, PD_C_PATH,
-                                                PD_C_LOCATION, PD_C_MIME, PD_C_IN_ARCHIVE, PD_C_MIN_SIZE,
-                                                PD_C_OLDER_THAN_DAYS, PD_C_WORLD_READABLE, PD_C_GROUP_READABLE,
-                                                PD_C_OWNER_UID};
     size_t k = 0;
     while (strcmp(kinds[k], key) != 0)
         k++;

@@ -1,35 +1,24 @@
-/* Internal model of loaded policies, shared by the loader and the evaluator only. */
+/* Internal model of loaded policies (conditions, filters, the set itself), shared by the loader
+ * and the evaluator only. The plain rule data that reports print is in policy.h. */
 #ifndef PD_POLICY_INT_H
 #define PD_POLICY_INT_H
 
 #include "policies/policy.h"
 
-struct pd_vi_en {
-    char *vi, *en;
-};
-
-struct pd_law {
-    char *id, *number, *effective_from, *superseded_by;
-    struct pd_vi_en name;
-    const char *file; /* where it was declared, for messages */
-};
-
-struct pd_basis {
-    char *law, *article, *clause;
-    struct pd_vi_en note;
-    bool uncertain;
-};
-
-struct pd_exception {
-    char *path, *detector, *fingerprint, *reason, *expires;
-    const char *rule; /* NULL: applies to every rule of the policy */
-    const char *policy;
-    bool expired;
-};
+/* The condition kinds, one line each: the JSON key and the kind. The loader parses a condition
+ * by its key and the evaluator switches on its kind; "ref" (a named condition) is resolved by the
+ * loader and has no kind. */
+#define PD_COND_KINDS(X)                                                                                    \
+    X("all", PD_C_ALL) X("any", PD_C_ANY) X("not", PD_C_NOT) X("findings", PD_C_FINDINGS)                 \
+    X("path", PD_C_PATH) X("location", PD_C_LOCATION) X("mime", PD_C_MIME) X("in_archive", PD_C_IN_ARCHIVE) \
+    X("min_size", PD_C_MIN_SIZE) X("older_than_days", PD_C_OLDER_THAN_DAYS)                                \
+    X("world_readable", PD_C_WORLD_READABLE) X("group_readable", PD_C_GROUP_READABLE)                       \
+    X("owner_uid", PD_C_OWNER_UID)
 
 enum pd_cond_kind {
-    PD_C_ALL, PD_C_ANY, PD_C_NOT, PD_C_FINDINGS, PD_C_PATH, PD_C_LOCATION, PD_C_MIME, PD_C_IN_ARCHIVE,
-    PD_C_MIN_SIZE, PD_C_OLDER_THAN_DAYS, PD_C_WORLD_READABLE, PD_C_GROUP_READABLE, PD_C_OWNER_UID,
+#define PD_COND_ENUM(key, kind) kind,
+    PD_COND_KINDS(PD_COND_ENUM)
+#undef PD_COND_ENUM
 };
 
 /* Which findings a findings-condition counts, and how many it needs. */
@@ -54,37 +43,9 @@ struct pd_cond {
     bool flag;
 };
 
-enum pd_scope { PD_SCOPE_UNIT, PD_SCOPE_FOLDER, PD_SCOPE_SCAN };
-
-struct pd_rule {
-    char *id;
-    const char *policy;
-    const char *file;
-    bool enabled;
-    enum pd_severity severity;
-    struct pd_vi_en title, rationale, remediation;
-    struct pd_basis *basis;
-    size_t n_basis;
-    enum pd_scope scope;
-    struct pd_cond *cond;
-    struct pd_exception *exceptions;
-    size_t n_exceptions;
-};
-
-struct pd_class {
-    char *name;
-    char **globs;
-    size_t n_globs;
-};
-
 struct pd_setting {
     char *name;
     uint64_t value;
-};
-
-struct pd_policy_info {
-    char *id, *file;
-    struct pd_vi_en title;
 };
 
 struct pd_policy_set {
@@ -106,7 +67,6 @@ struct pd_policy_set {
     long today;
 };
 
-const struct pd_law *pd_policy_law(const struct pd_policy_set *set, const char *id);
 bool pd_policy_setting(const struct pd_policy_set *set, const char *name, uint64_t *value);
 /* True if path falls in the named location class. */
 bool pd_policy_in_class(const struct pd_policy_set *set, const char *name, const char *path);

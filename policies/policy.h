@@ -8,10 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <time.h>
 
-#include "scanner/error.h"
+#include "util/error.h"
 #include "scanner/unit.h"
 
 enum pd_severity { PD_SEV_INFO, PD_SEV_LOW, PD_SEV_MEDIUM, PD_SEV_HIGH, PD_SEV_CRITICAL, PD_SEV_COUNT };
@@ -21,6 +20,77 @@ const char *pd_severity_name(enum pd_severity sev);
 bool pd_severity_parse(const char *name, enum pd_severity *out);
 
 struct pd_policy_set;
+
+/* ---- plain rule data, read by reports/ (owned by the set, valid while it lives) ---- */
+
+/* A text in Vietnamese and English (either may be NULL). */
+struct pd_vi_en {
+    char *vi, *en;
+};
+
+struct pd_law {
+    char *id, *number, *effective_from, *superseded_by;
+    struct pd_vi_en name;
+    const char *file; /* where it was declared, for messages */
+};
+
+struct pd_basis {
+    char *law, *article, *clause;
+    struct pd_vi_en note;
+    bool uncertain;
+};
+
+struct pd_exception {
+    char *path, *detector, *fingerprint, *reason, *expires;
+    const char *rule; /* NULL: applies to every rule of the policy */
+    const char *policy;
+    bool expired;
+};
+
+enum pd_scope { PD_SCOPE_UNIT, PD_SCOPE_FOLDER, PD_SCOPE_SCAN };
+
+const char *pd_scope_name(enum pd_scope scope); /* "unit", "folder", "scan" */
+
+struct pd_cond;
+struct pd_rule {
+    char *id;
+    const char *policy;
+    const char *file;
+    bool enabled;
+    enum pd_severity severity;
+    struct pd_vi_en title, rationale, remediation;
+    struct pd_basis *basis;
+    size_t n_basis;
+    enum pd_scope scope;
+    struct pd_cond *cond;  /* internal to policies/ */
+    struct pd_exception *exceptions;
+    size_t n_exceptions;
+};
+
+struct pd_class {
+    char *name;
+    char **globs;
+    size_t n_globs;
+};
+
+struct pd_policy_info {
+    char *id, *file;
+    struct pd_vi_en title;
+};
+
+size_t pd_policy_rule_count(const struct pd_policy_set *set);
+const struct pd_rule *pd_policy_rule(const struct pd_policy_set *set, size_t i);
+/* The law a basis names (the loader checked that it exists). */
+const struct pd_law *pd_policy_law(const struct pd_policy_set *set, const char *id);
+size_t pd_policy_file_count(const struct pd_policy_set *set);
+const struct pd_policy_info *pd_policy_file(const struct pd_policy_set *set, size_t i);
+size_t pd_policy_class_count(const struct pd_policy_set *set);
+const struct pd_class *pd_policy_class(const struct pd_policy_set *set, size_t i);
+/* Calls fn for every exception that has expired (it no longer suppresses anything): the
+ * policy-level ones first, then each rule's, in file order. */
+void pd_policy_each_expired(const struct pd_policy_set *set, void (*fn)(void *arg, const struct pd_exception *x),
+                            void *arg);
+
 
 /* Loads policy files in order: later files layer over earlier ones (override or disable rules by
  * id, add location classes and settings). A malformed file never half-loads: the message names
@@ -34,15 +104,11 @@ void pd_policy_destroy(struct pd_policy_set *set);
  * the source tree next to an uninstalled binary. Returns the number found (paths malloc'd). */
 size_t pd_policy_default_files(char ***paths);
 
-/* Text for `pdpscan policy list` and `pdpscan policy explain RULE`. */
-void pd_policy_print_list(const struct pd_policy_set *set, FILE *out);
-bool pd_policy_print_explain(const struct pd_policy_set *set, const char *rule_id, FILE *out);
-size_t pd_policy_rule_count(const struct pd_policy_set *set);
 
 /* One violation: a rule whose condition held for a subject (a unit, a folder or the whole scan). */
 struct pd_violation {
     const struct pd_policy_set *set;
-    size_t rule;           /* index into the set, for pd_violation_json */
+    size_t rule;           /* index into the set (pd_policy_rule) */
     enum pd_severity severity;
     const char *scope;     /* "unit", "folder", "scan" */
     const char *subject;   /* path of the unit or folder; NULL for the scan */
@@ -52,14 +118,8 @@ struct pd_violation {
     const char *expired_exception; /* reason of an exception that would have applied but expired */
 };
 
-struct json_object;
-/* The violation as a report record (rule, severity, legal basis, remediation, counts...). */
-struct json_object *pd_violation_json(const struct pd_violation *v);
-/* The members every violation of a rule shares: title, remediation and legal_basis, in that
- * order, which follow rule, policy, severity, scope and subject in the record. */
-struct json_object *pd_violation_rule_json(const struct pd_policy_set *set, size_t rule);
-/* The violated rule's id and the policy it comes from. */
-void pd_violation_rule_names(const struct pd_violation *v, const char **id, const char **policy);
+/* The violated rule. */
+const struct pd_rule *pd_violation_rule(const struct pd_violation *v);
 /* Law id -> number, for totals by law; NULL if unknown. */
 size_t pd_violation_laws(const struct pd_violation *v, const char **laws, size_t max);
 
@@ -74,8 +134,5 @@ void pd_policy_eval_destroy(struct pd_policy_eval *ev);
 void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *unit, pd_violation_sink sink, void *arg);
 /* Evaluates folder- and scan-scope rules over everything seen. */
 void pd_policy_eval_finish(struct pd_policy_eval *ev, pd_violation_sink sink, void *arg);
-
-/* Notes for the report: exceptions that have expired (they no longer suppress anything). */
-size_t pd_policy_expired_exceptions(const struct pd_policy_set *set, struct json_object **notes);
 
 #endif

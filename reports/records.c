@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "reports/writer.h"
-#include "scanner/text.h"
+#include "text/text.h"
 
 struct json_object *pd_json_string(const char *s)
 {
@@ -353,7 +353,7 @@ static const char *rule_texts(struct pd_json_rule_cache *c, const struct pd_viol
     if (v->rule >= c->n)
         return NULL;
     if (!c->texts[v->rule]) {
-        struct json_object *o = pd_violation_rule_json(v->set, v->rule);
+        struct json_object *o = pd_rule_texts_json(v->set, pd_violation_rule(v));
         const char *j = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
         size_t len = j ? strlen(j) : 0;
         if (len >= 2 && (c->texts[v->rule] = malloc(len - 1)) != NULL) { /* the members, without braces */
@@ -371,8 +371,8 @@ enum pd_error pd_json_put_violation(FILE *out, struct pd_json_rule_cache *cache,
     const char *texts = rule_texts(cache, v);
     if (!texts)
         return PD_ERR_NOMEM;
-    const char *id, *policy;
-    pd_violation_rule_names(v, &id, &policy);
+    const struct pd_rule *rule = pd_violation_rule(v);
+    const char *id = rule->id, *policy = rule->policy;
     char stack[4096];
     struct jbuf b = {.p = stack, .cap = sizeof stack};
     jb_lit(&b, "{\"rule\":");

@@ -260,7 +260,7 @@ enum pd_error pd_report_open(const char *format, const char *path, bool summary_
     if (info->policies) {
         if (pd_policy_eval_create(info->policies, info->started, &r->policy_eval) != PD_OK)
             goto fail;
-        pd_policy_expired_exceptions(info->policies, &r->sum.policy_notes);
+        r->sum.policy_notes = pd_expired_exceptions_json(info->policies);
     }
     r->n_outs = 1;
     if ((err = open_output(&r->outs[0], writer, path, stdout, info, diag)) != PD_OK)

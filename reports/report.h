@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "reports/writer.h"
-#include "scanner/error.h"
+#include "util/error.h"
 #include "scanner/unit.h"
 
 struct pd_report;
@@ -31,5 +31,9 @@ void pd_report_submit(struct pd_report *report, struct pd_unit *unit);
  * are copied to *out_summary when it is not NULL (its by_detector is then freed by the report). */
 enum pd_error pd_report_close(struct pd_report *report, const char *interrupted_by,
                               struct pd_report_summary *out_summary, struct pd_diag *diag);
+
+/* Text for `pdpscan policy list`, and for `pdpscan policy explain RULE` (false: no such rule). */
+void pd_report_policy_list(const struct pd_policy_set *set, FILE *out);
+bool pd_report_policy_explain(const struct pd_policy_set *set, const char *rule_id, FILE *out);
 
 #endif

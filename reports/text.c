@@ -93,18 +93,12 @@ static enum pd_error text_violation(void *state, const struct pd_violation *v)
         return PD_OK;
     if (w->n_violations == SHOWN_VIOLATIONS)
         free(w->violations[--w->n_violations].text);
-    struct json_object *j = pd_violation_json(v);
-    struct json_object *title = NULL, *en = NULL, *rule = NULL;
-    json_object_object_get_ex(j, "title", &title);
-    if (title)
-        json_object_object_get_ex(title, "en", &en);
-    json_object_object_get_ex(j, "rule", &rule);
+    const struct pd_rule *rule = pd_violation_rule(v);
     char line[1024];
     snprintf(line, sizeof line, "%-8s %s: %s\n           %s (%llu findings, %llu distinct values)",
-             pd_severity_name(v->severity), rule ? json_object_get_string(rule) : "?",
-             en ? json_object_get_string(en) : "", v->subject ? v->subject : "(whole scan)",
-             (unsigned long long)v->findings, (unsigned long long)v->distinct);
-    json_object_put(j);
+             pd_severity_name(v->severity), rule->id, rule->title.en ? rule->title.en : "",
+             v->subject ? v->subject : "(whole scan)", (unsigned long long)v->findings,
+             (unsigned long long)v->distinct);
     memmove(&w->violations[at + 1], &w->violations[at], (w->n_violations - at) * sizeof w->violations[0]);
     w->violations[at] = (struct unit_line){.text = strdup(line), .count = (uint64_t)v->severity};
     w->n_violations++;

@@ -11,7 +11,7 @@
 
 #include "detectors/detector.h"
 #include "policies/policy.h"
-#include "scanner/error.h"
+#include "util/error.h"
 #include "scanner/unit.h"
 
 struct json_object;
@@ -104,6 +104,11 @@ struct json_object *pd_json_counters(const struct pd_report_summary *s);
 struct json_object *pd_json_totals(const struct pd_report_summary *s);
 struct json_object *pd_json_policies(const struct pd_report_summary *s);
 struct json_object *pd_json_string(const char *maybe_invalid_utf8);
+/* The members every violation of a rule shares: title, remediation and legal_basis, in that
+ * order, which follow rule, policy, severity, scope and subject in the record (violations.c). */
+struct json_object *pd_rule_texts_json(const struct pd_policy_set *set, const struct pd_rule *rule);
+/* Notes for the report: exceptions that have expired, as an array. */
+struct json_object *pd_expired_exceptions_json(const struct pd_policy_set *set);
 void pd_json_time(char out[32], time_t t);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "scanner/error.h"
+#include "util/error.h"
 
 #define PD_KEY_MAX 64
 

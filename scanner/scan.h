@@ -1,24 +1,46 @@
-/* Runs one scan: walker -> job queue -> workers -> report thread, with signal handling. */
+/* One scan's work, without its setup or its report: the walker feeds a bounded job queue (files,
+ * database tables, slices of large files) that N worker threads drain; every finished unit goes
+ * to the caller's sink. The caller owns the engine, the report and the signals. */
 #ifndef PD_SCAN_H
 #define PD_SCAN_H
 
-#include "scanner/options.h"
+#include <stdbool.h>
+#include <stddef.h>
 
-/* Exit codes: the contract with CI and schedulers (docs/report-format.md). */
-enum pd_exit {
-    PD_EXIT_CLEAN = 0,       /* scan complete, nothing found */
-    PD_EXIT_FINDINGS = 1,    /* something found */
-    PD_EXIT_FATAL = 2,       /* usage or fatal error: no valid report */
-    PD_EXIT_INTERRUPTED = 3, /* SIGINT/SIGTERM: a valid report marked partial was written */
-    PD_EXIT_INCOMPLETE = 4,  /* nothing found, but units in error (a database unreachable...) */
+#include "util/error.h"
+#include "scanner/unit.h"
+#include "scanner/walker.h"
+#include "scanner/worker.h"
+
+struct pd_scan_config {
+    /* what every worker is given; the scan fills in stop, emit and split themselves */
+    struct pd_worker_config worker;
+    unsigned jobs; /* worker threads, at least 1 */
+    struct pd_walk_options walk;
+    /* files the caller writes (its report): skipped with a reason, never read back */
+    const struct pd_file_id *own;
+    size_t n_own;
+    /* Receives every finished unit (takes ownership), from any thread: the caller serialises. */
+    void (*submit)(void *arg, struct pd_unit *unit);
+    void *submit_arg;
 };
 
-/* Runs the scan described by opts and returns the exit code; messages go to stderr. */
-int pd_scan_run(const struct pd_scan_options *opts);
+struct pd_scan;
 
-struct pd_policy_set;
-/* Loads the shipped policies (unless no_defaults) and then extra files, in order. Prints the
- * error and returns NULL if any file is malformed. */
-struct pd_policy_set *pd_scan_load_policies(char *const *extra, size_t n_extra, bool no_defaults);
+/* Prepares a scan (the job queue; no thread yet). cfg and what it points to must outlive it. */
+enum pd_error pd_scan_create(const struct pd_scan_config *cfg, struct pd_scan **out, struct pd_diag *diag);
+void pd_scan_destroy(struct pd_scan *scan);
+
+/* Starts the workers, queues every database table and walks the roots, then waits for every
+ * job. Returns PD_OK, or the error that stopped the walk or the start of a worker (cause in
+ * diag); units already submitted stay submitted. */
+enum pd_error pd_scan_run(struct pd_scan *scan, struct pd_diag *diag);
+
+/* Asks a running scan to stop (from any thread, e.g. a signal thread): the walk ends, queued
+ * units are submitted as skipped, workers finish their window. sig is kept for pd_scan_stopped. */
+void pd_scan_stop(struct pd_scan *scan, int sig);
+
+/* The sig given to pd_scan_stop, or 0. */
+int pd_scan_stopped(const struct pd_scan *scan);
 
 #endif

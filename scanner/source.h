@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "scanner/error.h"
+#include "util/error.h"
 
 struct pd_source {
     const char *kind; /* "file", "memory", "archive member", "document part", "extractor" */

@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "detectors/detector.h"
-#include "scanner/error.h"
+#include "util/error.h"
 
 enum pd_unit_status {
     PD_UNIT_SCANNED, /* read whole */
@@ -24,7 +24,7 @@ const char *pd_unit_status_name(enum pd_unit_status status);
 #define PD_FINDING_CHUNK 64 /* findings per allocation (23 KB) */
 #define PD_COLUMN_EXAMPLES 3
 
-#include "scanner/hashset.h"
+#include "util/hashset.h"
 
 /* What one detector found in one database column. */
 struct pd_column_stat {

@@ -1,7 +1,7 @@
 /* Directory walk with an explicit stack, exclusions, and symbolic-link loop detection. */
 #include "scanner/walker.h"
 
-#include "scanner/database.h"
+#include "scanner/db/db.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,7 +58,7 @@ static int visited_add(struct visited *v, dev_t dev, ino_t ino)
 }
 
 struct walk {
-    const struct pd_scan_options *opts;
+    const struct pd_walk_options *opts;
     const struct pd_walk_sink *sink;
     char **stack;
     size_t depth, cap;
@@ -218,7 +218,7 @@ static enum pd_error walk_dir(struct walk *w, const char *dir, const atomic_int 
     return err;
 }
 
-enum pd_error pd_walk(const struct pd_scan_options *opts, const struct pd_walk_sink *sink, const atomic_int *stop)
+enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_sink *sink, const atomic_int *stop)
 {
     struct walk w = {.opts = opts, .sink = sink};
     enum pd_error err = PD_OK;

@@ -8,9 +8,18 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "scanner/error.h"
-#include "scanner/options.h"
+#include "util/error.h"
 #include "scanner/unit.h"
+
+/* What to walk: roots as named by the user (database roots are passed over: their tables are
+ * queued by the scan) and fnmatch globs, matched against the name and the whole path. */
+struct pd_walk_options {
+    char *const *roots;
+    size_t n_roots;
+    char *const *excludes;
+    size_t n_excludes;
+    bool follow_symlinks;
+};
 
 struct pd_file_id {
     dev_t dev;
@@ -27,6 +36,6 @@ struct pd_walk_sink {
 };
 
 /* Walks every root of opts in depth-first order until done or *stop becomes non-zero. */
-enum pd_error pd_walk(const struct pd_scan_options *opts, const struct pd_walk_sink *sink, const atomic_int *stop);
+enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_sink *sink, const atomic_int *stop);
 
 #endif

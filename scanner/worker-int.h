@@ -1,25 +1,13 @@
-/* Internals shared by the worker and its format handlers (container, document, extractor). */
+/* Internals shared by the worker, the format readers (scanner/formats/) and the database
+ * backends (scanner/db/). */
 #ifndef PD_WORKER_INT_H
 #define PD_WORKER_INT_H
 
 #include "scanner/budget.h"
+#include "scanner/formats/formats.h"
 #include "scanner/source.h"
-#include "scanner/text.h"
+#include "text/text.h"
 #include "scanner/worker.h"
-
-/* A handler reads one kind of unit. It receives the unit's stream from byte 0 (the sniffed window
- * is handed back unread) and sets the unit's status; child units go to pd_worker_emit. */
-struct pd_handler {
-    const char *name;
-    bool (*accepts)(const char *mime);
-    void (*scan)(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);
-};
-
-extern const struct pd_handler pd_handler_container;
-extern const struct pd_handler pd_handler_document;
-extern const struct pd_handler pd_handler_extractor;
-extern const struct pd_handler pd_handler_mail;
-extern const struct pd_handler pd_handler_sqlite;
 
 /* Scans a unit of any kind from src at the given container depth: sniff, then dispatch. */
 void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);

@@ -13,10 +13,9 @@
 #endif
 
 #include "detectors/digest.h"
-#include "detectors/hotwords.h"
-#include "scanner/hashset.h"
+#include "util/hashset.h"
 #include "scanner/source.h"
-#include "scanner/text.h"
+#include "text/text.h"
 #include "scanner/worker-int.h"
 
 #define DEFAULT_WINDOW (256u << 10)
@@ -24,16 +23,6 @@
 #define SNIFF_FIRST_BYTES (2u << 10) /* libmagic takes 0.6 ms on 2 KiB of text, 1.4 on 16 KiB */
 #define MAX_LEVELS 64
 #define MAGIC_FLAGS (MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR)
-
-/* Format handlers, tried in order on the type found by content; anything else is read as text
- * unless it is a format no handler reads (then skipped, with the reason). */
-static const struct pd_handler *const handlers[] = {
-    &pd_handler_document,
-    &pd_handler_container,
-    &pd_handler_extractor,
-    &pd_handler_mail,
-    &pd_handler_sqlite,
-};
 
 struct pd_worker {
     struct pd_worker_config cfg;
@@ -112,7 +101,7 @@ void pd_worker_destroy(struct pd_worker *w)
     free(w);
 }
 
-/* Formats that hold no text a handler can reach: scanning their bytes would only find noise,
+/* Formats that hold no text a format reader can reach: scanning their bytes would only find noise,
  * so they are skipped with the reason instead of being called clean. */
 static bool unreadable_format(const char *mime)
 {
@@ -210,9 +199,9 @@ static const char *magic_type(struct pd_worker *w, const unsigned char *p, size_
     return full ? magic_buffer(full, p, n) : NULL;
 }
 
-/* Fills unit->mime and decides how to read the unit: a handler (returned), text in *enc (NULL
+/* Fills unit->mime and decides how to read the unit: a format reader (returned), text in *enc (NULL
  * returned, *text true), or neither (the unit is skipped with the reason). */
-static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n,
+static const struct pd_format *sniff(struct pd_worker *w, struct pd_unit *u, const unsigned char *p, size_t n,
                                       enum pd_encoding *enc, bool *text)
 {
     const char *res = n ? magic_type(w, p, n < SNIFF_FIRST_BYTES ? n : SNIFF_FIRST_BYTES)
@@ -244,9 +233,9 @@ static const struct pd_handler *sniff(struct pd_worker *w, struct pd_unit *u, co
     } else if (strcmp(charset, "utf-16be") == 0) {
         *enc = PD_ENC_UTF16BE;
     } else {
-        for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-            if (handlers[i]->accepts(type))
-                return handlers[i];
+        const struct pd_format *reader = pd_format_for(type);
+        if (reader)
+            return reader;
         if (unreadable_format(type)) {
             pd_unit_set(u, PD_UNIT_SKIPPED, "format %s holds no text pdpscan reads", type);
             return NULL;
@@ -533,7 +522,7 @@ void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
         return;
     enum pd_encoding enc;
     bool text;
-    const struct pd_handler *h = sniff(w, u, buf, got, &enc, &text);
+    const struct pd_format *h = sniff(w, u, buf, got, &enc, &text);
     if (h) {
         pd_source_unread(src, buf, got);
         h->scan(w, u, src, depth);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "detectors/engine.h"
-#include "scanner/error.h"
+#include "util/error.h"
 #include "scanner/unit.h"
 
 #include "scanner/budget.h"

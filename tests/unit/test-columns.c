@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/columns.h"
-#include "scanner/text.h"
+#include "text/columns.h"
+#include "text/text.h"
 #include "tests/unit/check.h"
 
 static bool detect(const char *s, struct pd_columns *c) { return pd_columns_detect((const unsigned char *)s, strlen(s), c); }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/dynlib.h"
+#include "util/dynlib.h"
 #include "tests/unit/check.h"
 
 #define PRESENT(X) X(strlen) X(abs)

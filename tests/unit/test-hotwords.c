@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detectors/hotwords.h"
+#include "detectors/hotwords-int.h"
 #include "tests/unit/check.h"
 
 static const char *const vocabulary[] = {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scanner/text.h"
+#include "text/text.h"
 #include "tests/unit/check.h"
 
 static char *fold(const char *s)

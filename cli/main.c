@@ -1,0 +1,145 @@
+/* pdpscan: finds personal data and state-secret markings in file shares.
+ * This file only dispatches subcommands; the work is in scanner/, detectors/ and reports/. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detectors/engine.h"
+#include "policies/policy.h"
+#include "reports/report.h"
+#include "cli/options.h"
+#include "cli/scan.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: pdpscan scan [OPTIONS] PATH|DATABASE...\n"
+            "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require,\n"
+            "        mariadb://user@host:port/db)\n"
+            "       pdpscan detectors [--patterns | --full-patterns]\n"
+            "       pdpscan policy check FILE...\n"
+            "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
+            "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
+            "       pdpscan --version | --help\n"
+            "\n"
+            "Scan options:\n");
+    pd_scan_options_help(out);
+    fprintf(out,
+            "\n"
+            "Exit codes: 0 nothing found, 1 findings (with --fail-on: a violation that severe),\n"
+            "            2 usage or fatal error (a malformed policy file included),\n"
+            "            3 interrupted (a valid report marked partial was written),\n"
+            "            4 nothing found but some units could not be read (see the report's errors).\n");
+}
+
+/* patterns: 0 descriptions, 1 what Hyperscan runs, 2 whole patterns */
+static int list_detectors(int patterns)
+{
+    size_t n;
+    const struct pd_detector *d = pd_detectors(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (patterns) {
+            char *p = patterns == 1 ? pd_engine_scan_pattern(&d[i]) : pd_engine_full_pattern(&d[i]);
+            if (!p)
+                return 2;
+            printf("%s\t%s\n", d[i].id, p);
+            free(p);
+        } else {
+            printf("%-24s %-13s %s\n", d[i].id, pd_category_name(d[i].category), d[i].description);
+        }
+    }
+    return 0;
+}
+
+/* pdpscan policy check|list|explain: policies without a scan. */
+static int policy_command(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "pdpscan policy: say check, list or explain\n");
+        return PD_EXIT_FATAL;
+    }
+    const char *sub = argv[2];
+    char **files = calloc((size_t)argc, sizeof *files);
+    size_t n = 0;
+    bool no_defaults = false;
+    const char *rule = NULL;
+    int code = PD_EXIT_FATAL;
+    for (int i = 3; files && i < argc; i++) {
+        if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
+            files[n++] = argv[++i];
+        else if (strcmp(argv[i], "--no-default-policies") == 0)
+            no_defaults = true;
+        else if (strcmp(sub, "check") == 0)
+            files[n++] = argv[i];
+        else if (strcmp(sub, "explain") == 0 && !rule)
+            rule = argv[i];
+        else {
+            fprintf(stderr, "pdpscan policy %s: unexpected argument '%s'\n", sub, argv[i]);
+            goto done;
+        }
+    }
+    if (strcmp(sub, "check") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "explain") != 0) {
+        fprintf(stderr, "pdpscan policy: unknown subcommand '%s' (check, list, explain)\n", sub);
+        goto done;
+    }
+    if (strcmp(sub, "check") == 0 && n == 0) {
+        fprintf(stderr, "pdpscan policy check: name the policy files to check\n");
+        goto done;
+    }
+    if (strcmp(sub, "explain") == 0 && !rule) {
+        fprintf(stderr, "pdpscan policy explain: name a rule id (see 'pdpscan policy list')\n");
+        goto done;
+    }
+    struct pd_policy_set *set = pd_cli_load_policies(files, n, no_defaults);
+    if (!set)
+        goto done;
+    code = 0;
+    if (strcmp(sub, "check") == 0) {
+        printf("ok: %zu file%s valid; %zu rules loaded%s\n", n, n == 1 ? "" : "s", pd_policy_rule_count(set),
+               no_defaults ? "" : " with the shipped policies");
+    } else if (strcmp(sub, "list") == 0) {
+        pd_report_policy_list(set, stdout);
+    } else if (!pd_report_policy_explain(set, rule, stdout)) {
+        fprintf(stderr, "pdpscan policy explain: no rule '%s' (see 'pdpscan policy list')\n", rule);
+        code = PD_EXIT_FATAL;
+    }
+    pd_policy_destroy(set);
+done:
+    free(files);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return PD_EXIT_FATAL;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("pdpscan %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "detectors") == 0)
+        return list_detectors(argc <= 2                                ? 0
+                              : strcmp(argv[2], "--patterns") == 0      ? 1
+                              : strcmp(argv[2], "--full-patterns") == 0 ? 2
+                                                                        : 0);
+    if (strcmp(cmd, "policy") == 0)
+        return policy_command(argc, argv);
+    if (strcmp(cmd, "scan") == 0) {
+        struct pd_scan_options opts;
+        int code = PD_EXIT_FATAL;
+        if (pd_scan_options_parse(argc - 1, argv + 1, &opts))
+            code = pd_cli_scan(&opts);
+        pd_scan_options_free(&opts);
+        return code;
+    }
+    fprintf(stderr, "pdpscan: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return PD_EXIT_FATAL;
+}

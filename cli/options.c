@@ -1,0 +1,341 @@
+/* Command-line options of `pdpscan scan`, as one table: each row is the single source of an
+ * option's name, argument, help line, default and parser. `--help` prints the table, the
+ * defaults are parsed from it before the command line is, and tests/cli/usage.sh checks the
+ * README's option list against `--help`. */
+#include "cli/options.h"
+
+#include "policies/policy.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool pd_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return false;
+    uint64_t mult = 1;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mult = 1ULL << 10; end++; break;
+    case 'm': case 'M': mult = 1ULL << 20; end++; break;
+    case 'g': case 'G': mult = 1ULL << 30; end++; break;
+    case 't': case 'T': mult = 1ULL << 40; end++; break;
+    default: return false;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+    if (*end || (v && mult > UINT64_MAX / v))
+        return false;
+    *out = v * mult;
+    return true;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool add_string(char ***list, size_t *n, const char *s)
+{
+    char **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    if (!nl)
+        return false;
+    *list = nl;
+    if (!(nl[*n] = strdup(s)))
+        return false;
+    (*n)++;
+    return true;
+}
+
+static const char *format_for_path(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return "text";
+    const char *dot = strrchr(path, '.');
+    if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))
+        return "jsonl";
+    if (dot && strcmp(dot, ".txt") == 0)
+        return "text";
+    return "json";
+}
+
+/* ---- one parser per kind of argument; false: the argument is not of the option's kind ---- */
+
+static bool set_jobs(struct pd_scan_options *o, const char *a)
+{
+    long v;
+    if (!parse_int(a, 1, 1024, &v))
+        return false;
+    o->jobs = (unsigned)v;
+    return true;
+}
+static bool set_output(struct pd_scan_options *o, const char *a) { o->output = a; return true; }
+static bool set_format(struct pd_scan_options *o, const char *a)
+{
+    if (strcmp(a, "json") && strcmp(a, "jsonl") && strcmp(a, "text"))
+        return false;
+    o->format = a;
+    return true;
+}
+static bool set_quiet(struct pd_scan_options *o, const char *a) { o->quiet = true; return true; }
+static bool add_exclude(struct pd_scan_options *o, const char *a) { return add_string(&o->excludes, &o->n_excludes, a); }
+static bool set_max_file_size(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->max_file_size); }
+static bool set_follow(struct pd_scan_options *o, const char *a) { o->follow_symlinks = true; return true; }
+static bool set_detectors(struct pd_scan_options *o, const char *a) { o->detectors = a; return true; }
+static bool set_skip(struct pd_scan_options *o, const char *a) { o->skip_detectors = a; return true; }
+static bool set_min_confidence(struct pd_scan_options *o, const char *a)
+{
+    static const struct { const char *name; int value; } levels[] = {{"low", 1}, {"medium", 50}, {"high", 80}};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (strcmp(a, levels[i].name) == 0) {
+            o->min_confidence = levels[i].value;
+            return true;
+        }
+    long v;
+    if (!parse_int(a, 0, 100, &v))
+        return false;
+    o->min_confidence = (int)v;
+    return true;
+}
+static bool set_reveal(struct pd_scan_options *o, const char *a) { o->reveal = true; return true; }
+static bool set_key_file(struct pd_scan_options *o, const char *a) { o->key_file = a; return true; }
+static bool set_window(struct pd_scan_options *o, const char *a)
+{
+    uint64_t size;
+    if (!pd_parse_size(a, &size) || size < 4096 || size > (1ULL << 30))
+        return false;
+    o->window_size = (size_t)size;
+    return true;
+}
+static bool set_split_size(struct pd_scan_options *o, const char *a)
+{
+    return pd_parse_size(a, &o->split_size) && (!o->split_size || o->split_size >= (64u << 10));
+}
+static bool set_no_cache(struct pd_scan_options *o, const char *a) { o->no_cache = true; return true; }
+/* 0-100000 seconds or counts */
+static bool whole(const char *a, unsigned *out)
+{
+    long v;
+    if (!parse_int(a, 0, 100000, &v))
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+static bool set_archive_depth(struct pd_scan_options *o, const char *a)
+{
+    bool ok = whole(a, &o->limits.max_depth);
+    if (o->limits.max_depth > 60)
+        o->limits.max_depth = 60;
+    return ok;
+}
+static bool set_archive_members(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->limits.max_members); }
+static bool set_archive_bytes(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->limits.max_bytes); }
+static bool set_archive_ratio(struct pd_scan_options *o, const char *a) { return whole(a, &o->limits.max_ratio); }
+static bool set_archive_timeout(struct pd_scan_options *o, const char *a) { return whole(a, &o->limits.timeout); }
+static bool set_extractor_timeout(struct pd_scan_options *o, const char *a)
+{
+    bool ok = whole(a, &o->extractor_timeout);
+    if (!o->extractor_timeout)
+        o->extractor_timeout = 1;
+    return ok;
+}
+static bool set_db_sample(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->db_sample); }
+static bool add_policy(struct pd_scan_options *o, const char *a) { return add_string(&o->policies, &o->n_policies, a); }
+static bool set_no_default_policies(struct pd_scan_options *o, const char *a)
+{
+    o->no_default_policies = true;
+    return true;
+}
+static bool set_fail_on(struct pd_scan_options *o, const char *a)
+{
+    enum pd_severity sev;
+    if (!pd_severity_parse(a, &sev))
+        return false;
+    o->fail_on = (int)sev;
+    return true;
+}
+
+/* name, short, argument (NULL: a flag), parser, default (parsed before the command line; NULL:
+ * none, or computed as `shown` says), shown default, what the argument must be, help lines. */
+const struct pd_option pd_scan_option_table[] = {
+    {"jobs", 'j', "N", set_jobs, NULL, "online CPUs", "a number of threads from 1 to 1024",
+     "worker threads"},
+    {"output", 'o', "FILE", set_output, NULL, NULL, NULL,
+     "write the report to FILE (created 0600; '-' for stdout)"},
+    {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl or text",
+     "json, jsonl or text"},
+    {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL, "no terminal summary besides the report"},
+    {"exclude", 0, "GLOB", add_exclude, NULL, NULL, NULL, "skip names or paths matching GLOB (repeatable)"},
+    {"max-file-size", 0, "SIZE", set_max_file_size, NULL, "no limit", "a size such as 500M or 2G",
+     "skip larger files (e.g. 2G)"},
+    {"follow-symlinks", 0, NULL, set_follow, NULL, NULL, NULL, "follow symbolic links (loops are detected)"},
+    {"detectors", 0, "LIST", set_detectors, NULL, NULL, NULL,
+     "only these detector ids or categories (comma-separated)"},
+    {"skip-detectors", 0, "LIST", set_skip, NULL, NULL, NULL, "leave these detector ids or categories out"},
+    {"min-confidence", 0, "C", set_min_confidence, "low", NULL, "low, medium, high or 0-100",
+     "low, medium, high or 0-100"},
+    {"reveal", 0, NULL, set_reveal, NULL, NULL, NULL, "write found values in clear (dangerous: off by default)"},
+    {"key-file", 0, "FILE", set_key_file, NULL, "$PDPSCAN_KEY_FILE, else ~/.config/pdpscan/key", NULL,
+     "key for value hashes and fingerprints"},
+    {"window-size", 0, "SIZE", set_window, "256K", NULL, "a size from 4K to 1G", "bytes scanned at a time"},
+    {"split-size", 0, "SIZE", set_split_size, "64M", NULL, "0 or a size of at least 64K",
+     "text files of twice SIZE are scanned by several threads\n"
+     "at once, in slices of at least SIZE (0: never)"},
+    {"no-cache", 0, NULL, set_no_cache, NULL, NULL, NULL,
+     "compile the detectors afresh instead of loading them from\n"
+     "$PDPSCAN_CACHE_DIR, else ~/.cache/pdpscan"},
+    {"archive-max-depth", 0, "N", set_archive_depth, "17", NULL, "a whole number from 0 to 100000",
+     "containers within containers (at most 60)"},
+    {"archive-max-members", 0, "N", set_archive_members, "10000", NULL, "a number such as 10000 or 400M",
+     "members per top-level file"},
+    {"archive-max-bytes", 0, "SIZE", set_archive_bytes, "400M", NULL, "a number such as 10000 or 400M",
+     "expanded bytes per top-level file"},
+    {"archive-max-ratio", 0, "N", set_archive_ratio, "250", NULL, "a whole number from 0 to 100000",
+     "expanded bytes per byte of the file"},
+    {"archive-timeout", 0, "S", set_archive_timeout, "120", NULL, "a whole number from 0 to 100000",
+     "seconds per top-level file"},
+    {"extractor-timeout", 0, "S", set_extractor_timeout, "60", NULL, "a whole number from 0 to 100000",
+     "seconds for pdftotext/catdoc per document"},
+    {"db-sample", 0, "N", set_db_sample, "10000", NULL, "a number of rows (0: every row)",
+     "rows read per database table (0: all)"},
+    {"policy", 0, "FILE", add_policy, NULL, NULL, NULL, "policy file layered over the shipped ones (repeatable)"},
+    {"no-default-policies", 0, NULL, set_no_default_policies, NULL, NULL, NULL, "use only the --policy files"},
+    {"fail-on", 0, "SEVERITY", set_fail_on, NULL, NULL, "info, low, medium, high or critical",
+     "exit 1 only for a violation at least this severe\n"
+     "(info, low, medium, high, critical); 0 otherwise"},
+};
+const size_t pd_scan_option_count = sizeof pd_scan_option_table / sizeof pd_scan_option_table[0];
+
+#define HELP_WIDTH 100 /* a default that would run past this goes on a line of its own */
+
+static int option_left(const struct pd_option *opt, char *out, size_t cap)
+{
+    return snprintf(out, cap, "  %c%c%c --%s%s%s", opt->short_name ? '-' : ' ', opt->short_name ? opt->short_name : ' ',
+                    opt->short_name ? ',' : ' ', opt->name, opt->arg ? " " : "", opt->arg ? opt->arg : "");
+}
+
+void pd_scan_options_help(FILE *out)
+{
+    char left[96];
+    int column = 0;
+    for (size_t i = 0; i < pd_scan_option_count; i++) {
+        int n = option_left(&pd_scan_option_table[i], left, sizeof left);
+        column = n + 2 > column ? n + 2 : column;
+    }
+    for (size_t i = 0; i < pd_scan_option_count; i++) {
+        const struct pd_option *opt = &pd_scan_option_table[i];
+        const char *dflt = opt->dflt ? opt->dflt : opt->shown;
+        option_left(opt, left, sizeof left);
+        fprintf(out, "%-*s", column, left);
+        for (const char *line = opt->help; line;) {
+            const char *nl = strchr(line, '\n');
+            int len = nl ? (int)(nl - line) : (int)strlen(line);
+            fprintf(out, "%.*s", len, line);
+            if (!nl && dflt)
+                fprintf(out, column + len + (int)strlen(dflt) + 12 > HELP_WIDTH ? "\n%*s(default: %s)" : "%*s (default: %s)",
+                        column + len + (int)strlen(dflt) + 12 > HELP_WIDTH ? column : 0, "", dflt);
+            fputc('\n', out);
+            if (nl)
+                fprintf(out, "%*s", column, "");
+            line = nl ? nl + 1 : NULL;
+        }
+    }
+}
+
+/* "-j/--jobs" or "--format": how a message names the option. */
+static void option_name(const struct pd_option *opt, char *out, size_t cap)
+{
+    if (opt->short_name)
+        snprintf(out, cap, "-%c/--%s", opt->short_name, opt->name);
+    else
+        snprintf(out, cap, "--%s", opt->name);
+}
+
+static void set_defaults(struct pd_scan_options *o)
+{
+    memset(o, 0, sizeof *o);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cpus > 0 ? (unsigned)cpus : 1; /* "online CPUs" */
+    o->fail_on = -1;
+    for (size_t i = 0; i < pd_scan_option_count; i++)
+        if (pd_scan_option_table[i].dflt)
+            pd_scan_option_table[i].parse(o, pd_scan_option_table[i].dflt);
+}
+
+bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
+{
+    struct option longopts[sizeof pd_scan_option_table / sizeof pd_scan_option_table[0] + 1];
+    char shorts[2 + 3 * sizeof pd_scan_option_table / sizeof pd_scan_option_table[0]] = "+";
+    size_t ns = 1;
+    for (size_t i = 0; i < pd_scan_option_count; i++) {
+        const struct pd_option *opt = &pd_scan_option_table[i];
+        longopts[i] = (struct option){opt->name, opt->arg ? required_argument : no_argument, NULL, 256 + (int)i};
+        if (opt->short_name) {
+            shorts[ns++] = opt->short_name;
+            if (opt->arg)
+                shorts[ns++] = ':';
+        }
+    }
+    longopts[pd_scan_option_count] = (struct option){NULL, 0, NULL, 0};
+    shorts[ns] = '\0';
+    set_defaults(o);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+        const struct pd_option *opt = NULL;
+        for (size_t i = 0; i < pd_scan_option_count && !opt; i++)
+            if (c == 256 + (int)i || (c < 256 && c == pd_scan_option_table[i].short_name))
+                opt = &pd_scan_option_table[i];
+        if (!opt) {
+            fprintf(stderr, "pdpscan scan: unknown or incomplete option '%s' (see pdpscan --help)\n", argv[optind - 1]);
+            return false;
+        }
+        if (!opt->parse(o, optarg)) {
+            char name[64];
+            option_name(opt, name, sizeof name);
+            if (opt->expects)
+                fprintf(stderr, "pdpscan scan: %s takes %s, not '%s'\n", name, opt->expects, optarg);
+            else
+                fprintf(stderr, "pdpscan scan: out of memory for %s\n", name);
+            return false;
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        if (!add_string(&o->roots, &o->n_roots, argv[i]))
+            return false;
+    if (o->n_roots == 0) {
+        fprintf(stderr, "pdpscan scan: name at least one PATH to scan\n");
+        return false;
+    }
+    if (!o->format)
+        o->format = format_for_path(o->output);
+    return true;
+}
+
+void pd_scan_options_free(struct pd_scan_options *o)
+{
+    for (size_t i = 0; i < o->n_roots; i++)
+        free(o->roots[i]);
+    for (size_t i = 0; i < o->n_excludes; i++)
+        free(o->excludes[i]);
+    for (size_t i = 0; i < o->n_policies; i++)
+        free(o->policies[i]);
+    free(o->roots);
+    free(o->excludes);
+    free(o->policies);
+    memset(o, 0, sizeof *o);
+}

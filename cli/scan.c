@@ -1,0 +1,319 @@
+/* `pdpscan scan` from start to exit code: setup (roots, policies, key, engine, report), the scan
+ * itself (scanner/scan.h) with a signal thread that turns SIGINT/SIGTERM into an orderly stop
+ * with a valid partial report, and the exit code. */
+#include "cli/scan.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detectors/engine.h"
+#include "detectors/hscache.h"
+#include "policies/policy.h"
+#include "reports/report.h"
+#include "scanner/db/db.h"
+#include "scanner/key.h"
+#include "scanner/scan.h"
+
+/* Everything one run holds; setup fills it, teardown releases whatever setup got to. */
+struct run {
+    const struct pd_scan_options *opts;
+    struct pd_policy_set *policies;
+    unsigned char key[PD_KEY_MAX];
+    size_t key_len;
+    struct pd_engine *engine;
+    struct json_object *options;
+    char **shown_roots;
+    struct pd_report_info info; /* the report keeps a pointer to it */
+    struct pd_report *report;
+    struct pd_scan *scan;
+    struct pd_scan_config config;
+    struct pd_file_id own[2 * PD_REPORT_OUTPUTS];
+    pthread_t signal_thread;
+    bool signals_up;
+    atomic_bool done;
+};
+
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGUSR1);
+}
+
+static void *signal_main(void *arg)
+{
+    struct run *run = arg;
+    sigset_t set;
+    stop_signals(&set);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGUSR1 && atomic_load(&run->done))
+            return NULL;
+        if (sig == SIGINT || sig == SIGTERM) {
+            if (pd_scan_stopped(run->scan)) {
+                static const char msg[] = "pdpscan: second signal, exiting without a report\n";
+                ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+                (void)ignored;
+                _exit(128 + sig);
+            }
+            pd_scan_stop(run->scan, sig);
+        }
+    }
+}
+
+/* Every finished unit, from the walker and the workers. */
+static void submit_unit(void *arg, struct pd_unit *u)
+{
+    struct run *run = arg;
+    pd_report_submit(run->report, u);
+}
+
+/* The files the report writes, and the old report an atomic one replaces at the end: a report
+ * written inside a scanned tree is not read back (with --reveal it holds values in clear). */
+static size_t report_files(const struct pd_report *report, struct pd_file_id own[2 * PD_REPORT_OUTPUTS])
+{
+    int fds[PD_REPORT_OUTPUTS];
+    const char *replaced[PD_REPORT_OUTPUTS];
+    size_t n = 0, outputs = pd_report_outputs(report, fds, replaced);
+    struct stat st;
+    for (size_t i = 0; i < outputs; i++) {
+        if (fds[i] >= 0 && fstat(fds[i], &st) == 0 && S_ISREG(st.st_mode))
+            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino};
+        if (replaced[i] && stat(replaced[i], &st) == 0 && S_ISREG(st.st_mode))
+            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino};
+    }
+    return n;
+}
+
+static struct json_object *options_json(const struct pd_scan_options *o)
+{
+    struct json_object *j = json_object_new_object(), *ex = json_object_new_array();
+    json_object_object_add(j, "jobs", json_object_new_int((int)o->jobs));
+    json_object_object_add(j, "format", json_object_new_string(o->format));
+    json_object_object_add(j, "output", o->output ? json_object_new_string(o->output) : NULL);
+    for (size_t i = 0; i < o->n_excludes; i++)
+        json_object_array_add(ex, json_object_new_string(o->excludes[i]));
+    json_object_object_add(j, "exclude", ex);
+    json_object_object_add(j, "max_file_size", json_object_new_int64((int64_t)o->max_file_size));
+    json_object_object_add(j, "db_sample", json_object_new_int64((int64_t)o->db_sample));
+    json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
+    json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
+    json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
+    json_object_object_add(j, "min_confidence", json_object_new_int(o->min_confidence));
+    json_object_object_add(j, "reveal", json_object_new_boolean(o->reveal));
+    struct json_object *pol = json_object_new_array();
+    for (size_t i = 0; i < o->n_policies; i++)
+        json_object_array_add(pol, json_object_new_string(o->policies[i]));
+    json_object_object_add(j, "policies", pol);
+    json_object_object_add(j, "default_policies", json_object_new_boolean(!o->no_default_policies));
+    json_object_object_add(j, "fail_on", o->fail_on >= 0 ? json_object_new_string(pd_severity_name(o->fail_on)) : NULL);
+    return j;
+}
+
+struct pd_policy_set *pd_cli_load_policies(char *const *extra, size_t n_extra, bool no_defaults)
+{
+    char **defaults = NULL;
+    size_t n_defaults = no_defaults ? 0 : pd_policy_default_files(&defaults);
+    const char **all = calloc(n_defaults + n_extra + 1, sizeof *all);
+    struct pd_policy_set *set = NULL;
+    struct pd_diag diag = {{0}};
+    size_t n = 0;
+    if (all) {
+        for (size_t i = 0; i < n_defaults; i++) {
+            /* a shipped file named again on the command line is loaded once, in its later place */
+            bool again = false;
+            char *a = realpath(defaults[i], NULL);
+            for (size_t k = 0; a && k < n_extra && !again; k++) {
+                char *b = realpath(extra[k], NULL);
+                again = b && strcmp(a, b) == 0;
+                free(b);
+            }
+            free(a);
+            if (!again)
+                all[n++] = defaults[i];
+        }
+        for (size_t i = 0; i < n_extra; i++)
+            all[n++] = extra[i];
+        if (!no_defaults && n_defaults == 0)
+            fprintf(stderr, "pdpscan: warning: no shipped policy files found (set PDPSCAN_POLICY_DIR)\n");
+        if (pd_policy_load(all, n, 0, &set, &diag) != PD_OK)
+            fprintf(stderr, "pdpscan: %s\n", diag.text);
+    }
+    for (size_t i = 0; i < n_defaults; i++)
+        free(defaults[i]);
+    free(defaults);
+    free(all);
+    return set;
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : NULL;
+}
+
+/* A mistyped root must not look like a clean scan. */
+static bool roots_exist(const struct pd_scan_options *opts)
+{
+    for (size_t i = 0; i < opts->n_roots; i++) {
+        struct stat st;
+        if (!pd_database_root(opts->roots[i]) && stat(opts->roots[i], &st) != 0) {
+            fprintf(stderr, "pdpscan: cannot scan %s: %s\n", opts->roots[i], strerror(errno));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Policies, key and engine: what the scan needs before the report opens. */
+static bool setup_engine(struct run *run)
+{
+    const struct pd_scan_options *opts = run->opts;
+    struct pd_diag diag = {{0}};
+    bool ephemeral = false;
+    /* a malformed policy stops everything before the first file is read */
+    run->policies = pd_cli_load_policies(opts->policies, opts->n_policies, opts->no_default_policies);
+    if (!run->policies)
+        return false;
+    if (pd_key_load(opts->key_file, run->key, &run->key_len, &ephemeral, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return false;
+    }
+    if (ephemeral)
+        fprintf(stderr, "pdpscan: warning: no key file could be used; value hashes and fingerprints "
+                        "will differ from other runs (see --key-file)\n");
+    if (opts->reveal)
+        fprintf(stderr, "pdpscan: warning: --reveal writes found values in clear into the report; "
+                        "protect it like the data itself\n");
+    char cache_dir[4096];
+    bool cache = !opts->no_cache && pd_hscache_default_dir(cache_dir, sizeof cache_dir);
+    struct pd_engine_options eo = {.enable = opts->detectors, .disable = opts->skip_detectors,
+                                   .min_confidence = opts->min_confidence, .reveal = opts->reveal,
+                                   .key = run->key, .key_len = run->key_len, .cache_dir = cache ? cache_dir : NULL};
+    if (pd_engine_create(&eo, &run->engine, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return false;
+    }
+    return true;
+}
+
+/* The report, which names roots as given except that database roots lose their passwords. */
+static bool setup_report(struct run *run)
+{
+    const struct pd_scan_options *opts = run->opts;
+    struct pd_diag diag = {{0}};
+    run->options = options_json(opts);
+    run->shown_roots = calloc(opts->n_roots + 1, sizeof *run->shown_roots);
+    for (size_t i = 0; run->shown_roots && i < opts->n_roots; i++) {
+        size_t cap = strlen(opts->roots[i]) + 1;
+        if ((run->shown_roots[i] = malloc(cap)) != NULL)
+            pd_database_redact(opts->roots[i], run->shown_roots[i], cap);
+    }
+    run->info = (struct pd_report_info){.tool_version = PACKAGE_VERSION, .started = time(NULL),
+                                  .roots = run->shown_roots ? run->shown_roots : opts->roots,
+                                  .n_roots = opts->n_roots, .options = run->options, .reveal = opts->reveal,
+                                  .policies = run->policies};
+    bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
+    if (pd_report_open(opts->format, opts->output, summary, &run->info, &run->report, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return false;
+    }
+    return true;
+}
+
+/* The scan and the thread that takes its signals. */
+static bool setup_scan(struct run *run)
+{
+    const struct pd_scan_options *opts = run->opts;
+    struct pd_diag diag = {{0}};
+    run->config = (struct pd_scan_config){
+        .worker = {.engine = run->engine, .max_file_size = opts->max_file_size, .window_size = opts->window_size,
+                   .limits = &opts->limits, .extractor_timeout = opts->extractor_timeout,
+                   .db_sample = opts->db_sample, .split_size = opts->split_size},
+        .jobs = opts->jobs,
+        .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .excludes = opts->excludes,
+                 .n_excludes = opts->n_excludes, .follow_symlinks = opts->follow_symlinks},
+        .own = run->own,
+        .n_own = report_files(run->report, run->own),
+        .submit = submit_unit,
+        .submit_arg = run,
+    };
+    if (pd_scan_create(&run->config, &run->scan, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return false;
+    }
+    run->signals_up = pthread_create(&run->signal_thread, NULL, signal_main, run) == 0;
+    return true;
+}
+
+/* What the run tells CI and schedulers (enum pd_exit). */
+static int exit_code(const struct pd_scan_options *opts, int sig, const struct pd_report_summary *sum)
+{
+    if (sig)
+        return PD_EXIT_INTERRUPTED;
+    if (opts->fail_on >= 0) {
+        for (int sev = opts->fail_on; sev < PD_SEV_COUNT; sev++)
+            if (sum->by_severity[sev])
+                return PD_EXIT_FINDINGS;
+        return PD_EXIT_CLEAN;
+    }
+    return sum->findings ? PD_EXIT_FINDINGS : sum->by_status[PD_UNIT_ERROR] ? PD_EXIT_INCOMPLETE : PD_EXIT_CLEAN;
+}
+
+static void teardown(struct run *run)
+{
+    struct pd_diag diag;
+    if (run->report)
+        pd_report_close(run->report, "fatal error", NULL, &diag);
+    if (run->signals_up) {
+        atomic_store(&run->done, true);
+        pthread_kill(run->signal_thread, SIGUSR1);
+        pthread_join(run->signal_thread, NULL);
+    }
+    pd_scan_destroy(run->scan);
+    pd_engine_destroy(run->engine);
+    json_object_put(run->options);
+    for (size_t i = 0; run->shown_roots && i < run->opts->n_roots; i++)
+        free(run->shown_roots[i]);
+    free(run->shown_roots);
+    pd_policy_destroy(run->policies);
+    memset(run->key, 0, sizeof run->key);
+}
+
+int pd_cli_scan(const struct pd_scan_options *opts)
+{
+    struct run run = {.opts = opts};
+    struct pd_diag diag = {{0}};
+    int code = PD_EXIT_FATAL;
+    /* signals are taken by one thread only: block them here, before any thread (the report's
+     * writer, the workers) exists, so that every thread inherits the mask */
+    sigset_t set;
+    stop_signals(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (!roots_exist(opts) || !setup_engine(&run) || !setup_report(&run) || !setup_scan(&run))
+        goto done;
+    enum pd_error walk_err = pd_scan_run(run.scan, &diag);
+    if (walk_err)
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+    int sig = pd_scan_stopped(run.scan);
+    struct pd_report_summary sum;
+    enum pd_error rerr = pd_report_close(run.report, signal_name(sig), &sum, &diag);
+    run.report = NULL;
+    if (rerr)
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+    else if (!walk_err)
+        code = exit_code(opts, sig, &sum);
+done:
+    teardown(&run);
+    return code;
+}
