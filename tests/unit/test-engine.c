@@ -236,7 +236,7 @@ static void test_markings(void)
     EXPECT("Số: 15/BC-CAT        MẬT\n", "vn.secret_mark");
     EXPECT("TUYET MAT\n", "vn.secret_mark"); /* accent-less, lower confidence */
     CHECK(find("vn.secret_mark")->confidence < 80);
-    /* decoys from VN-IDENTIFIERS.md */
+    /* decoys: values of the right shape that fail a check (docs/detectors.md) */
     REJECT("Vui lòng nhập mật khẩu\n", "vn.secret_mark");
     REJECT("MẬT KHẨU\n", "vn.secret_mark");
     REJECT("Chính sách bảo mật\n", "vn.secret_mark");

@@ -1,4 +1,4 @@
-/* Validators against the valid and invalid examples of VN-IDENTIFIERS.md and public specs. */
+/* Validators against valid and invalid examples from docs/detectors.md and the public specs. */
 #include "detectors/validators.h"
 #include "tests/unit/check.h"
 
