@@ -1,5 +1,5 @@
-/* A source is a stream of raw bytes behind one interface: a file now; archive members, document
- * parts and database values later. Sources are read sequentially, never loaded whole. */
+/* A source is a stream of raw bytes behind one interface: a file, an archive member, a document
+ * part, an in-memory buffer or an extractor's output. Sources are read sequentially, never loaded whole. */
 #ifndef PD_SOURCE_H
 #define PD_SOURCE_H
 

@@ -1,5 +1,5 @@
-/* A unit is one thing that was (or could not be) scanned: a file now, an archive member or a
- * database table later. Every unit ends with a status and, unless scanned whole, a reason. */
+/* A unit is one thing that was (or could not be) scanned: a file, an archive member, a document
+ * part or a database table. Every unit ends with a status and, unless scanned whole, a reason. */
 #ifndef PD_UNIT_H
 #define PD_UNIT_H
 

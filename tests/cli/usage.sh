@@ -28,6 +28,13 @@ rc=0; "$PDPSCAN" --help >"$T/out" || rc=$?
 expect_rc 0
 grep -q "Exit codes" "$T/out" || fail "--help lacks exit codes"
 ok
+# the README's option list is the option table, as --help prints it
+sed -n '/^Scan options:$/,/^$/p' "$T/out" | sed '1d;$d' >"$T/help-options"
+sed -n '/^<!-- scan-options -->$/,/^<!-- \/scan-options -->$/p' "$PD_SRCDIR/README.md" | sed '1,2d;$d' | sed '$d' >"$T/readme-options"
+[ -s "$T/help-options" ] || fail "--help lists no scan options"
+diff -u "$T/readme-options" "$T/help-options" >"$T/options.diff" ||
+    fail "README's option list differs from --help: $(cat "$T/options.diff")"
+ok
 scan "$T/r.json" "$T/share"
 expect_rc 0
 done_testing
