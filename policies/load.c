@@ -406,73 +406,41 @@ static enum pd_error parse_findings(struct ctx *c, struct json_object *v, struct
     return e;
 }
 
-static enum pd_error parse_cond(struct ctx *c, struct json_object *v, int depth, struct pd_cond **out)
+/* {"ref": "name"}: the named condition of this file's "conditions", parsed where it stands. */
+static enum pd_error parse_ref(struct ctx *c, struct json_object *val, int depth, struct pd_cond **cond)
 {
-    static const char *const kinds[] = {
-#define PD_COND_KEY(key, kind) key,
-        PD_COND_KINDS(PD_COND_KEY)
-#undef PD_COND_KEY
-        "ref", NULL};
-    static const enum pd_cond_kind kind_of[] = {
-#define PD_COND_VALUE(key, kind) kind,
-        PD_COND_KINDS(PD_COND_VALUE)
-#undef PD_COND_VALUE
-    };
-    if (depth > MAX_COND_DEPTH)
-        return perr(c, "conditions nested deeper than %d levels", MAX_COND_DEPTH);
-    enum pd_error e = want_type(c, v, json_type_object, "a condition object");
-    if (e)
-        return e;
-    if (json_object_object_length(v) != 1) {
-        char list[512];
-        size_t o = 0;
-        for (size_t i = 0; kinds[i] && o < sizeof list; i++)
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", kinds[i]);
-        return perr(c, "a condition has exactly one key (one of %s); found %d", list, json_object_object_length(v));
-    }
-    if ((e = check_keys(c, v, kinds, "a condition")) != PD_OK)
-        return e;
-    struct json_object_iterator it = json_object_iter_begin(v);
-    const char *key = json_object_iter_peek_name(&it);
-    struct json_object *val = json_object_iter_peek_value(&it);
-    push_key(c, key);
-    struct pd_cond *cond = NULL;
-    if (strcmp(key, "ref") == 0) {
-        const char *name = json_object_get_type(val) == json_type_string ? json_object_get_string(val) : NULL;
-        struct json_object *target;
-        if (!name) {
-            e = perr(c, "expected the name of a condition in \"conditions\"");
-        } else if (!c->named || !json_object_object_get_ex(c->named, name, &target)) {
-            e = perr(c, "no condition named \"%s\" in this file's \"conditions\"", name);
-        } else {
-            for (int i = 0; i < c->n_refs && !e; i++)
-                if (strcmp(c->refs[i], name) == 0)
-                    e = perr(c, "condition \"%s\" refers to itself (circular reference)", name);
-            if (!e && c->n_refs >= MAX_COND_DEPTH)
-                e = perr(c, "references nested deeper than %d levels", MAX_COND_DEPTH);
-            if (!e) {
-                /* parse the named condition where it stands, so its messages point there */
-                struct pd_jpath saved = c->path;
-                c->path.depth = 0;
-                push_key(c, "conditions");
-                push_key(c, name);
-                c->refs[c->n_refs++] = name;
-                e = parse_cond(c, target, depth + 1, &cond);
-                c->n_refs--;
-                c->path = saved;
-            }
+    enum pd_error e = PD_OK;
+    const char *name = json_object_get_type(val) == json_type_string ? json_object_get_string(val) : NULL;
+    struct json_object *target;
+    if (!name) {
+        e = perr(c, "expected the name of a condition in \"conditions\"");
+    } else if (!c->named || !json_object_object_get_ex(c->named, name, &target)) {
+        e = perr(c, "no condition named \"%s\" in this file's \"conditions\"", name);
+    } else {
+        for (int i = 0; i < c->n_refs && !e; i++)
+            if (strcmp(c->refs[i], name) == 0)
+                e = perr(c, "condition \"%s\" refers to itself (circular reference)", name);
+        if (!e && c->n_refs >= MAX_COND_DEPTH)
+            e = perr(c, "references nested deeper than %d levels", MAX_COND_DEPTH);
+        if (!e) {
+            /* parse the named condition where it stands, so its messages point there */
+            struct pd_jpath saved = c->path;
+            c->path.depth = 0;
+            push_key(c, "conditions");
+            push_key(c, name);
+            c->refs[c->n_refs++] = name;
+            e = parse_cond(c, target, depth + 1, cond);
+            c->n_refs--;
+            c->path = saved;
         }
-        pop(c);
-        *out = cond;
-        return e;
     }
-    size_t k = 0;
-    while (strcmp(kinds[k], key) != 0)
-        k++;
-    if (!(cond = new_cond(c, kind_of[k]))) {
-        pop(c);
-        return PD_ERR_NOMEM;
-    }
+    return e;
+}
+
+/* The value of a condition of a known kind: its kids, its findings filter, globs, a flag or a number. */
+static enum pd_error parse_cond_value(struct ctx *c, struct json_object *val, int depth, struct pd_cond *cond)
+{
+    enum pd_error e = PD_OK;
     switch (cond->kind) {
     case PD_C_ALL:
     case PD_C_ANY:
@@ -535,6 +503,54 @@ static enum pd_error parse_cond(struct ctx *c, struct json_object *v, int depth,
         }
         break;
     }
+    return e;
+}
+
+static enum pd_error parse_cond(struct ctx *c, struct json_object *v, int depth, struct pd_cond **out)
+{
+    static const char *const kinds[] = {
+#define PD_COND_KEY(key, kind) key,
+        PD_COND_KINDS(PD_COND_KEY)
+#undef PD_COND_KEY
+        "ref", NULL};
+    static const enum pd_cond_kind kind_of[] = {
+#define PD_COND_VALUE(key, kind) kind,
+        PD_COND_KINDS(PD_COND_VALUE)
+#undef PD_COND_VALUE
+    };
+    if (depth > MAX_COND_DEPTH)
+        return perr(c, "conditions nested deeper than %d levels", MAX_COND_DEPTH);
+    enum pd_error e = want_type(c, v, json_type_object, "a condition object");
+    if (e)
+        return e;
+    if (json_object_object_length(v) != 1) {
+        char list[512];
+        size_t o = 0;
+        for (size_t i = 0; kinds[i] && o < sizeof list; i++)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", kinds[i]);
+        return perr(c, "a condition has exactly one key (one of %s); found %d", list, json_object_object_length(v));
+    }
+    if ((e = check_keys(c, v, kinds, "a condition")) != PD_OK)
+        return e;
+    struct json_object_iterator it = json_object_iter_begin(v);
+    const char *key = json_object_iter_peek_name(&it);
+    struct json_object *val = json_object_iter_peek_value(&it);
+    push_key(c, key);
+    struct pd_cond *cond = NULL;
+    if (strcmp(key, "ref") == 0) {
+        e = parse_ref(c, val, depth, &cond);
+        pop(c);
+        *out = cond;
+        return e;
+    }
+    size_t k = 0;
+    while (strcmp(kinds[k], key) != 0)
+        k++;
+    if (!(cond = new_cond(c, kind_of[k]))) {
+        pop(c);
+        return PD_ERR_NOMEM;
+    }
+    e = parse_cond_value(c, val, depth, cond);
     pop(c);
     *out = cond;
     return e;

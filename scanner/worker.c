@@ -378,7 +378,8 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
 /* Scans the findings of text that start in [r->lo, r->hi), whose first window (n bytes, from raw
  * offset r->base) is already in buf, reading the rest from src. Lines are counted from r->lo (line
  * 1); r->newlines and r->last_line_start tell a slice's merge what it covered. Fingerprints are
- * left to the caller. */
+ * left to the caller. The window loop every text byte goes through, kept whole: its state (window,
+ * overlap, columns, line counts) is shared by every step of it. */
 void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
                           enum pd_encoding enc, struct pd_text_range *r)
 {

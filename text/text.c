@@ -325,7 +325,8 @@ static enum pd_error decode_utf16(struct pd_text *t, bool big_endian)
 }
 
 /* Folds t->utf8 into the fold view. With stop_on_invalid, returns PD_ERR_FORMAT at the first
- * invalid sequence so that the caller can repair first (valid input is then decoded only once). */
+ * invalid sequence so that the caller can repair first (valid input is then decoded only once).
+ * A hot loop over every byte of text, kept in one piece so that its state stays in registers. */
 static enum pd_error fold_utf8_view(struct pd_text *t, bool stop_on_invalid)
 {
     const unsigned char *in = (const unsigned char *)t->utf8;

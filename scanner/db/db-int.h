@@ -13,7 +13,6 @@ struct pd_db_tables {
 };
 
 struct pd_db_backend {
-    const char *name;      /* as in messages: "postgresql" */
     const char *mime;      /* the type of its table units */
     bool (*claims)(const char *root);
     /* Lists root's tables into the list; display gets the root without its password. */

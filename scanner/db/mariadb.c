@@ -258,7 +258,6 @@ static void scan_table(struct pd_worker *w, struct pd_unit *u, void *conn, const
 }
 
 const struct pd_db_backend pd_db_mariadb = {
-    .name = "mariadb",
     .mime = "application/x-mariadb-table",
     .claims = claims,
     .list = list_tables,

@@ -261,7 +261,6 @@ done:
 }
 
 const struct pd_db_backend pd_db_postgres = {
-    .name = "postgresql",
     .mime = "application/x-postgresql-table",
     .claims = claims,
     .list = list_tables,

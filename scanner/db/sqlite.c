@@ -139,7 +139,6 @@ static void scan_table(struct pd_worker *w, struct pd_unit *u, void *conn, const
 }
 
 const struct pd_db_backend pd_db_sqlite = {
-    .name = "sqlite",
     .mime = "application/vnd.sqlite3",
     .claims = claims,
     .list = list_root,
@@ -181,7 +180,6 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
 }
 
 const struct pd_format pd_format_sqlite = {
-    .name = "sqlite",
     .accepts = accepts,
     .scan = scan,
 };
