@@ -1205,7 +1205,8 @@ size_t pd_policy_default_files(char ***paths)
     size_t n = json_files_in(PD_DATADIR "/policies", paths);
     if (n)
         return n;
-    /* not installed: the source tree's policies/ beside the build directory */
+    /* not installed: the source tree's policies/ beside the binary (an in-tree build) or beside
+     * the build directory (build/, build/sub/) */
     char exe[PATH_MAX], dir[PATH_MAX + 32];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len <= 0)
@@ -1214,8 +1215,8 @@ size_t pd_policy_default_files(char ***paths)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
-    static const char *const ups[] = {"/../policies", "/../../policies", "/../../../policies"};
-    for (int i = 0; i < 3 && !n; i++) {
+    static const char *const ups[] = {"/policies", "/../policies", "/../../policies", "/../../../policies"};
+    for (size_t i = 0; i < sizeof ups / sizeof ups[0] && !n; i++) {
         snprintf(dir, sizeof dir, "%s%s", exe, ups[i]);
         n = json_files_in(dir, paths);
     }

@@ -162,4 +162,12 @@ expect_rc 2
 rc=0; "$PDPSCAN" scan "$S/undeclared" >"$T/summary.txt" 2>/dev/null || rc=$?
 head -1 "$T/summary.txt" | grep -q "^Violations: 1 (critical 0, high 1" || fail "summary: $(head -2 "$T/summary.txt")"
 ok
+
+# an in-tree build: the binary at the top of the source tree finds policies/ beside it
+mkdir "$T/tree"
+cp "$PDPSCAN" "$T/tree/pdpscan"
+cp -r "$PD_SRCDIR/policies" "$T/tree/policies"
+env -u PDPSCAN_POLICY_DIR "$T/tree/pdpscan" policy list >"$T/tree.txt" 2>"$T/tree.err" || fail "in-tree policy list: $(cat "$T/tree.err")"
+grep -q "^policy vn-pdpl-2025 ($T/tree/policies/" "$T/tree.txt" || fail "in-tree build does not find its policies: $(head -3 "$T/tree.txt")"
+ok
 done_testing
