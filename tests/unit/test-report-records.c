@@ -114,7 +114,9 @@ static void test_violation(void)
         }
         char *second = strchr(text, '\n');
         CHECK(second && strstr(second, "\"title\":") && strstr(second, "\"type\":\"violation\"}"));
-        CHECK(second && json_tokener_parse(second + 1) != NULL);
+        struct json_object *parsed = second ? json_tokener_parse(second + 1) : NULL;
+        CHECK(parsed != NULL);
+        json_object_put(parsed);
         pd_json_rule_cache_free(&cache);
         free(text);
     }
