@@ -1191,7 +1191,8 @@ static size_t json_files_in(const char *dir, char ***out)
         snprintf(list[n++], cap, "%s/%s", dir, de->d_name);
     }
     closedir(d);
-    qsort(list, n, sizeof *list, by_name);
+    if (n) /* an empty directory (a build tree's policies/ of object files) has no list */
+        qsort(list, n, sizeof *list, by_name);
     *out = list;
     return n;
 }
