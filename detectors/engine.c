@@ -288,6 +288,62 @@ static enum pd_error compile_confirm(struct compiled_detector *cd, struct pd_dia
     return PD_OK;
 }
 
+/* Adds d to the engine as its next detector: its confirm regex, alphabet, context words and
+ * reach; *pattern gets what Hyperscan looks for (malloc'd). */
+static enum pd_error add_detector(struct pd_engine *e, const struct pd_detector *d, char **pattern,
+                                  struct pd_diag *diag)
+{
+    enum pd_error err;
+    struct compiled_detector *cd = &e->dets[e->count];
+    cd->det = d;
+    e->list[e->count] = d;
+    e->count++;
+    if ((err = compile_confirm(cd, diag)) != PD_OK)
+        return err;
+    for (const char *r = d->alphabet; r && *r; r++)
+        cd->alphabet[(unsigned char)*r] = 1;
+    if ((err = pd_hotwords_add(e->hotwords, (unsigned)(e->count - 1), d->context, d->anti_context)) != PD_OK) {
+        if (err == PD_ERR_PATTERN)
+            err = pd_fail(diag, err, "detector %s: empty or overlong context word", d->id);
+        return err;
+    }
+    size_t before = d->context_before ? d->context_before : DEFAULT_CONTEXT_BEFORE;
+    size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
+    size_t reach = d->max_len + (before > after ? before : after) + 16;
+    if (reach > e->reach)
+        e->reach = reach;
+    *pattern = pd_engine_scan_pattern(d);
+    return *pattern ? PD_OK : PD_ERR_NOMEM;
+}
+
+/* The Hyperscan database of every selected detector's pattern (from the cache when it holds it)
+ * and the scratch workers clone. */
+static enum pd_error compile_database(struct pd_engine *e, const char *cache_dir, char **patterns,
+                                      struct pd_diag *diag)
+{
+    enum pd_error err = PD_ERR_NOMEM;
+    unsigned *flags = calloc(e->count, sizeof *flags), *ids = calloc(e->count, sizeof *ids);
+    hs_compile_error_t *cerr = NULL;
+    for (size_t i = 0; flags && ids && i < e->count; i++) {
+        flags[i] = HS_FLAG_MULTILINE;
+        ids[i] = (unsigned)i;
+    }
+    if (!flags || !ids) {
+        err = PD_ERR_NOMEM;
+    } else if (pd_hscache_compile(cache_dir, (const char *const *)patterns, flags, ids, (unsigned)e->count, &e->db,
+                                  &cerr) != HS_SUCCESS) {
+        int which = cerr ? cerr->expression : -1;
+        err = pd_fail(diag, PD_ERR_PATTERN, "Hyperscan: detector %s: %s",
+                      which >= 0 ? e->list[which]->id : "(all)", cerr ? cerr->message : "compile failed");
+        hs_free_compile_error(cerr);
+    } else {
+        err = hs_alloc_scratch(e->db, &e->proto_scratch) == HS_SUCCESS ? PD_OK : PD_ERR_NOMEM;
+    }
+    free(flags);
+    free(ids);
+    return err;
+}
+
 enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_engine **out, struct pd_diag *diag)
 {
     *out = NULL;
@@ -321,9 +377,7 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
     e->dets = calloc(n_all, sizeof *e->dets);
     e->list = calloc(n_all, sizeof *e->list);
     char **patterns = calloc(n_all, sizeof *patterns);
-    unsigned *flags = calloc(n_all, sizeof *flags);
-    unsigned *ids = calloc(n_all, sizeof *ids);
-    if (!e->dets || !e->list || !patterns || !flags || !ids) {
+    if (!e->dets || !e->list || !patterns) {
         err = PD_ERR_NOMEM;
         goto done;
     }
@@ -334,31 +388,8 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
         const struct pd_detector *d = &all[i];
         if ((!enable_all && !listed(opts->enable, d)) || listed(opts->disable, d))
             continue;
-        struct compiled_detector *cd = &e->dets[e->count];
-        cd->det = d;
-        e->list[e->count] = d;
-        e->count++;
-        if ((err = compile_confirm(cd, diag)) != PD_OK)
+        if ((err = add_detector(e, d, &patterns[e->count], diag)) != PD_OK)
             goto done;
-        for (const char *r = d->alphabet; r && *r; r++)
-            cd->alphabet[(unsigned char)*r] = 1;
-        if ((err = pd_hotwords_add(e->hotwords, (unsigned)(e->count - 1), d->context, d->anti_context)) != PD_OK) {
-            if (err == PD_ERR_PATTERN)
-                err = pd_fail(diag, err, "detector %s: empty or overlong context word", d->id);
-            goto done;
-        }
-        size_t before = d->context_before ? d->context_before : DEFAULT_CONTEXT_BEFORE;
-        size_t after = d->context_after ? d->context_after : DEFAULT_CONTEXT_AFTER;
-        size_t reach = d->max_len + (before > after ? before : after) + 16;
-        if (reach > e->reach)
-            e->reach = reach;
-        patterns[e->count - 1] = pd_engine_scan_pattern(d);
-        if (!patterns[e->count - 1]) {
-            err = PD_ERR_NOMEM;
-            goto done;
-        }
-        flags[e->count - 1] = HS_FLAG_MULTILINE;
-        ids[e->count - 1] = (unsigned)(e->count - 1);
     }
     if (e->count == 0) {
         err = pd_fail(diag, PD_ERR_USAGE, "no detector selected");
@@ -369,25 +400,11 @@ enum pd_error pd_engine_create(const struct pd_engine_options *opts, struct pd_e
             err = pd_fail(diag, err, "Hyperscan: cannot compile the context words");
         goto done;
     }
-    hs_compile_error_t *cerr = NULL;
-    if (pd_hscache_compile(opts->cache_dir, (const char *const *)patterns, flags, ids, (unsigned)e->count, &e->db,
-                           &cerr) != HS_SUCCESS) {
-        int which = cerr ? cerr->expression : -1;
-        err = pd_fail(diag, PD_ERR_PATTERN, "Hyperscan: detector %s: %s",
-                      which >= 0 ? e->list[which]->id : "(all)", cerr ? cerr->message : "compile failed");
-        hs_free_compile_error(cerr);
-        goto done;
-    }
-    if (hs_alloc_scratch(e->db, &e->proto_scratch) != HS_SUCCESS) {
-        err = PD_ERR_NOMEM;
-        goto done;
-    }
+    err = compile_database(e, opts->cache_dir, patterns, diag);
 done:
     for (size_t i = 0; patterns && i < n_all; i++)
         free(patterns[i]);
     free(patterns);
-    free(flags);
-    free(ids);
     if (err) {
         pd_engine_destroy(e);
         return err;

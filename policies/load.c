@@ -660,6 +660,65 @@ static enum pd_error parse_basis(struct ctx *c, struct json_object *v, struct pd
     return e;
 }
 
+/* The rule an id names: a new one, or (an overlay) the earlier file's, whose fields the ones
+ * present replace. Takes id. A second rule with the id in the same file is an error. */
+static enum pd_error rule_for_id(struct ctx *c, char *id, struct pd_rule **out, bool *is_new)
+{
+    struct pd_policy_set *s = c->set;
+    struct pd_rule *r = NULL;
+    for (size_t i = 0; i < s->n_rules; i++)
+        if (strcmp(s->rules[i].id, id) == 0)
+            r = &s->rules[i];
+    if (r && (size_t)(r - s->rules) >= c->first_rule) {
+        push_key(c, "id");
+        enum pd_error e = perr(c, "duplicate rule id \"%s\" (each rule id appears once per file)", id);
+        pop(c);
+        free(id);
+        return e;
+    }
+    *is_new = r == NULL;
+    if (r) {
+        free(id);
+        *out = r;
+        return PD_OK;
+    }
+    struct pd_rule *nr = realloc(s->rules, (s->n_rules + 1) * sizeof *nr);
+    if (!nr) {
+        free(id);
+        return PD_ERR_NOMEM;
+    }
+    s->rules = nr;
+    r = &nr[s->n_rules++];
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    r->enabled = true;
+    r->policy = c->policy;
+    r->file = c->file;
+    *out = r;
+    return PD_OK;
+}
+
+/* "scope": unit (the default), folder or scan. */
+static enum pd_error parse_scope(struct ctx *c, struct json_object *v, struct pd_rule *r)
+{
+    static const enum pd_scope scopes[] = {PD_SCOPE_UNIT, PD_SCOPE_FOLDER, PD_SCOPE_SCAN};
+    char *scope = NULL;
+    enum pd_error e = member_string(c, v, "scope", false, &scope);
+    bool known = !scope;
+    for (size_t i = 0; !e && scope && i < sizeof scopes / sizeof scopes[0]; i++)
+        if (strcmp(scope, pd_scope_name(scopes[i])) == 0) {
+            r->scope = scopes[i];
+            known = true;
+        }
+    if (!e && !known) {
+        push_key(c, "scope");
+        e = perr(c, "unknown scope \"%s\" (expected unit, folder or scan)", scope);
+        pop(c);
+    }
+    free(scope);
+    return e;
+}
+
 static enum pd_error parse_rule(struct ctx *c, struct json_object *v)
 {
     static const char *const keys[] = {"id", "enabled", "severity", "title", "rationale", "remediation",
@@ -674,35 +733,10 @@ static enum pd_error parse_rule(struct ctx *c, struct json_object *v)
         free(id);
         return e;
     }
-    struct pd_policy_set *s = c->set;
     struct pd_rule *r = NULL;
-    for (size_t i = 0; i < s->n_rules; i++)
-        if (strcmp(s->rules[i].id, id) == 0)
-            r = &s->rules[i];
-    if (r && (size_t)(r - s->rules) >= c->first_rule) {
-        push_key(c, "id");
-        e = perr(c, "duplicate rule id \"%s\" (each rule id appears once per file)", id);
-        pop(c);
-        free(id);
+    bool is_new = false;
+    if ((e = rule_for_id(c, id, &r, &is_new)) != PD_OK)
         return e;
-    }
-    bool is_new = r == NULL;
-    if (is_new) {
-        struct pd_rule *nr = realloc(s->rules, (s->n_rules + 1) * sizeof *nr);
-        if (!nr) {
-            free(id);
-            return PD_ERR_NOMEM;
-        }
-        s->rules = nr;
-        r = &nr[s->n_rules++];
-        memset(r, 0, sizeof *r);
-        r->id = id;
-        r->enabled = true;
-        r->policy = c->policy;
-        r->file = c->file;
-    } else {
-        free(id); /* an overlay: fields present replace the earlier file's */
-    }
     struct json_object *x;
     if (json_object_object_get_ex(v, "enabled", &x)) {
         push_key(c, "enabled");
@@ -731,23 +765,8 @@ static enum pd_error parse_rule(struct ctx *c, struct json_object *v)
     } else if (!e && is_new) {
         e = perr(c, "missing required field \"legal_basis\"");
     }
-    char *scope = NULL;
     if (!e)
-        e = member_string(c, v, "scope", false, &scope);
-    if (!e && scope) {
-        if (strcmp(scope, "unit") == 0)
-            r->scope = PD_SCOPE_UNIT;
-        else if (strcmp(scope, "folder") == 0)
-            r->scope = PD_SCOPE_FOLDER;
-        else if (strcmp(scope, "scan") == 0)
-            r->scope = PD_SCOPE_SCAN;
-        else {
-            push_key(c, "scope");
-            e = perr(c, "unknown scope \"%s\" (expected unit, folder or scan)", scope);
-            pop(c);
-        }
-    }
-    free(scope);
+        e = parse_scope(c, v, r);
     if (!e && json_object_object_get_ex(v, "condition", &x)) {
         push_key(c, "condition");
         e = parse_cond(c, x, 0, &r->cond);
@@ -899,6 +918,74 @@ static enum pd_error check_utf8(struct ctx *c)
                    line, col, (unsigned char)c->text[i]);
 }
 
+/* Parses the file's text as strict JSON; a syntax error names its line and column. */
+static enum pd_error parse_json(struct ctx *c, struct json_object **root)
+{
+    enum pd_error e = PD_OK;
+    struct json_tokener *tok = json_tokener_new_ex(64);
+    if (!tok) {
+        e = PD_ERR_NOMEM;
+    } else {
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+        *root = json_tokener_parse_ex(tok, c->text, (int)c->len);
+        enum json_tokener_error je = json_tokener_get_error(tok);
+        size_t at = json_tokener_get_parse_end(tok);
+        if (je == json_tokener_continue) {
+            je = json_tokener_error_parse_eof;
+            at = c->len;
+        }
+        if (je == json_tokener_success && at < c->len && strspn(c->text + at, " \t\r\n") != c->len - at) {
+            je = json_tokener_error_parse_unexpected;
+        }
+        if (je != json_tokener_success) {
+            int line, col;
+            line_col(c->text, at, &line, &col);
+            e = pd_fail(c->diag, PD_ERR_FORMAT, "%s:%d:%d: invalid JSON: %s", c->file, line, col,
+                        json_tokener_error_desc(je));
+        }
+        json_tokener_free(tok);
+    }
+    return e;
+}
+
+/* The policy's sections after its header: laws, settings, location classes, named conditions,
+ * rules and policy-wide exceptions, in the order later ones may refer to earlier ones. */
+static enum pd_error parse_sections(struct ctx *c, struct json_object *root)
+{
+    enum pd_error e = PD_OK;
+    struct json_object *v;
+    static const char *sections[] = {"laws", "settings", "location_classes"};
+    for (int i = 0; i < 3 && !e; i++) {
+        if (!json_object_object_get_ex(root, sections[i], &v))
+            continue;
+        push_key(c, sections[i]);
+        e = i == 0 ? parse_laws(c, v) : i == 1 ? parse_settings(c, v) : parse_classes(c, v);
+        pop(c);
+    }
+    if (!e && json_object_object_get_ex(root, "conditions", &v)) {
+        push_key(c, "conditions");
+        e = want_type(c, v, json_type_object, "an object of named conditions");
+        pop(c);
+        c->named = v;
+    }
+    if (!e && json_object_object_get_ex(root, "rules", &v)) {
+        push_key(c, "rules");
+        e = want_type(c, v, json_type_array, "an array of rules");
+        for (size_t i = 0; !e && i < json_object_array_length(v); i++) {
+            push_index(c, (int)i);
+            e = parse_rule(c, json_object_array_get_idx(v, i));
+            pop(c);
+        }
+        pop(c);
+    }
+    if (!e && json_object_object_get_ex(root, "exceptions", &v)) {
+        push_key(c, "exceptions");
+        e = parse_exceptions(c, v, NULL, &c->set->exceptions, &c->set->n_exceptions);
+        pop(c);
+    }
+    return e;
+}
+
 static enum pd_error load_file(struct pd_policy_set *set, const char *file, struct pd_diag *diag)
 {
     static const char *const keys[] = {"format", "id", "title", "laws", "location_classes", "settings",
@@ -938,32 +1025,8 @@ static enum pd_error load_file(struct pd_policy_set *set, const char *file, stru
         e = pd_fail(diag, PD_ERR_FORMAT, "%s: contains NUL bytes; policy files are UTF-8 JSON", file);
     if (!e)
         e = check_utf8(&c);
-    if (!e) {
-        struct json_tokener *tok = json_tokener_new_ex(64);
-        if (!tok) {
-            e = PD_ERR_NOMEM;
-        } else {
-            json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-            root = json_tokener_parse_ex(tok, text, (int)len);
-            enum json_tokener_error je = json_tokener_get_error(tok);
-            size_t at = json_tokener_get_parse_end(tok);
-            if (je == json_tokener_continue) {
-                je = json_tokener_error_parse_eof;
-                at = len;
-            }
-            if (je == json_tokener_success && at < len && strspn(text + at, " \t\r\n") != len - at) {
-                je = json_tokener_error_parse_unexpected;
-            }
-            if (je != json_tokener_success) {
-                int line, col;
-                line_col(text, at, &line, &col);
-                e = pd_fail(diag, PD_ERR_FORMAT, "%s:%d:%d: invalid JSON: %s", file, line, col,
-                            json_tokener_error_desc(je));
-            }
-            json_tokener_free(tok);
-        }
-    }
-    struct json_object *v;
+    if (!e)
+        e = parse_json(&c, &root);
     if (!e)
         e = want_type(&c, root, json_type_object, "a policy object");
     if (!e)
@@ -982,35 +1045,8 @@ static enum pd_error load_file(struct pd_policy_set *set, const char *file, stru
     c.policy = info->id;
     if (!e)
         e = member_vi_en(&c, root, "title", false, &info->title);
-    static const char *sections[] = {"laws", "settings", "location_classes"};
-    for (int i = 0; i < 3 && !e; i++) {
-        if (!json_object_object_get_ex(root, sections[i], &v))
-            continue;
-        push_key(&c, sections[i]);
-        e = i == 0 ? parse_laws(&c, v) : i == 1 ? parse_settings(&c, v) : parse_classes(&c, v);
-        pop(&c);
-    }
-    if (!e && json_object_object_get_ex(root, "conditions", &v)) {
-        push_key(&c, "conditions");
-        e = want_type(&c, v, json_type_object, "an object of named conditions");
-        pop(&c);
-        c.named = v;
-    }
-    if (!e && json_object_object_get_ex(root, "rules", &v)) {
-        push_key(&c, "rules");
-        e = want_type(&c, v, json_type_array, "an array of rules");
-        for (size_t i = 0; !e && i < json_object_array_length(v); i++) {
-            push_index(&c, (int)i);
-            e = parse_rule(&c, json_object_array_get_idx(v, i));
-            pop(&c);
-        }
-        pop(&c);
-    }
-    if (!e && json_object_object_get_ex(root, "exceptions", &v)) {
-        push_key(&c, "exceptions");
-        e = parse_exceptions(&c, v, NULL, &set->exceptions, &set->n_exceptions);
-        pop(&c);
-    }
+    if (!e)
+        e = parse_sections(&c, root);
     json_object_put(root);
     free(text);
     return e;

@@ -141,6 +141,59 @@ static void scan_as_text(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
     pd_worker_scan_text(w, u, src, depth, PD_ENC_UTF8);
 }
 
+/* The unit's message as a GMime stream: the file itself (a duplicate descriptor) or, for a
+ * member read from a container, a copy in memory (*copy, up to MAX_MESSAGE_COPY). NULL, with the
+ * unit's status set, when it cannot be read. */
+static GMimeStream *open_stream(struct pd_unit *u, struct pd_source *src, GByteArray **copy)
+{
+    GMimeStream *stream = NULL;
+    if (src->fd >= 0 && src->rewind && src->rewind(src) == 0) {
+        int fd = dup(src->fd);
+        if (fd >= 0)
+            stream = gm.g_mime_stream_fs_new(fd); /* owns the duplicate */
+    } else {
+        GByteArray *bytes = gm.g_byte_array_new();
+        unsigned char buf[65536];
+        ssize_t n;
+        while ((n = pd_source_read(src, buf, sizeof buf)) > 0 && bytes->len + (size_t)n <= MAX_MESSAGE_COPY)
+            gm.g_byte_array_append(bytes, buf, (guint)n);
+        if (n != 0) {
+            pd_unit_set(u, PD_UNIT_ERROR, "%s", n < 0 ? pd_source_error(src, errno) : "message larger than 256 MiB");
+            gm.g_byte_array_unref(bytes);
+            return NULL;
+        }
+        *copy = bytes;
+        stream = gm.g_mime_stream_mem_new_with_byte_array(bytes); /* owns the copy */
+    }
+    if (!stream)
+        pd_unit_set(u, PD_UNIT_ERROR, "cannot read the message: %s", strerror(errno));
+    return stream;
+}
+
+/* One message: its headers and parts, in u itself or (number > 0, a mailbox's) in a child unit
+ * "message-N". */
+static void scan_message(struct pd_worker *w, struct pd_unit *u, GMimeMessage *message, unsigned number,
+                         unsigned depth)
+{
+    struct pd_unit *msg_unit = u;
+    if (number) {
+        char name[48];
+        snprintf(name, sizeof name, "message-%u", number);
+        msg_unit = pd_worker_child(u, name);
+    }
+    if (!msg_unit)
+        return;
+    char *h = header_text((GMimeObject *)message);
+    scan_bytes(w, msg_unit, "headers", (const unsigned char *)h, strlen(h), depth + 1, true);
+    gm.g_free(h);
+    struct walk wk = {.w = w, .msg = msg_unit, .depth = depth + 1};
+    gm.g_mime_message_foreach(message, each_part, &wk);
+    if (msg_unit != u) {
+        snprintf(msg_unit->mime, sizeof msg_unit->mime, "message/rfc822");
+        pd_worker_emit(w, msg_unit);
+    }
+}
+
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     char why[300];
@@ -154,29 +207,10 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
         return;
     }
-    GMimeStream *stream = NULL;
     GByteArray *copy = NULL;
-    if (src->fd >= 0 && src->rewind && src->rewind(src) == 0) {
-        int fd = dup(src->fd);
-        if (fd >= 0)
-            stream = gm.g_mime_stream_fs_new(fd); /* owns the duplicate */
-    } else {
-        copy = gm.g_byte_array_new();
-        unsigned char buf[65536];
-        ssize_t n;
-        while ((n = pd_source_read(src, buf, sizeof buf)) > 0 && copy->len + (size_t)n <= MAX_MESSAGE_COPY)
-            gm.g_byte_array_append(copy, buf, (guint)n);
-        if (n < 0 || n > 0) {
-            pd_unit_set(u, PD_UNIT_ERROR, "%s", n < 0 ? pd_source_error(src, errno) : "message larger than 256 MiB");
-            gm.g_byte_array_unref(copy);
-            return;
-        }
-        stream = gm.g_mime_stream_mem_new_with_byte_array(copy); /* owns the copy */
-    }
-    if (!stream) {
-        pd_unit_set(u, PD_UNIT_ERROR, "cannot read the message: %s", strerror(errno));
+    GMimeStream *stream = open_stream(u, src, &copy);
+    if (!stream)
         return;
-    }
     GMimeParser *parser = gm.g_mime_parser_new_with_stream(stream);
     bool mbox = strcmp(u->mime, "application/mbox") == 0;
     gm.g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
@@ -192,23 +226,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
             break;
         }
         count++;
-        struct pd_unit *msg_unit = u;
-        if (mbox) {
-            char name[48];
-            snprintf(name, sizeof name, "message-%u", count);
-            msg_unit = pd_worker_child(u, name);
-        }
-        if (msg_unit) {
-            char *h = header_text((GMimeObject *)message);
-            scan_bytes(w, msg_unit, "headers", (const unsigned char *)h, strlen(h), depth + 1, true);
-            gm.g_free(h);
-            struct walk wk = {.w = w, .msg = msg_unit, .depth = depth + 1};
-            gm.g_mime_message_foreach(message, each_part, &wk);
-            if (msg_unit != u) {
-                snprintf(msg_unit->mime, sizeof msg_unit->mime, "message/rfc822");
-                pd_worker_emit(w, msg_unit);
-            }
-        }
+        scan_message(w, u, message, mbox ? count : 0, depth);
         gm.g_object_unref(message);
         if (budget->exceeded[0]) {
             pd_unit_set(u, PD_UNIT_PARTIAL, "%s", budget->exceeded);
