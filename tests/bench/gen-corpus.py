@@ -9,6 +9,9 @@ import os
 import random
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixtures  # noqa: E402 (tests/fixtures.py)
+
 PROSE = [
     "Căn cứ Luật Bảo vệ dữ liệu cá nhân, đơn vị tổ chức rà soát hồ sơ lưu trữ.",
     "Phòng Hành chính đề nghị các bộ phận gửi báo cáo tổng hợp trước ngày làm việc cuối tuần.",
@@ -72,72 +75,12 @@ def csv_file(r, size):
     return "".join(out)
 
 
-def docx_bytes(text):
-    import io, zipfile
-    from xml.sax.saxutils import escape
-    paras = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(l)}</w:t></w:r></w:p>' for l in text.split("\n"))
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' + paras + "</w:body></w:document>")
-    return b.getvalue()
-
-
-def xlsx_bytes(text):
-    """A workbook as Excel lays it out: the sheet first, citing each cell's text by its index in
-    the shared strings stored after it."""
-    import io, zipfile
-    from xml.sax.saxutils import escape
-    rows = [line.split(",") for line in text.split("\n") if line]
-    cells, strings = [], []
-    for i, row in enumerate(rows, 1):
-        refs = []
-        for j, c in enumerate(row):
-            refs.append(f'<c r="{chr(65 + j)}{i}" t="s"><v>{len(strings)}</v></c>')
-            strings.append(f"<si><t>{escape(c)}</t></si>")
-        cells.append(f'<row r="{i}">' + "".join(refs) + "</row>")
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-        z.writestr("xl/workbook.xml", f'<workbook {ns}/>')
-        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>" + "".join(cells) + "</sheetData></worksheet>")
-        z.writestr("xl/sharedStrings.xml", f"<sst {ns}>" + "".join(strings) + "</sst>")
-    return b.getvalue()
-
-
-def pdf_bytes(text):
+def pdf_text(text):
+    """A PDF of the text, 50 lines a page, in ASCII (the base-14 fonts have no Vietnamese)."""
     import unicodedata
-    plain = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()  # base-14 fonts: ASCII
-    lines = [l.replace("\\", "").replace("(", "").replace(")", "") for l in plain.split("\n")]
-    pages = [lines[i:i + 50] for i in range(0, len(lines), 50)] or [[""]]
-    objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for page in pages:
-        body = "BT /F1 9 Tf 30 800 Td 11 TL " + " ".join(f"({l[:150]}) '" for l in page) + " ET"
-        stream = body.encode()
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents {len(objs)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>")
-        kids.append(len(objs))
-    objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def zip_bytes(texts):
-    import io, zipfile
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        for i, t in enumerate(texts):
-            z.writestr(f"thu-muc/tep-{i}.txt", t)
-    return b.getvalue()
+    plain = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
+    lines = plain.split("\n")
+    return fixtures.pdf([lines[i:i + 50] for i in range(0, len(lines), 50)] or [[""]])
 
 
 def main_docs(root, total):
@@ -148,13 +91,13 @@ def main_docs(root, total):
         kind = ["docx", "xlsx", "pdf", "zip"][i % 4]
         size = r.choice([16, 64, 256]) * 1024
         if kind == "docx":
-            data = docx_bytes(prose_file(r, size))
+            data = fixtures.docx_text(prose_file(r, size))
         elif kind == "xlsx":
-            data = xlsx_bytes(csv_file(r, size))
+            data = fixtures.xlsx_table([line.split(",") for line in csv_file(r, size).split("\n") if line])
         elif kind == "pdf":
-            data = pdf_bytes(prose_file(r, size // 4))
+            data = pdf_text(prose_file(r, size // 4))
         else:
-            data = zip_bytes([prose_file(r, size // 4) for _ in range(4)])
+            data = fixtures.zip_bytes((f"thu-muc/tep-{i}.txt", prose_file(r, size // 4)) for i in range(4))
         with open(os.path.join(root, f"doc{i:05d}.{kind}"), "wb") as f:
             f.write(data)
         written += len(data)

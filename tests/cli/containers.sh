@@ -7,14 +7,10 @@ mkdir -p "$T/a"
 "$PY" - "$T/a" <<'PYEOF'
 import bz2, gzip, io, lzma, os, sys, tarfile, zipfile
 d = sys.argv[1]
+sys.path.insert(0, os.path.join(os.environ["PD_SRCDIR"], "tests"))
+from fixtures import zip_bytes as zbytes
 ID = "Số CCCD: 001087123456\n".encode()
 PHONE = "SĐT: 0912345678\n".encode()
-def zbytes(members, method=zipfile.ZIP_DEFLATED):
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", method) as z:
-        for name, data in members:
-            z.writestr(name, data)
-    return b.getvalue()
 def tbytes(members, mode="w"):
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode=mode, format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape") as t:

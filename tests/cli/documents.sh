@@ -4,18 +4,10 @@
 . "$PD_SRCDIR/tests/cli/lib.sh"
 mkdir -p "$T/d"
 "$PY" - "$T/d" <<'PYEOF'
-import io, os, sys, zipfile
+import os, sys, zipfile
+sys.path.insert(0, os.path.join(os.environ["PD_SRCDIR"], "tests"))
+from fixtures import W, SS, PPTX_TYPE, content_types, docx, odf, pdf, sst, xlsx, zip_bytes
 d = sys.argv[1]
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-def docx(body, extra=()):
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-        z.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>')
-        for name, data in extra:
-            z.writestr(name, data)
-    return b.getvalue()
 def run(text, red=False):
     props = '<w:rPr><w:color w:val="FF0000"/></w:rPr>' if red else ""
     return f'<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>'
@@ -57,27 +49,15 @@ form = table([[["Họ và tên"], ["Phạm Thị Thu"], ["Giới tính"], ["Nữ
               [["Mã hồ sơ"], ["400000041"], ["Ghi chú"], ["Lê Văn Hải"]]])
 open(os.path.join(d, "tables.docx"), "wb").write(docx(letterhead + para(run("BÁO CÁO")) + people + para(run("Người lập biểu")) + form +
                                                      letterhead_rows))
-xl = io.BytesIO()
-with zipfile.ZipFile(xl, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-    z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1"/></sheets></workbook>')
-    z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>so_cccd</t></si><si><t>079193001234</t></si></sst>')
-    z.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>84912345678</v></c></row></sheetData></worksheet>')
-open(os.path.join(d, "table.xlsx"), "wb").write(xl.getvalue())
+xl = xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>84912345678</v></c></row>',
+          sst(["so_cccd", "079193001234"]), sheet_name="S", sheet_first=False)
+open(os.path.join(d, "table.xlsx"), "wb").write(xl)
 open(os.path.join(d, "report.docx"), "wb").write(docx(body, [("word/header1.xml", header),
-    ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xl.getvalue())]))
+    ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xl)]))
 # ODT: the mimetype member first and stored, as the format requires
-od = io.BytesIO()
-with zipfile.ZipFile(od, "w") as z:
-    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>Địa chỉ: 12 Lê Lợi, Phường Bến Nghé, Quận 1</text:p><text:p>TUYỆT MẬT</text:p></office:text></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
-open(os.path.join(d, "letter.odt"), "wb").write(od.getvalue())
+open(os.path.join(d, "letter.odt"), "wb").write(odf("application/vnd.oasis.opendocument.text", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>Địa chỉ: 12 Lê Lợi, Phường Bến Nghé, Quận 1</text:p><text:p>TUYỆT MẬT</text:p></office:text></office:body></office:document-content>'))
 # ODS and PPTX, and a DOCX renamed to .bin: types come from content, not names
-od = io.BytesIO()
-with zipfile.ZipFile(od, "w") as z:
-    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table><table:table-row><table:table-cell><text:p>so_dien_thoai</text:p></table:table-cell><table:table-cell><text:p>0987654321</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
-open(os.path.join(d, "list.ods"), "wb").write(od.getvalue())
+open(os.path.join(d, "list.ods"), "wb").write(odf("application/vnd.oasis.opendocument.spreadsheet", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table><table:table-row><table:table-cell><text:p>so_dien_thoai</text:p></table:table-cell><table:table-cell><text:p>0987654321</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>'))
 # an ODS customer list laid out as a table: a header row labels the cells below it, as in a CSV
 # export; indented XML and a cell of two paragraphs must not break the rows. The order numbers
 # are 9 digits too, but their column is not an ID column (a decoy).
@@ -90,17 +70,14 @@ for i, (name, cmnd, order) in enumerate([("Nguyễn Văn An", "012345678", "4000
                                           ("Lê Văn Cường", "034567890", "400000033")]):
     first, last = name.rsplit(" ", 1)
     body += "\n  <table:table-row>" + cell(first, last) + cell(cmnd) + cell(order) + "</table:table-row>"
-ods = io.BytesIO()
-with zipfile.ZipFile(ods, "w") as z:
-    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">\n<office:body><office:spreadsheet>\n <table:table table:name="KH">' + body + '\n </table:table>\n</office:spreadsheet></office:body></office:document-content>', zipfile.ZIP_DEFLATED)
-open(os.path.join(d, "customers.ods"), "wb").write(ods.getvalue())
+open(os.path.join(d, "customers.ods"), "wb").write(odf("application/vnd.oasis.opendocument.spreadsheet", '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">\n<office:body><office:spreadsheet>\n <table:table table:name="KH">' + body + '\n </table:table>\n</office:spreadsheet></office:body></office:document-content>'))
 # An XLSX customer list as Excel stores it: the sheet before the shared strings it cites, cells
 # left out when empty, CMND numbers as text (shared strings) and as a number, a formula. The
 # header row labels the columns; the order numbers (9 digits too, another column) are decoys.
 # A string no cell cites is still scanned, in the table's own part.
-SS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-def xlsx(sheet_rows, strings, broken_strings=False, broken_styles=False):
+STYLES = (f'<styleSheet {SS}><numFmts count="1"><numFmt numFmtId="164" formatCode="000000000000"/></numFmts>'
+          '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs>')
+def sheet(sheet_rows):
     x = ""
     for i, row in enumerate(sheet_rows, 1):
         x += f'<row r="{i}">'
@@ -116,17 +93,10 @@ def xlsx(sheet_rows, strings, broken_strings=False, broken_styles=False):
             else:
                 x += f'<c r="{col}{i}"><v>{v}</v></c>'
         x += "</row>"
-    sst = "".join(f"<si><t>{t}</t></si>" for t in strings)
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-        z.writestr("xl/workbook.xml", f'<workbook {SS}><sheets><sheet name="KH" sheetId="1"/></sheets></workbook>')
-        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {SS}><sheetData>{x}</sheetData></worksheet>')
-        z.writestr("xl/styles.xml", f'<styleSheet {SS}><numFmts count="1"><numFmt numFmtId="164" formatCode="000000000000"/></numFmts>'
-                   '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs>' +
-                   ("" if broken_styles else "</styleSheet>"))
-        z.writestr("xl/sharedStrings.xml", f'<sst {SS} count="{len(strings)}">{sst}' + ("" if broken_strings else "</sst>"))
-    return b.getvalue()
+    return x
+def workbook(sheet_rows, strings, broken_strings=False, broken_styles=False):
+    return xlsx(sheet(sheet_rows), sst(strings, closed=not broken_strings),
+                STYLES + ("" if broken_styles else "</styleSheet>"), sheet_name="KH")
 strings = ["Họ và tên", "Số CMND", "Mã đơn hàng", "Nguyễn Văn An", "012345678", "Trần Thị Bình", "023456789",
            "Lê Văn Cường", "Ghi chú cũ\tSĐT: 0912345678", "Số CCCD"]
 # the CCCD 001087123456 typed as a number is stored as 1087123456; its format shows the zeros
@@ -134,44 +104,28 @@ rows = [[("A", "s", 0), ("C", "s", 1), ("D", "s", 2), ("E", "s", 9)],
         [("A", "s", 3), ("C", "s", 4), ("D", "n", 400000017), ("E", "id", 1087123456)],
         [("A", "s", 5), ("B", "fs", "Liên hệ qua số di động của khách hàng: 0987654321"), ("C", "s", 6), ("D", "n", 400000025)],
         [("A", "s", 7), ("B", "f", 269135787), ("C", "n", 134567890), ("D", "n", 400000033)]]
-open(os.path.join(d, "customers.xlsx"), "wb").write(xlsx(rows, strings))
-open(os.path.join(d, "broken-strings.xlsx"), "wb").write(xlsx(rows, strings, broken_strings=True))
-open(os.path.join(d, "broken-styles.xlsx"), "wb").write(xlsx(rows, strings, broken_styles=True))
+open(os.path.join(d, "customers.xlsx"), "wb").write(workbook(rows, strings))
+open(os.path.join(d, "broken-strings.xlsx"), "wb").write(workbook(rows, strings, broken_strings=True))
+open(os.path.join(d, "broken-styles.xlsx"), "wb").write(workbook(rows, strings, broken_styles=True))
 # a string table past the 32 MiB kept in memory: the sheet shows no strings, and the table is
 # scanned as a part of its own, whole
 big = ["Ghi chú " + os.urandom(10).hex() + "x" * 980 for _ in range(34000)] + ["SĐT: 0912345678"]  # under 250:1
-open(os.path.join(d, "big-strings.xlsx"), "wb").write(xlsx([[("A", "s", len(big) - 1)]], big))
+open(os.path.join(d, "big-strings.xlsx"), "wb").write(workbook([[("A", "s", len(big) - 1)]], big))
 with zipfile.ZipFile(os.path.join(d, "workbooks.zip"), "w") as z:  # copied to memory to be read twice
-    z.writestr("2025/customers.xlsx", xlsx(rows, strings))
-pp = io.BytesIO()
-with zipfile.ZipFile(pp, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>')
-    z.writestr("ppt/presentation.xml", '<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"/>')
-    z.writestr("ppt/slides/slide1.xml", '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>Email: </a:t></a:r><a:r><a:t>lan.tran@congty-vidu.vn</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>')
-open(os.path.join(d, "slides.pptx"), "wb").write(pp.getvalue())
+    z.writestr("2025/customers.xlsx", workbook(rows, strings))
+P = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+open(os.path.join(d, "slides.pptx"), "wb").write(zip_bytes([
+    ("[Content_Types].xml", content_types("ppt/presentation.xml", PPTX_TYPE)),
+    ("ppt/presentation.xml", f'<p:presentation {P}/>'),
+    ("ppt/slides/slide1.xml", f'<p:sld {P} xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>Email: </a:t></a:r><a:r><a:t>lan.tran@congty-vidu.vn</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>')]))
 open(os.path.join(d, "renamed.bin"), "wb").write(docx(para(run("Số CCCD: "), run("079193001234"))))
 # PDF: three pages, the ID on page 3
-pages = ["Trang mot", "Trang hai", "So CCCD: 001087123456"]
-objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-kids = []
-for text in pages:
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objs)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>")
-    kids.append(len(objs))
-objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
-out = bytearray(b"%PDF-1.4\n"); offsets = []
-for i, o in enumerate(objs, 1):
-    offsets.append(len(out))
-    out += f"{i} 0 obj\n".encode() + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
-xref = len(out)
-out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-out += f"trailer\n<< /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+out = pdf([["Trang mot"], ["Trang hai"], ["So CCCD: 001087123456"]])
 open(os.path.join(d, "scan.pdf"), "wb").write(out)
 open(os.path.join(d, "broken.pdf"), "wb").write(b"%PDF-1.4\n" + os.urandom(3000))
 # a PDF inside a zip: read from memory, not from a temporary file
 with zipfile.ZipFile(os.path.join(d, "pdfs.zip"), "w") as z:
-    z.writestr("inner/scan.pdf", bytes(out))
+    z.writestr("inner/scan.pdf", out)
 PYEOF
 # legacy 8-bit encodings, from glibc's converters
 record='Họ và tên: Nguyễn Văn Bình\nSố CCCD: 079193001234\nTỐI MẬT\n'

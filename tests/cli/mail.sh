@@ -4,34 +4,25 @@
 . "$PD_SRCDIR/tests/cli/lib.sh"
 mkdir -p "$T/m"
 "$PY" - "$T/m" <<'PYEOF'
-import io, os, sys, zipfile
+import os, sys
 from email.message import EmailMessage
 from email.policy import SMTP
+sys.path.insert(0, os.path.join(os.environ["PD_SRCDIR"], "tests"))
+from fixtures import sst, xlsx, zip_bytes
 d = sys.argv[1]
-xl = io.BytesIO()
-with zipfile.ZipFile(xl, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-    z.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
-    z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Số CCCD: 001087123456</t></si></sst>')
+xl = xlsx(strings=sst(["Số CCCD: 001087123456"]))
 # a workbook attached as it is: read from memory, twice (its shared strings first), so that the
 # header "so_cmnd" labels the number below it
-SS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-wb = io.BytesIO()
-with zipfile.ZipFile(wb, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
-    z.writestr("xl/workbook.xml", f'<workbook {SS}/>')
-    z.writestr("xl/worksheets/sheet1.xml", f'<worksheet {SS}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row></sheetData></worksheet>')
-    z.writestr("xl/sharedStrings.xml", f'<sst {SS}><si><t>so_cmnd</t></si><si><t>012345678</t></si></sst>')
-zb = io.BytesIO()
-with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("bang-luong.xlsx", xl.getvalue())
+wb = xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+          sst(["so_cmnd", "012345678"]))
+zb = zip_bytes([("bang-luong.xlsx", xl)])
 m = EmailMessage()
 m["From"] = "Phòng Nhân sự <hr@congty-vidu.vn>"
 m["To"] = "ke.toan@congty-vidu.vn"
 m["Subject"] = "Hồ sơ của Họ tên: Nguyễn Thị Lan"
 m.set_content("Chào chị,\nSĐT liên hệ: 0912 345 678\nTrân trọng.\n", charset="utf-8", cte="quoted-printable")
-m.add_attachment(zb.getvalue(), maintype="application", subtype="zip", filename="bang-luong.zip")
-m.add_attachment(wb.getvalue(), maintype="application", subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename="danh-sach.xlsx")
+m.add_attachment(zb, maintype="application", subtype="zip", filename="bang-luong.zip")
+m.add_attachment(wb, maintype="application", subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename="danh-sach.xlsx")
 raw = m.as_bytes(policy=SMTP)
 assert b"=?utf-8?" in raw and b"base64" in raw
 open(os.path.join(d, "hoso.eml"), "wb").write(raw)
