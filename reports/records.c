@@ -165,8 +165,15 @@ static void jb_attribute_value(struct jbuf *b, const char *v)
         jb_str(b, v);
 }
 
-static enum pd_error jb_write(struct jbuf *b, FILE *out)
+/* Ends a record: its "type" member last when there is one (JSON Lines), the closing brace, then
+ * the whole record written to out at once. */
+static enum pd_error jb_close_record(struct jbuf *b, const char *type, FILE *out)
 {
+    if (type) {
+        jb_lit(b, ",\"type\":");
+        jb_plain(b, type);
+    }
+    jb_raw(b, "}", 1);
     bool ok = !b->failed && fwrite(b->p, 1, b->len, out) == b->len;
     enum pd_error err = b->failed ? PD_ERR_NOMEM : ok ? PD_OK : PD_ERR_IO;
     if (b->heap)
@@ -234,12 +241,7 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
         jb_attribute_value(&b, f->attrs[i].value);
     }
     jb_raw(&b, "}", 1);
-    if (type) {
-        jb_lit(&b, ",\"type\":");
-        jb_plain(&b, type);
-    }
-    jb_raw(&b, "}", 1);
-    return jb_write(&b, out);
+    return jb_close_record(&b, type, out);
 }
 
 /* A member whose value json-c prints: the unusual parts of records (columns, rule texts). */
@@ -322,12 +324,7 @@ enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *t
         jb_lit(&b, ",\"columns\":");
         jb_json(&b, columns_json(u));
     }
-    if (type) {
-        jb_lit(&b, ",\"type\":");
-        jb_plain(&b, type);
-    }
-    jb_raw(&b, "}", 1);
-    return jb_write(&b, out);
+    return jb_close_record(&b, type, out);
 }
 
 void pd_json_rule_cache_free(struct pd_json_rule_cache *c)
@@ -404,12 +401,7 @@ enum pd_error pd_json_put_violation(FILE *out, struct pd_json_rule_cache *cache,
         jb_lit(&b, ",\"expired_exception\":");
         jb_str(&b, v->expired_exception);
     }
-    if (type) {
-        jb_lit(&b, ",\"type\":");
-        jb_plain(&b, type);
-    }
-    jb_raw(&b, "}", 1);
-    return jb_write(&b, out);
+    return jb_close_record(&b, type, out);
 }
 
 struct json_object *pd_json_scan(const struct pd_report_summary *s)
