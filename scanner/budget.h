@@ -9,13 +9,16 @@
 #include <time.h>
 
 struct pd_budget_limits {
-    unsigned max_depth;      /* containers inside containers (default 17) */
-    uint64_t max_members;    /* members across all levels (10,000) */
-    uint64_t max_bytes;      /* expanded bytes across all levels (400 MiB) */
-    unsigned max_ratio;      /* expanded bytes per byte of the file, checked past 16 MiB (250) */
-    unsigned timeout;        /* seconds (120) */
+    unsigned max_depth;      /* containers inside containers */
+    uint64_t max_members;    /* members across all levels */
+    uint64_t max_bytes;      /* expanded bytes across all levels */
+    unsigned max_ratio;      /* expanded bytes per byte of the file, checked past 16 MiB */
+    unsigned timeout;        /* seconds */
 };
 
+/* The limits a worker configured without any uses (library callers, tests, fuzzing). They are
+ * the defaults of the --archive-* options in cli/options.c; tests/unit/test-options.c fails when
+ * the two differ. */
 extern const struct pd_budget_limits pd_budget_defaults;
 
 struct pd_budget {
