@@ -258,7 +258,6 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
 }
 
 const struct pd_format pd_format_archive = {
-    .name = "container",
     .accepts = accepts,
     .scan = scan,
 };

@@ -13,7 +13,6 @@ struct pd_source;
 /* A reader of one kind of unit. It receives the unit's stream from byte 0 (the sniffed window is
  * handed back unread) and sets the unit's status; child units go to pd_worker_emit. */
 struct pd_format {
-    const char *name;
     bool (*accepts)(const char *mime);
     void (*scan)(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth);
 };

@@ -243,7 +243,6 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
 }
 
 const struct pd_format pd_format_mail = {
-    .name = "mail",
     .accepts = accepts,
     .scan = scan,
 };
