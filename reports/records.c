@@ -197,7 +197,7 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
     jb_lit(&b, ",\"confidence_level\":");
     jb_plain(&b, pd_confidence_name(f->confidence));
     jb_lit(&b, ",\"location\":{\"path\":");
-    if (f->field) { /* a database column: "db#schema.table.column", the row as the line */
+    if (f->field && u->columns) { /* a database column: "db#schema.table.column", the row as the line */
         size_t n = strlen(u->path) + strlen(f->field) + 2;
         char *where = malloc(n);
         if (!where)
@@ -210,6 +210,10 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
         jb_int(&b, (long long)f->line);
     } else {
         jb_str(&b, u->path);
+    }
+    if (f->field) { /* the field that labelled the value: a column, a JSON path, a header */
+        jb_lit(&b, ",\"field\":");
+        jb_str(&b, f->field);
     }
     jb_lit(&b, ",\"offset\":");
     jb_int(&b, (long long)f->offset);

@@ -41,6 +41,10 @@ void pd_unit_destroy(struct pd_unit *u)
         free(u->columns[i].name);
     }
     free(u->columns);
+    for (size_t i = 0; i < u->n_field_names; i++)
+        free(u->field_names[i]);
+    free(u->field_names);
+    free(u->field_keys);
     free(u->path);
     free(u);
 }
@@ -112,4 +116,28 @@ size_t pd_unit_bytes(const struct pd_unit *u)
 {
     size_t chunks = (u->n_findings + PD_FINDING_CHUNK - 1) / PD_FINDING_CHUNK;
     return sizeof *u + chunks * PD_FINDING_CHUNK * sizeof(struct pd_finding);
+}
+
+const char *pd_unit_field_name(struct pd_unit *u, const void *key, const char *path)
+{
+    for (size_t i = u->n_field_names; i-- > 0;)
+        if (u->field_keys[i] == key)
+            return u->field_names[i];
+    if ((u->n_field_names & (u->n_field_names - 1)) == 0) { /* grows at powers of two */
+        size_t cap = u->n_field_names ? 2 * u->n_field_names : 4;
+        char **names = realloc(u->field_names, cap * sizeof *names);
+        if (!names)
+            return NULL;
+        u->field_names = names;
+        const void **keys = realloc(u->field_keys, cap * sizeof *keys);
+        if (!keys)
+            return NULL;
+        u->field_keys = keys;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    u->field_names[u->n_field_names] = copy;
+    u->field_keys[u->n_field_names++] = key;
+    return copy;
 }

@@ -61,6 +61,10 @@ struct pd_unit {
     uint64_t findings_unlisted; /* found beyond PD_UNIT_MAX_FINDINGS: counted, not listed */
     uint64_t unlisted_by_detector[PD_MAX_DETECTORS]; /* the same, by index in pd_detectors() */
     struct pd_column *columns;  /* database tables only */
+    /* field paths that labelled findings in structured files ("khach_hang[].ho_ten") */
+    char **field_names;
+    const void **field_keys; /* the reader's identity of each: its path pointer */
+    size_t n_field_names;
     size_t n_columns;
     uint64_t rows;
 };
@@ -76,6 +80,10 @@ void pd_unit_set(struct pd_unit *unit, enum pd_unit_status status, const char *f
 
 /* Takes ownership of the finding (and its clear value). Beyond the cap, it is counted only. */
 enum pd_error pd_unit_add_finding(struct pd_unit *unit, struct pd_finding *finding);
+
+/* The unit's copy of a field path, key being the reader's stable pointer for it; NULL when out
+ * of memory (the finding is then reported without its field). */
+const char *pd_unit_field_name(struct pd_unit *unit, const void *key, const char *path);
 
 /* The i-th listed finding, i < unit->n_findings. */
 static inline struct pd_finding *pd_unit_finding(const struct pd_unit *unit, size_t i)

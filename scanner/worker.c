@@ -15,6 +15,7 @@
 #include "detectors/digest.h"
 #include "util/hashset.h"
 #include "scanner/source.h"
+#include "text/fields/fields.h"
 #include "text/text.h"
 #include "scanner/worker-int.h"
 
@@ -38,7 +39,7 @@ struct pd_worker {
     struct pd_budget budget;
     struct pd_db_slot db;
     bool handed_over; /* the unit being scanned went on in slices (split.c) */
-    struct pd_columns columns; /* header labels of the delimited text being scanned */
+    struct pd_fields *fields; /* the structure of the text being scanned (fields.h) */
 };
 
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
@@ -68,6 +69,8 @@ enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_wor
         goto fail;
     }
     pd_text_init(&w->text, w->window * 8);
+    if ((err = pd_fields_create(&w->fields)) != PD_OK)
+        goto fail;
     if (!(w->bufs[0] = malloc(w->window))) {
         err = PD_ERR_NOMEM;
         goto fail;
@@ -96,6 +99,7 @@ void pd_worker_destroy(struct pd_worker *w)
     if (w->magic_quick)
         magic_close(w->magic_quick);
     pd_text_release(&w->text);
+    pd_fields_destroy(w->fields);
     for (int i = 0; i < MAX_LEVELS; i++)
         free(w->bufs[i]);
     free(w);
@@ -262,6 +266,7 @@ struct window_state {
     bool failed;
     bool paged;           /* count form feeds as pages */
     uint64_t page;        /* page at buf[line_pos] */
+    struct pd_fields *fields; /* the structure being read, or NULL */
 };
 
 /* How many bytes of p[0, n) equal c. A memchr per line costs a call per 60-300 bytes of prose;
@@ -311,6 +316,11 @@ static void count_lines(struct window_state *s, size_t to)
 static bool on_finding(void *arg, struct pd_finding *f)
 {
     struct window_state *s = arg;
+    if (s->fields) { /* the field that labelled it, by its offset in this window */
+        const char *path = pd_fields_field_at(s->fields, (size_t)f->offset);
+        if (path)
+            f->field = pd_unit_field_name(s->unit, path, path);
+    }
     f->offset += s->base;
     if (s->unit->n_findings >= PD_UNIT_MAX_FINDINGS) /* only counted: no line, no page */
         return pd_unit_add_finding(s->unit, f) == PD_OK;
@@ -329,9 +339,10 @@ static bool on_finding(void *arg, struct pd_finding *f)
     return true;
 }
 
-static bool same_value(const struct pd_finding *x, const struct pd_finding *y)
+/* Equal for the fingerprint: a database column is part of it, a file's field is not. */
+static bool same_value(const struct pd_unit *u, const struct pd_finding *x, const struct pd_finding *y)
 {
-    return x->detector == y->detector && strcmp(x->field ? x->field : "", y->field ? y->field : "") == 0 &&
+    return x->detector == y->detector && (!u->columns || x->field == y->field) &&
            memcmp(x->value_hash, y->value_hash, 32) == 0;
 }
 
@@ -353,7 +364,7 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
         /* the keyed hash is uniform already; the detector separates equal values of two detectors */
         size_t k = (size_t)(f->value_key ^ ((uintptr_t)f->detector * 0x9E3779B97F4A7C15u)) &
                    (slots - 1);
-        while (first[k] && !same_value(pd_unit_finding(u, first[k] - 1), f))
+        while (first[k] && !same_value(u, pd_unit_finding(u, first[k] - 1), f))
             k = (k + 1) & (slots - 1);
         if (!first[k])
             first[k] = i + 1;
@@ -366,7 +377,8 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
         }
         char ord[16];
         snprintf(ord, sizeof ord, "%u", seen[k]++);
-        const char *rest[3] = {f->field ? f->field : "", f->value_hash, ord};
+        /* a file's field is not part of it: the fingerprints of a file stay what they were */
+        const char *rest[3] = {u->columns && f->field ? f->field : "", f->value_hash, ord};
         pd_digest_hex128_after(w->sha256, w->fingerprint_prefix[d], rest, 3, f->fingerprint);
     }
     if (!ok)
@@ -388,12 +400,12 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
     u->encoding = pd_encoding_name(enc);
     struct window_state s = {.unit = u, .buf = buf, .base = r->base, .line_pos = (size_t)(r->lo - r->base), .line = 1,
                              .line_start = r->lo, .unit_size = pd_encoding_unit(enc),
-                             .big_endian = enc == PD_ENC_UTF16BE, .paged = src->paged, .page = 1};
+                             .big_endian = enc == PD_ENC_UTF16BE, .paged = src->paged, .page = 1,
+                             .fields = w->text.fields};
     bool first = true, eof = n < W;
     size_t own_hi = 0;
     for (;;) {
-        if (w->text.columns) /* the next window starts in this one's overlap */
-            w->text.columns->resume = eof ? SIZE_MAX : n - O;
+        w->text.fields_resume = eof ? SIZE_MAX : n - O; /* the next window starts in this one's overlap */
         enum pd_error err = pd_text_build(&w->text, buf, n, enc);
         if (err == PD_ERR_NOMEM) {
             pd_unit_set(u, PD_UNIT_ERROR, "out of memory decoding at offset %llu", (unsigned long long)s.base);
@@ -449,8 +461,8 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
             s.line_pos = line_pos_at_start;
         }
         count_lines(&s, cut);
-        if (w->text.columns)
-            pd_columns_next_window(w->text.columns);
+        if (w->text.fields)
+            pd_fields_next_window(w->text.fields);
         memmove(buf, buf + n - O, O);
         s.base += n - O;
         s.line_pos = 0;
@@ -469,21 +481,34 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
     r->last_line_start = s.line_start;
 }
 
-/* Delimited text with a header row (UTF-8 only: labels go into the text before decoding). */
-static bool has_columns(struct pd_worker *w, const unsigned char *buf, size_t n, enum pd_encoding enc)
+/* Whether the text whose first window is buf has a structure whose field names label its values
+ * (JSON, an SQL dump, delimited text, tables or labelled lines in text), looked for after decoding
+ * so that every encoding has it. w->fields is then ready to read it. */
+static bool has_fields(struct pd_worker *w, struct pd_unit *u, const unsigned char *buf, size_t n, enum pd_encoding enc)
 {
-    return enc == PD_ENC_UTF8 && pd_columns_detect(buf, n, &w->columns);
+    size_t sample = n < SNIFF_BYTES ? n : SNIFF_BYTES;
+    const char *text = (const char *)buf;
+    if (enc != PD_ENC_UTF8) {
+        w->text.fields = NULL;
+        enum pd_error err = pd_text_build(&w->text, buf, sample, enc);
+        if (err != PD_OK && err != PD_ERR_LIMIT)
+            return false;
+        text = w->text.utf8;
+        sample = w->text.utf8_len;
+    }
+    struct pd_fields_hint hint = {.mime = u->mime, .name = u->path};
+    return pd_fields_detect(w->fields, text, sample, &hint);
 }
 
-/* Scans text from its start whose first window (n bytes) is already in buf; columns: w->columns
- * holds the header of this delimited text (has_columns said so). */
+/* Scans text from its start whose first window (n bytes) is already in buf; fields: w->fields
+ * reads its structure (has_fields said so). */
 static void scan_text_from(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
-                           enum pd_encoding enc, bool columns)
+                           enum pd_encoding enc, bool fields)
 {
     struct pd_text_range whole = {.base = 0, .lo = 0, .hi = UINT64_MAX};
-    w->text.columns = columns ? &w->columns : NULL;
+    w->text.fields = fields ? w->fields : NULL;
     pd_worker_scan_range(w, u, src, buf, n, enc, &whole);
-    w->text.columns = NULL;
+    w->text.fields = NULL;
     pd_worker_fingerprints(w, u);
 }
 
@@ -528,12 +553,15 @@ void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
         pd_source_unread(src, buf, got);
         h->scan(w, u, src, depth);
     } else if (text) {
-        bool done, columns = has_columns(w, buf, got, enc);
-        /* delimited text is read in one piece: a slice would not know its column */
-        if (depth == 0 && !columns && pd_split_begin(w, u, src, buf, got, enc, &done))
+        bool done, fields = has_fields(w, u, buf, got, enc);
+        /* JSON, dumps and delimited text are read in one piece: a slice would not know its field.
+         * Prose is split when large, its slices read without the tables and labelled lines it
+         * may hold (a slice does not know which table it starts in). */
+        bool structured = fields && strcmp(pd_fields_kind(w->fields), "text") != 0;
+        if (depth == 0 && !structured && pd_split_begin(w, u, src, buf, got, enc, &done))
             w->handed_over = !done;
         else
-            scan_text_from(w, u, src, buf, got, enc, columns);
+            scan_text_from(w, u, src, buf, got, enc, fields);
     }
 }
 
@@ -562,7 +590,7 @@ void pd_worker_scan_text(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
     size_t sample = got < SNIFF_BYTES ? got : SNIFF_BYTES;
     if (enc == PD_ENC_UTF8 && !pd_text_guess_legacy(buf, sample, &enc))
         pd_text_guess_viqr(buf, sample, &enc);
-    scan_text_from(w, u, src, buf, got, enc, has_columns(w, buf, got, enc));
+    scan_text_from(w, u, src, buf, got, enc, has_fields(w, u, buf, got, enc));
 }
 
 void pd_worker_emit(struct pd_worker *w, struct pd_unit *u)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "text/fields/fields.h"
 #include "text/text-int.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)64 << 20)
@@ -38,8 +39,8 @@ void pd_text_init(struct pd_text *t, size_t max_bytes)
 
 void pd_text_release(struct pd_text *t)
 {
-    free(t->cells_buf);
-    free(t->cells_map);
+    free(t->fields_buf);
+    free(t->fields_map);
     free(t->utf8_buf);
     free(t->utf8_map);
     free(t->fold_buf);
@@ -86,48 +87,81 @@ static bool all_ascii(const unsigned char *p, size_t len)
     return true;
 }
 
+/* Replaces the UTF-8 view by its labelled view (fields/fields.h), the map composed so that it
+ * still leads to raw offsets. */
+static enum pd_error label_fields(struct pd_text *t)
+{
+    enum pd_error err = pd_text_grow(&t->fields_buf, &t->fields_map, &t->fields_cap,
+                                     pd_fields_view_cap(t->utf8_len), t->max_bytes);
+    if (err)
+        return err;
+    size_t n = pd_fields_view(t->fields, t->utf8, t->utf8_len, t->utf8_raw, t->fields_resume, t->fields_buf,
+                              t->fields_map);
+    t->fields_changed = n != SIZE_MAX;
+    if (!t->fields_changed)
+        return PD_OK;
+    if (t->utf8_raw)
+        for (size_t i = 0; i < n; i++)
+            t->fields_map[i] = t->utf8_raw[t->fields_map[i]];
+    t->utf8 = t->fields_buf;
+    t->utf8_len = n;
+    t->utf8_raw = t->fields_map;
+    return PD_OK;
+}
+
+/* Folds ASCII text byte for byte: the fold map is the identity. */
+static enum pd_error fold_ascii(struct pd_text *t)
+{
+    enum pd_error err = pd_text_grow(&t->fold_buf, &t->fold_map, &t->fold_cap, t->utf8_len + 1, t->max_bytes);
+    if (err)
+        return err;
+    for (size_t i = 0; i < t->utf8_len; i++) {
+        unsigned char c = (unsigned char)t->utf8[i];
+        t->fold_buf[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    t->fold = t->fold_buf;
+    t->fold_len = t->utf8_len;
+    return PD_OK;
+}
+
 enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t len, enum pd_encoding enc)
 {
     t->repaired = false;
     t->utf8_raw = NULL;
     t->fold_utf8 = NULL;
-    t->cells_raw = NULL;
-    t->given_len = len;
+    t->fields_changed = false;
     if (len > UINT32_MAX / 4)
         return PD_ERR_LIMIT;
-    enum pd_error err;
-    if (t->columns && enc == PD_ENC_UTF8) {
-        if ((err = pd_text_grow(&t->cells_buf, &t->cells_map, &t->cells_cap, pd_columns_view_cap(len), t->max_bytes)) != PD_OK)
-            return err;
-        len = pd_columns_view(t->columns, raw, len, t->cells_buf, t->cells_map);
-        raw = (const unsigned char *)t->cells_buf;
-        t->cells_raw = t->cells_map;
-    }
     t->raw = raw;
     t->raw_len = len;
-    if (enc == PD_ENC_UTF8) {
-        if (all_ascii(raw, len)) {
-            /* fast path: ASCII folds byte for byte, both maps are the identity */
-            err = pd_text_grow(&t->fold_buf, &t->fold_map, &t->fold_cap, len + 1, t->max_bytes);
-            if (err)
-                return err;
-            for (size_t i = 0; i < len; i++) {
-                unsigned char c = raw[i];
-                t->fold_buf[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-            }
-            t->utf8 = (const char *)raw;
-            t->utf8_len = len;
-            t->fold = t->fold_buf;
-            t->fold_len = len;
-            return PD_OK;
-        }
-        t->utf8 = (const char *)raw; /* optimistic: valid UTF-8 needs no copy and one decoding */
+    enum pd_error err;
+    if (enc == PD_ENC_UTF8 && !t->fields) {
+        t->utf8 = (const char *)raw;
         t->utf8_len = len;
-        err = pd_text_fold_view(t, true);
+        if (all_ascii(raw, len)) /* fast path: ASCII folds byte for byte, both maps are the identity */
+            return fold_ascii(t);
+        err = pd_text_fold_view(t, true); /* optimistic: valid UTF-8 needs no copy and one decoding */
         if (err != PD_ERR_FORMAT)
             return err;
         if ((err = pd_text_decode_utf8_repair(t)) != PD_OK)
             return err;
+        return pd_text_fold_view(t, false);
+    }
+    if (enc == PD_ENC_UTF8) {
+        /* labelled as it is, folded optimistically; invalid UTF-8 is repaired and labelled again
+         * (each view starts from the state the window began with) */
+        t->utf8 = (const char *)raw;
+        t->utf8_len = len;
+        if ((err = label_fields(t)) != PD_OK)
+            return err;
+        if (all_ascii((const unsigned char *)t->utf8, t->utf8_len))
+            return fold_ascii(t);
+        if ((err = pd_text_fold_view(t, true)) != PD_ERR_FORMAT)
+            return err;
+        t->utf8_raw = NULL;
+        if ((err = pd_text_decode_utf8_repair(t)) != PD_OK || (err = label_fields(t)) != PD_OK)
+            return err;
+        return pd_text_fold_view(t, false);
     } else if (enc == PD_ENC_VIQR) {
         if ((err = pd_text_decode_viqr(t)) != PD_OK)
             return err;
@@ -137,6 +171,10 @@ enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t 
     } else if ((err = pd_text_decode_legacy(t, enc)) != PD_OK) { /* TCVN3, VISCII, CP1258, VNI, *_IN_UTF8 */
         return err;
     }
+    if (t->fields && (err = label_fields(t)) != PD_OK)
+        return err;
+    if (all_ascii((const unsigned char *)t->utf8, t->utf8_len))
+        return fold_ascii(t);
     return pd_text_fold_view(t, false);
 }
 
@@ -150,11 +188,8 @@ static size_t fold_to_utf8(const struct pd_text *t, size_t off)
 size_t pd_text_raw_offset(const struct pd_text *t, size_t fold_off)
 {
     size_t u = fold_to_utf8(t, fold_off);
-    size_t r = !t->utf8_raw ? u /* the UTF-8 view is the raw bytes, or a prefix of them */
-                            : u >= t->utf8_len ? t->raw_len : t->utf8_raw[u];
-    if (!t->cells_raw)
-        return r;
-    return r >= t->raw_len ? t->given_len : t->cells_raw[r];
+    return !t->utf8_raw ? u /* the UTF-8 view is the raw bytes, or a prefix of them */
+                        : u >= t->utf8_len ? t->raw_len : t->utf8_raw[u];
 }
 
 /* True when valid UTF-8 p[0, n) is NFC as it stands: every character below U+0300 (no combining

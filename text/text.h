@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "text/columns.h"
 #include "util/error.h"
+
+struct pd_fields;
 
 enum pd_encoding {
     PD_ENC_UTF8,    /* UTF-8 or ASCII; also used for unknown 8-bit data, invalid bytes repaired */
@@ -36,9 +37,12 @@ unsigned pd_encoding_unit(enum pd_encoding enc);
 /* Views of one window. Buffers are owned by the struct and reused between windows; each has a
  * hard cap so that hostile input cannot make a view grow without bound. */
 struct pd_text {
-    /* Set by the caller for delimited text with a header: the views are then built over the
-     * labelled cells (see columns.h), and raw below is that labelled text. */
-    struct pd_columns *columns;
+    /* Set by the caller for structured text (fields/fields.h): the UTF-8 view is then the
+     * labelled view of the decoded text, and the next window starts at raw offset fields_resume
+     * (SIZE_MAX: none). */
+    struct pd_fields *fields;
+    size_t fields_resume;
+    bool fields_changed; /* the last build's UTF-8 view was rewritten */
 
     const unsigned char *raw;
     size_t raw_len;
@@ -55,11 +59,9 @@ struct pd_text {
     enum pd_encoding legacy_enc; /* for the *_IN_UTF8 decodings */
 
     /* private storage */
-    const uint32_t *cells_raw; /* labelled text byte -> offset in the caller's bytes, or NULL */
-    size_t given_len;          /* length of the caller's bytes */
-    char *cells_buf;
-    uint32_t *cells_map;
-    size_t cells_cap;
+    char *fields_buf;
+    uint32_t *fields_map;
+    size_t fields_cap;
     char *utf8_buf;
     uint32_t *utf8_map;
     size_t utf8_cap;

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "text/columns.h"
+#include "text/labels.h"
 #include "scanner/formats/member_xml.h"
 #include "scanner/formats/word_table.h"
 #include "scanner/formats/workbook.h"

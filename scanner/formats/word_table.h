@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "text/columns.h"
+#include "text/labels.h"
 
 /* Where the table writes its text: the part's extracted text. */
 struct pd_word_table_out {
