@@ -209,7 +209,9 @@ const struct pd_detector pd_family_identifiers[] = {
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 40, .validate = check_pan,
      .alphabet = DIGITS " -",
      .mask = PD_MASK_DIGITS, .base_confidence = 75, .context_bonus = 20,
-     .context = "card|the tin dung|credit card|visa|mastercard|so the|cvv|expiry|het han|amex|jcb"},
+     .context = "card|the tin dung|credit card|visa|mastercard|so the|cvv|expiry|het han|amex|jcb",
+     /* an account number that passes Luhn by chance is not a card */
+     .anti_context = "so tai khoan|tai khoan so|stk|so tk|account number|account no|bank account|iban", .anti_penalty = 40},
     {.id = "vn.bank_account", .category = PD_CAT_SENSITIVE,
      .description = "Bank account number after an account label, or in a VietQR image URL",
      .pattern = "(?:(?:so tai khoan|so tk|stk|tai khoan so|tk so|account no\\.?|account number|bank account|acc no\\.?)[^0-9\\n]{0,20}|img\\.vietqr\\.io/image/\\d{6}-)(?<v>\\d{6,19})",

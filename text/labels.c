@@ -37,7 +37,8 @@ static const struct vocabulary_entry {
                 "citizen identity|citizen identity card",
      "so cccd|cccd|can cuoc cong dan|so can cuoc cong dan|the can cuoc|can cuoc|so dinh danh ca nhan|so dinh danh|ma dinh danh"},
     {"so cmnd", "cmnd|so cmnd|cmt|so cmt|chung minh nhan dan|so chung minh nhan dan|chung minh thu|"
-                "so chung minh thu|so cmnd cu|cmnd cu",
+                "so chung minh thu|so cmnd cu|cmnd cu|old id|old id number|old id no|old national id|"
+                "old id card|old identity card",
      "so cmnd|cmnd|cmt|so cmt|chung minh nhan dan|so chung minh nhan dan|chung minh thu|so chung minh thu"},
     {"so cccd/cmnd", "cmnd cccd|so cmnd cccd|cccd cmnd|so cccd cmnd|national id|nationalid|national id number|"
                      "national id no|citizen id|citizenid|citizen id number|id number|id no|idno|id card|"

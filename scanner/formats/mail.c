@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "util/dynlib.h"
@@ -45,6 +46,18 @@ static bool accepts(const char *mime)
            strcmp(mime, "message/news") == 0;
 }
 
+/* Headers whose values are message identifiers shaped like addresses (<abc.123@congty.vn>): they
+ * name messages, not people, and are left out. */
+static bool identifier_header(const char *name)
+{
+    static const char *const names[] = {"Message-ID", "References", "In-Reply-To", "Content-ID", "Resent-Message-ID",
+                                        "X-Original-Message-ID", NULL};
+    for (int i = 0; name && names[i]; i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Decoded headers as "Name: value" lines: where names, addresses and subjects live. */
 static char *header_text(GMimeObject *obj)
 {
@@ -53,8 +66,9 @@ static char *header_text(GMimeObject *obj)
     int n = list ? gm.g_mime_header_list_get_count(list) : 0;
     for (int i = 0; i < n; i++) {
         GMimeHeader *h = gm.g_mime_header_list_get_header_at(list, i);
-        const char *v = gm.g_mime_header_get_value(h);
-        gm.g_string_append_printf(s, "%s: %s\n", gm.g_mime_header_get_name(h), v ? v : "");
+        const char *v = gm.g_mime_header_get_value(h), *name = gm.g_mime_header_get_name(h);
+        if (!identifier_header(name))
+            gm.g_string_append_printf(s, "%s: %s\n", name, v ? v : "");
     }
     return gm.g_string_free(s, FALSE);
 }

@@ -64,7 +64,7 @@ struct xml_text {
     bool run_red, run_has_text, in_rpr;
     bool run_legacy;         /* the run's font is a legacy Vietnamese one: its text is that encoding */
     bool spreadsheet;        /* ODS content or an XLSX sheet: one row per line, one cell per tab */
-    int cell_depth;          /* inside a spreadsheet's table:table-cell or c */
+    int cell_depth;          /* inside an ODF table:table-cell (any document) or a sheet's c */
     bool started;            /* some text was put */
     /* XLSX sheets: cells are placed by their reference (empty ones are left out of the XML), and
      * a cell of type "s" holds an index into the shared strings, shown as its text */
@@ -241,7 +241,9 @@ static void on_start(void *ud, const char *name, const char **attrs)
         x->in_formula = true; /* the value computed is what a reader sees */
     } else if (is_cell(ln)) {
         put(x, "\t", 1);
-        x->cell_depth += x->spreadsheet && strcmp(name, "table:table-cell") == 0;
+        /* ODF table cells, in a spreadsheet or a text document: a row per line, a cell per tab,
+         * so that a table's header row labels the cells below it as a DOCX table's does */
+        x->cell_depth += strcmp(name, "table:table-cell") == 0;
     } else if (strcmp(name, "office:spreadsheet") == 0) {
         x->spreadsheet = true;
     } else if (strcmp(ln, "s") == 0 && strncmp(name, "text:", 5) == 0) {

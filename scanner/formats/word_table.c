@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/labels.h"
 #include "text/text.h"
 
 static void put(struct pd_word_table *t, const char *s, size_t n) { t->out->put(t->out->ctx, s, n); }
@@ -51,6 +52,28 @@ static bool ordinal_label(const char *label)
     char folded[PD_LABEL_MAX * 2];
     fold(label, folded, sizeof folded);
     return one_of(folded, ordinals);
+}
+
+/* A header row without a "STT" column is a list's too when most of its cells name fields the
+ * vocabulary knows ("Họ và tên | Ngày sinh | Số CCCD"); a form's first row alternates labels and
+ * values, which the vocabulary does not know. */
+static bool names_columns(const struct pd_word_table *t)
+{
+    unsigned known = 0, named = 0;
+    for (unsigned c = 0; c < t->n_labels; c++) {
+        char label[PD_LABEL_MAX];
+        enum pd_label_kind kind = pd_label_for_field(t->labels[c], strlen(t->labels[c]), label);
+        named += kind != PD_LABEL_EMPTY;
+        known += kind == PD_LABEL_KNOWN || kind == PD_LABEL_NOT_PERSONAL;
+    }
+    return named >= 3 && 3 * known >= 2 * named;
+}
+
+/* A value that is itself a field's name ("Tiền án | Mật khẩu" in a header row) is no value. */
+static bool names_a_field(const char *s, size_t n)
+{
+    char label[PD_LABEL_MAX];
+    return n < PD_LABEL_MAX && pd_label_for_field(s, n, label) == PD_LABEL_KNOWN;
 }
 
 /* A form's label: short, one paragraph, a letter and no digit ("Số: 15/BC" is a document number),
@@ -269,7 +292,7 @@ bool pd_word_table_end(struct pd_word_table *t, const char *name)
         if (t->form == PD_FORM_LABEL)
             flush_held(t); /* the row's last cell */
         if (t->row == 1)
-            t->list = t->header_ok && t->n_labels >= 2 && ordinal_label(t->labels[0]);
+            t->list = t->header_ok && t->n_labels >= 2 && (ordinal_label(t->labels[0]) || names_columns(t));
         return false;
     }
     if (paragraph && t->depth == 1 && t->row == 1)
@@ -332,7 +355,7 @@ bool pd_word_table_text(struct pd_word_table *t, const char *s, size_t n, bool i
         return false;
     }
     /* the first text of the cell after a label */
-    if (!plain || marking_after_label(t, s, n)) {
+    if (!plain || marking_after_label(t, s, n) || names_a_field(s, n)) {
         unjoin(t);
         return false;
     }

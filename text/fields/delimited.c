@@ -64,6 +64,21 @@ static size_t parse_row(const char *p, size_t n, char delim, unsigned *cells, si
     return 0;
 }
 
+/* How many cells of the row at p name a field the vocabulary knows. */
+static unsigned known_names(const char *p, size_t len, char delim)
+{
+    size_t spans[PD_COLUMNS_MAX][2];
+    unsigned cells = 0, known = 0;
+    if (!parse_row(p, len, delim, &cells, spans))
+        return 0;
+    for (unsigned c = 0; c < cells && c < PD_COLUMNS_MAX; c++) {
+        char label[PD_LABEL_MAX];
+        known += spans[c][1] > spans[c][0] &&
+                 pd_label_for_field(p + spans[c][0], spans[c][1] - spans[c][0], label) == PD_LABEL_KNOWN;
+    }
+    return known;
+}
+
 /* Whether the row at p (len bytes with its newline) is a header: every cell a column name or
  * empty (a sheet's rows start with the empty cells before the first column used), one at least
  * not empty. */
@@ -143,8 +158,11 @@ static bool detect(struct pd_fields *f, void *state, const char *p, size_t n, co
             if (!header_row(p + at, len, delimiters[d], &cells) || cells <= best)
                 continue;
             rows_after(p, n, at + len, delimiters[d], cells, &same, &read);
-            /* most rows below share its shape: a note row may not */
-            if (same >= 1 && 2 * same > read) {
+            /* most rows below share its shape (a note row may not); a single name over a row that
+             * names a field too is a list of names, one per line, not a column */
+            const char *next = memchr(p + at + len, '\n', n - at - len);
+            bool names_below = next && known_names(p + at + len, (size_t)(next - (p + at + len)) + 1, delimiters[d]) > 0;
+            if (same >= 1 && 2 * same > read && !(names_below && known_names(p + at, len, delimiters[d]) <= 1)) {
                 best = cells;
                 best_delim = delimiters[d];
             }
@@ -180,6 +198,19 @@ static size_t count_cells(const char *p, size_t n, char delim, unsigned *cells)
     return len;
 }
 
+/* A row of dashes (with pipes, colons, pluses, spaces): a rule, not data. */
+static bool rule_row(const char *p, size_t n)
+{
+    bool dash = false;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '-')
+            dash = true;
+        else if (!strchr("|:+= \t\r\n", p[i]))
+            return false;
+    }
+    return dash;
+}
+
 /* At a row's start: decides whether it is labelled, a new header, or read as it is. */
 static void start_row(struct pd_fields *f, struct delimited_state *s, const char *in, size_t i, size_t len)
 {
@@ -198,6 +229,10 @@ static void start_row(struct pd_fields *f, struct delimited_state *s, const char
     }
     if (!k) { /* cut by the window's end: the next window sees it whole */
         s->labelled = true;
+        return;
+    }
+    if (rule_row(in + i, k)) { /* "|---|:--|": a Markdown table's rule under its header */
+        s->labelled = false;
         return;
     }
     /* a row of one cell under a wider header is a title or a note; a row with more cells than its

@@ -82,6 +82,9 @@ static inline void pd_fields_copy(struct pd_fields_out *o, const char *in, size_
 }
 
 void pd_fields_open(struct pd_fields *f, struct pd_fields_out *o, int field, size_t at);
+/* Records that in[from, to) is a value of field without writing anything (a line the detectors
+ * read as it is). */
+void pd_fields_mark(struct pd_fields *f, struct pd_fields_out *o, int field, size_t from, size_t to);
 /* At a window's start inside a value: its span goes on, without a label (the label went before
  * the value, in the window where it began). */
 void pd_fields_continue(struct pd_fields *f, struct pd_fields_out *o, int field);

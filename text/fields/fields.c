@@ -144,9 +144,7 @@ size_t pd_fields_view(struct pd_fields *f, const char *in, size_t len, const uin
         pd_fields_at_resume(f, f->state);
     if (o.open_field != PD_FIELD_NONE)
         pd_fields_close(f, &o, len);
-    if (!changed)
-        f->n_spans = 0;
-    return changed ? o.len : SIZE_MAX;
+    return changed ? o.len : SIZE_MAX; /* spans hold raw offsets: valid either way */
 }
 
 void pd_fields_next_window(struct pd_fields *f)
@@ -170,6 +168,13 @@ void pd_fields_open(struct pd_fields *f, struct pd_fields_out *o, int field, siz
     }
     o->open_field = field;
     o->open_at = (uint32_t)raw_of(f, at);
+}
+
+void pd_fields_mark(struct pd_fields *f, struct pd_fields_out *o, int field, size_t from, size_t to)
+{
+    pd_fields_continue(f, o, field);
+    o->open_at = (uint32_t)raw_of(f, from);
+    pd_fields_close(f, o, to);
 }
 
 void pd_fields_continue(struct pd_fields *f, struct pd_fields_out *o, int field)

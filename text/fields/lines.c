@@ -184,6 +184,17 @@ static size_t find_ci(const char *in, size_t from, size_t to, const char *w)
     return to;
 }
 
+/* Whether the line holds a <tr>, <th> or <td> tag. */
+static bool html_table_line(const char *in, size_t ls, size_t le)
+{
+    for (size_t at = ls; (at = find_ci(in, at, le, "<t")) + 3 < le; at++) {
+        char k = (char)tolower((unsigned char)in[at + 2]);
+        if ((k == 'r' || k == 'h' || k == 'd') && (in[at + 3] == '>' || in[at + 3] == ' '))
+            return true;
+    }
+    return false;
+}
+
 static void html_cells(struct line_out *lo, struct lines_state *s, size_t ls, size_t le)
 {
     for (size_t i = ls; i < le;) {
@@ -268,8 +279,7 @@ static bool labelled_line(struct line_out *lo, size_t ls, size_t le)
     enum pd_label_kind kind = pd_fields_label_kind(lo->f, field);
     if (kind != PD_LABEL_KNOWN && kind != PD_LABEL_NOT_PERSONAL)
         return false;
-    if (in[sep] == ':' && pd_fields_as_written(lo->f, field) && prose_key(in + ks, kt - ks))
-        return false; /* "Họ và tên: ...": the detectors read it as it is; no copy of the window */
+    bool as_written = in[sep] == ':' && pd_fields_as_written(lo->f, field) && prose_key(in + ks, kt - ks);
     size_t vs = sep + 1, ve = le;
     while (vs < ve && (in[vs] == ' ' || in[vs] == '\t'))
         vs++;
@@ -278,10 +288,14 @@ static bool labelled_line(struct line_out *lo, size_t ls, size_t le)
     if (ve - vs >= 2 && (in[vs] == '"' || in[vs] == '\'') && in[ve - 1] == in[vs]) {
         vs++;
         ve--;
+        as_written = false; /* the quotes go, or they would be part of the value */
     }
     if (ve <= vs)
         return false;
-    put_pair(lo, field, ls, vs, ve, le);
+    if (as_written) /* "Họ và tên: ...": the detectors read it as it is; no copy of the window */
+        pd_fields_mark(lo->f, lo->o, field, vs, ve);
+    else
+        put_pair(lo, field, ls, vs, ve, le);
     return true;
 }
 
@@ -310,7 +324,7 @@ static void inline_pairs(struct line_out *lo, size_t ls, size_t le)
             ve = q ? (size_t)(q - in) : le;
         } else {
             ve = vs;
-            while (ve < le && !strchr(" \t\r&;,|\"'<>", in[ve]))
+            while (ve < le && !strchr(" \t\r&;,|\"<>", in[ve])) /* an apostrophe inside: H'Mông */
                 ve++;
         }
         if (ve <= vs)
@@ -390,7 +404,7 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
         if (!s->in_table) {
             if (pipe_or_tab && table_header(f, s, in, ls, le, len)) {
                 /* the header's cells are names, not values */
-            } else if (memchr(in + ls, '<', le - ls) && (find_ci(in, ls, le, "<t") < le)) {
+            } else if (memchr(in + ls, '<', le - ls) && html_table_line(in, ls, le)) {
                 html_cells(&lo, s, ls, le);
             } else if (!xml_element(&lo, ls, le) && !labelled_line(&lo, ls, le) && memchr(in + ls, '=', le - ls)) {
                 inline_pairs(&lo, ls, le);
