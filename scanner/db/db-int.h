@@ -30,8 +30,12 @@ struct pd_db_backend {
 /* A new table with no columns yet (NULL when memory runs out). */
 struct pd_db_table *pd_db_table_create(const struct pd_db_backend *b, const char *conn, const char *schema,
                                        const char *table, const char *display);
-/* Appends a column; false when memory runs out. */
-bool pd_db_table_add_column(struct pd_db_table *t, const char *name);
+/* Appends a column and its SQL type (NULL: unknown); false when memory runs out. */
+bool pd_db_table_add_column(struct pd_db_table *t, const char *name, const char *type);
+
+/* Whether a column of a date or time type is a birth date by its name (birth_date, ngay_sinh):
+ * the only date columns worth reading. */
+bool pd_db_birth_date_column(const char *name, const char *type);
 /* Appends t to the list (taking it); false, with t destroyed, when memory runs out. */
 bool pd_db_tables_push(struct pd_db_tables *list, struct pd_db_table *t);
 void pd_db_tables_clear(struct pd_db_tables *list);
@@ -40,6 +44,7 @@ void pd_db_tables_clear(struct pd_db_tables *list);
 struct pd_table_reader {
     size_t n_columns;
     const char *const *columns;
+    const char *const *types; /* the columns' SQL types (NULL, or NULL entries: unknown) */
     /* Next row: values[i] is NUL-terminated text or NULL (SQL NULL), valid until the next call.
      * Returns 1 for a row, 0 at the end, -1 on failure with the cause in why. */
     int (*next)(void *ctx, const char *const **values, char *why, size_t cap);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scanner/db/db-int.h"
+#include "text/labels.h"
 #include "scanner/worker-int.h"
 
 static const struct pd_db_backend *const backends[] = {
@@ -49,9 +50,12 @@ void pd_db_table_destroy(struct pd_db_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n_columns; i++)
+    for (size_t i = 0; i < t->n_columns; i++) {
         free(t->columns[i]);
+        free(t->types[i]);
+    }
     free(t->columns);
+    free(t->types);
     free(t->conn);
     free(t->schema);
     free(t->table);
@@ -59,16 +63,30 @@ void pd_db_table_destroy(struct pd_db_table *t)
     free(t);
 }
 
-bool pd_db_table_add_column(struct pd_db_table *t, const char *name)
+bool pd_db_table_add_column(struct pd_db_table *t, const char *name, const char *type)
 {
     char **nc = realloc(t->columns, (t->n_columns + 1) * sizeof *nc);
     if (!nc)
         return false;
     t->columns = nc;
-    if (!(nc[t->n_columns] = strdup(name)))
+    char **nt = realloc(t->types, (t->n_columns + 1) * sizeof *nt);
+    if (!nt)
         return false;
+    t->types = nt;
+    nt[t->n_columns] = type ? strdup(type) : NULL;
+    if (!(nc[t->n_columns] = strdup(name)) || (type && !nt[t->n_columns])) {
+        free(nc[t->n_columns]);
+        free(nt[t->n_columns]);
+        return false;
+    }
     t->n_columns++;
     return true;
+}
+
+bool pd_db_birth_date_column(const char *name, const char *type)
+{
+    char label[PD_LABEL_MAX];
+    return pd_label_for_column(name, type, label) == PD_LABEL_KNOWN && strcmp(label, "ngay sinh") == 0;
 }
 
 bool pd_db_tables_push(struct pd_db_tables *list, struct pd_db_table *t)

@@ -26,6 +26,7 @@ struct pd_db_table {
     char *table;
     char *display; /* the database as it may be shown: no password */
     char **columns; /* the columns to read, in table order */
+    char **types;   /* their SQL types as the database names them (NULL entries: unknown) */
     size_t n_columns;
 };
 

@@ -167,7 +167,7 @@ static enum pd_error list_tables(const char *uri, struct pd_db_tables *out, char
         bool readable = false;
         for (int i = 0; types[i] && !readable; i++)
             readable = strcmp(row[3], types[i]) == 0;
-        if (readable && !pd_db_table_add_column(t, row[2]))
+        if ((readable || pd_db_birth_date_column(row[2], row[3])) && !pd_db_table_add_column(t, row[2], row[3]))
             err = PD_ERR_NOMEM;
     }
     if (t && (err || !pd_db_tables_push(out, t)))
@@ -249,7 +249,8 @@ static void scan_table(struct pd_worker *w, struct pd_unit *u, void *conn, const
     if (my.mysql_query(m, sql) != 0 || !(rows.res = my.mysql_use_result(m))) {
         pd_unit_set(u, PD_UNIT_ERROR, "query failed: %s", my.mysql_error(m));
     } else {
-        struct pd_table_reader reader = {.n_columns = n, .columns = (const char *const *)names, .next = maria_next, .ctx = &rows};
+        struct pd_table_reader reader = {.n_columns = n, .columns = (const char *const *)names,
+                                         .types = (const char *const *)t->types, .next = maria_next, .ctx = &rows};
         pd_worker_scan_table(w, u, &reader);
         my.mysql_free_result(rows.res); /* drains what a partial read left */
     }

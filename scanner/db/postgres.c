@@ -138,8 +138,9 @@ static enum pd_error list_tables(const char *conninfo, struct pd_db_tables *out,
             err = PD_ERR_NOMEM;
         int k = i;
         for (; k < rows && strcmp(pq.PQgetvalue(r, k, 0), schema) == 0 && strcmp(pq.PQgetvalue(r, k, 1), table) == 0; k++)
-            if (!err && (readable_type(pq.PQgetvalue(r, k, 3)) || strstr(pq.PQgetvalue(r, k, 3), "[]")) &&
-                !pd_db_table_add_column(t, pq.PQgetvalue(r, k, 2)))
+            if (!err && (readable_type(pq.PQgetvalue(r, k, 3)) || strstr(pq.PQgetvalue(r, k, 3), "[]") ||
+                         pd_db_birth_date_column(pq.PQgetvalue(r, k, 2), pq.PQgetvalue(r, k, 3))) &&
+                !pd_db_table_add_column(t, pq.PQgetvalue(r, k, 2), pq.PQgetvalue(r, k, 3)))
                 err = PD_ERR_NOMEM;
         if (err)
             pd_db_table_destroy(t);
@@ -247,7 +248,8 @@ static void scan_table(struct pd_worker *w, struct pd_unit *u, void *conn, const
     if (!exec_ok(c, sql, why, sizeof why)) {
         pd_unit_set(u, PD_UNIT_ERROR, "%s", why);
     } else {
-        struct pd_table_reader reader = {.n_columns = n, .columns = (const char *const *)names, .next = pg_next, .ctx = &rows};
+        struct pd_table_reader reader = {.n_columns = n, .columns = (const char *const *)names,
+                                         .types = (const char *const *)t->types, .next = pg_next, .ctx = &rows};
         pd_worker_scan_table(w, u, &reader);
     }
     pq.PQclear(rows.batch);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "detectors/engine.h"
+#include "text/labels.h"
 #include "scanner/db/db-int.h"
 #include "util/hashset.h"
 #include "scanner/worker-int.h"
@@ -93,12 +94,12 @@ static bool on_cell_finding(void *arg, struct pd_finding *f)
 
 /* Scans one column of a batch. */
 static bool scan_column(struct pd_worker *w, struct pd_unit *u, struct batch *b, size_t ci, size_t n_cols,
-                        struct pd_column *col, uint64_t base_row)
+                        struct pd_column *col, const char *type, uint64_t base_row)
 {
-    char label[160];
-    size_t ll = 0;
-    for (const char *p = col->name; *p && ll < sizeof label - 3; p++)
-        label[ll++] = *p == '_' || *p == '-' ? ' ' : *p;
+    /* the vocabulary's label for the column's name and type ("birth_date date": "ngay sinh") */
+    char label[PD_LABEL_MAX + 2];
+    pd_label_for_column(col->name, type, label);
+    size_t ll = strlen(label);
     label[ll++] = ':';
     label[ll++] = ' ';
     size_t total = 0;
@@ -197,7 +198,7 @@ void pd_worker_scan_table(struct pd_worker *w, struct pd_unit *u, const struct p
             b.rows++;
         }
         for (size_t c = 0; c < n && b.rows; c++)
-            if (!scan_column(w, u, &b, c, n, &u->columns[c], rows)) {
+            if (!scan_column(w, u, &b, c, n, &u->columns[c], r->types ? r->types[c] : NULL, rows)) {
                 pd_unit_set(u, PD_UNIT_ERROR, "detection failed in column %s", u->columns[c].name);
                 end = true;
             }

@@ -51,7 +51,8 @@ enum pd_error pd_sqlite_list_file(const char *path, const char *display, struct 
         struct pd_db_table *t = pd_db_table_create(&pd_db_sqlite, path, "main", name, display);
         bool listed = t != NULL;
         while (listed && sqlite3_step(cols) == SQLITE_ROW)
-            listed = pd_db_table_add_column(t, (const char *)sqlite3_column_text(cols, 1));
+            listed = pd_db_table_add_column(t, (const char *)sqlite3_column_text(cols, 1),
+                                            (const char *)sqlite3_column_text(cols, 2));
         sqlite3_finalize(cols);
         if (!listed) {
             pd_db_table_destroy(t);
@@ -131,7 +132,7 @@ static void scan_table(struct pd_worker *w, struct pd_unit *u, void *conn, const
         pd_unit_set(u, PD_UNIT_ERROR, "query failed: %s", sqlite3_errmsg(db));
     } else {
         struct pd_table_reader reader = {.n_columns = n, .columns = (const char *const *)t->columns,
-                                         .next = sqlite_next, .ctx = &rows};
+                                         .types = (const char *const *)t->types, .next = sqlite_next, .ctx = &rows};
         pd_worker_scan_table(w, u, &reader);
     }
     sqlite3_finalize(rows.st);

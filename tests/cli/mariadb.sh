@@ -28,6 +28,9 @@ GRANT SELECT ON hr.* TO 'auditor'@'127.0.0.1';
 CREATE TABLE hr.nhan_vien (id INT PRIMARY KEY, ho_ten VARCHAR(100), so_cccd CHAR(12), sdt BIGINT, email TEXT,
                            ho_so JSON, ghi_chu TEXT) CHARACTER SET utf8mb4;
 CREATE TABLE hr.kho (ma_hang VARCHAR(20), so_luong INT, mo_ta TEXT);
+CREATE TABLE hr.thanh_vien (ho_ten VARCHAR(100), so_cccd CHAR(12), ngay_sinh DATE, ngay_tao DATETIME);
+INSERT INTO hr.thanh_vien VALUES ('Phạm Văn Nam', '048095012345', '1985-03-12', '2024-05-01 10:00:00'),
+                                 ('Vũ Thị Lan', '048095012346', '1990-11-30', '2024-05-02 11:00:00');
 SQL
 "$PY" - >"$T/rows.sql" <<'PYEOF'
 rows = []
@@ -48,6 +51,10 @@ expect_count "$T/full.json" vn.cccd "$t.so_cccd" 150
 expect_count "$T/full.json" vn.phone "$t.sdt" 150
 expect_count "$T/full.json" person_name "$t.ho_ten" 150
 expect_count "$T/full.json" email "$t.email" 150
+m="mariadb://auditor@127.0.0.1:$port/hr#hr.thanh_vien"
+expect_count "$T/full.json" dob "$m.ngay_sinh" 2                    # a DATE column, by its name
+expect_count "$T/full.json" dob "$m.ngay_tao" 0
+ok
 expect_count "$T/full.json" vn.bank_account "$t.ho_so" 150      # JSON
 expect_count "$T/full.json" vn.cccd "$t.ghi_chu" 0               # order numbers
 [ "$(rq "$T/full.json" "sum(1 for f in r['findings'] if 'hr.kho' in f['location']['path'])")" = 0 ] || fail "decoys reported"

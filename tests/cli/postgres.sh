@@ -34,6 +34,10 @@ SELECT 'Nguyễn Văn ' || chr(65 + i % 26), '0790870' || lpad(i::text, 5, '0'),
 FROM generate_series(1, 300) AS i;
 CREATE TABLE crm.orders (ma_don text, so_luong integer, mo_ta text);
 INSERT INTO crm.orders SELECT 'DH' || i, 123456789 + i, 'Giao hàng trong 3 ngày' FROM generate_series(1, 100) AS i;
+-- a date column named for a birth is a date of birth; a creation date is not
+CREATE TABLE crm.members (full_name text, citizen_id text, birth_date date, created date);
+INSERT INTO crm.members SELECT 'Trần Thị ' || chr(65 + i % 26), '0790880' || lpad(i::text, 5, '0'),
+       date '1980-01-01' + i * 37, date '2024-01-01' + i FROM generate_series(1, 20) AS i;
 CREATE SCHEMA hr;
 CREATE TABLE hr.salaries (so_cccd text, luong numeric);
 INSERT INTO hr.salaries VALUES ('001087123456', 20000000);
@@ -58,6 +62,14 @@ expect_count "$T/full.json" email "$t.email" 300
 expect_count "$T/full.json" vn.phone "$t.tags" 300                 # text[]
 expect_count "$T/full.json" vn.bank_account "$t.profile" 300       # jsonb
 expect_count "$T/full.json" vn.cccd "$t.ghi_chu" 0                 # order numbers
+m="postgresql://auditor@127.0.0.1:$port/postgres#crm.members"
+expect_count "$T/full.json" dob "$m.birth_date" 20                 # a date column, by its name
+expect_count "$T/full.json" dob "$m.created" 0
+expect_count "$T/full.json" person_name "$m.full_name" 20
+[ "$(rq "$T/full.json" "sorted({v['rule'] for v in r['violations'] if v['subject'].endswith('#crm.members')})")" != "[]" ] &&
+    [ "$(rq "$T/full.json" "[v['rule'] for v in r['violations'] if v['subject'].endswith('#crm.members') and v['rule'] == 'PDPL-IDENTITY-RECORD']")" = "['PDPL-IDENTITY-RECORD']" ] ||
+    fail "name + ID + birth date column: no identity-record violation"
+ok
 [ "$(rq "$T/full.json" "sum(1 for f in r['findings'] if 'crm.orders' in f['location']['path'])")" = 0 ] || fail "decoys reported"
 ok
 expect_status "$T/full.json" "#hr.salaries" error "permission denied"
