@@ -107,6 +107,8 @@ static bool check_pan(struct pd_candidate *c)
     size_t n = pd_check_span_digits(c, d, sizeof d);
     if (!n || !pd_valid_pan(d, n))
         return false;
+    if (pd_pan_issuer(d, n) == PD_PAN_BROAD)
+        c->confidence -= 30; /* Maestro's 5x/6x: a card only where the text says so */
     /* separators, if any, must group the digits as cards print them: 4-4-4-4(-3), Amex 4-6-5,
      * Diners 4-6-4; an arbitrary run of digit groups is not a card */
     const char *f = fold_at(c);
@@ -149,11 +151,14 @@ const struct pd_detector pd_family_identifiers[] = {
      .mask = PD_MASK_DIGITS, .base_confidence = 75},
     {.id = "vn.mst", .category = PD_CAT_BASIC,
      .description = "Tax code (MST): 10 digits with check digit, branch suffix -NNN",
-     .pattern = "\\d{10}(?: ?- ?\\d{3})?|\\d{2}\\.\\d{2}\\.\\d{3}\\.\\d{3}(?: ?- ?\\d{3})?|\\d{4} \\d{2} \\d{2} \\d{2}(?: ?- ?\\d{3})?",
+     .pattern = "\\d{10}(?: ?- ?\\d{3}|\\d{3})?|\\d{2}\\.\\d{2}\\.\\d{3}\\.\\d{3}(?: ?- ?\\d{3})?|"
+                "\\d{4} \\d{2} \\d{2} \\d{2}(?: ?- ?\\d{3})?|\\d{4} \\d{3} \\d{3}(?: ?- ?\\d{3})?",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 24, .validate = check_mst,
      .alphabet = DIGITS " .-",
      .mask = PD_MASK_DIGITS, .base_confidence = 35, .context_bonus = 50,
-     .context = "mst|ma so thue|msdn|ma so doanh nghiep|ma doanh nghiep|tax code|tax id|tin|ma_so_thue"},
+     /* "TIN" as a label, never the "tin" of "thông tin" (information) */
+     .context = "mst|ma so thue|msdn|ma so doanh nghiep|ma doanh nghiep|tax code|tax id|tin:|tin no|taxpayer id|"
+                "tax identification|ma_so_thue"},
     {.id = "vn.phone", .category = PD_CAT_BASIC,
      .description = "Vietnamese mobile or landline number, national or +84 form, any separators",
      .pattern = "(?:\\(\\+?84\\) ?|\\+84[ .-]?|84|0)(?:\\d[ .-]?){8,9}\\d",
@@ -188,14 +193,18 @@ const struct pd_detector pd_family_identifiers[] = {
      .base_confidence = 90},
     {.id = "vn.plate", .category = PD_CAT_BASIC,
      .description = "Vehicle licence plate: area code, series (no I, O, Q, W), number",
-     .pattern = "\\d{2}[a-z]{1,2}\\d? ?- ?\\d{3}\\.\\d{2}|\\d{2}[a-z]{1,2}\\d? ?- ?\\d{4,5}|\\d{2}-[a-z]\\d \\d{3}\\.\\d{2}|\\d{2}-[a-z]\\d \\d{4,5}",
+     /* every form BienSoXe's tests accept: a dash, a space, a dot or nothing between series and
+      * number (29F3 9999, 43A1 000.52, 51G99999), two-letter series (50HA 6666, 29MĐ1 94190), and
+      * the foreign missions' plates (80-011-NG-01, 80NG-636-70) */
+     .pattern = "\\d{2}-?[a-z]{1,2}\\d?(?: ?- ?| |\\.)?\\d{3}\\.\\d{2}|\\d{2}-?[a-z]{1,2}\\d?(?: ?- ?| |\\.)?\\d{4,5}|"
+                "\\d{2}-\\d{3}-(?:ng|nn|qt|cv)-\\d{2}|\\d{2}(?:ng|nn|qt|cv)-\\d{3}-\\d{2}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 16, .validate = check_plate,
      .mask = PD_MASK_DIGITS, .base_confidence = 45, .context_bonus = 40, .anti_penalty = 30,
      .context = "bien so|bien kiem soat|bks|bsx|so xe|bien so xe|license plate|plate|xe may|o to",
      .anti_context = "ma sp|ma san pham|sku|model|part no|serial"},
     {.id = "vn.bank_card", .category = PD_CAT_SENSITIVE,
      .description = "Domestic (NAPAS 9704) bank card number, 16 or 19 digits; Luhn raises confidence",
-     .pattern = "9704(?:[ -]?\\d{4}){3}(?:\\d{3})?",
+     .pattern = "9704(?:[ -]?\\d{4}){3}(?:[ -]?\\d{3})?", /* 16 digits, or 19 (4-4-4-4-3 as NAPAS cards print) */
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 24, .validate = check_bank_card,
      .alphabet = DIGITS " -",
      .mask = PD_MASK_DIGITS, .base_confidence = 70, .context_bonus = 15,
@@ -204,7 +213,7 @@ const struct pd_detector pd_family_identifiers[] = {
      .description = "International payment card number: issuer range, length and Luhn",
      /* contiguous, or grouped as cards print them (check_pan): a separator allowed anywhere made
       * this pattern a quarter of Hyperscan's time on digit-heavy text */
-     .pattern = "\\d{13,19}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,4}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,3}|"
+     .pattern = "\\d{13,19}|[56]\\d{11}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,4}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,3}|"
                 "\\d{4}[ -]\\d{6}[ -]\\d{4,5}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 40, .validate = check_pan,
      .alphabet = DIGITS " -",

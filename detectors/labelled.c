@@ -289,8 +289,11 @@ const struct pd_detector pd_family_labelled[] = {
      .mask = PD_MASK_HIDDEN, .base_confidence = 80},
     {.id = "vn.credentials", .category = PD_CAT_SENSITIVE, .description = "User name, password or OTP after a label",
      .label = "mat khau|password|passwd|pwd|ten dang nhap|username|user name|user_name|login|tai khoan dang nhap|ma otp|otp|ma pin",
-     .pattern = "[ \\t]*[:=][ \\t]*(?<v>[^ \\t\\r\\n]{3,128})",
-     .left = PD_GUARD_WORD, .right = PD_GUARD_TOKEN, .max_len = 180, .validate = check_credential,
+     /* "Mật khẩu email tạm: ...", "mat khau wifi: ...": what the secret opens may come between */
+     .pattern = "(?:[ \\t]+(?:email|e-mail|mail|wifi|wi-fi|tam|tam thoi|moi|cu|mac dinh|dang nhap|he thong|"
+                "tai khoan|admin|root|db|database|server|may chu|vpn|ftp|ssh|ngan hang|app|ung dung)){0,2}"
+                "[ \\t]*[:=][ \\t]*(?<v>[^ \\t\\r\\n]{3,128})",
+     .left = PD_GUARD_WORD, .right = PD_GUARD_TOKEN, .max_len = 200, .validate = check_credential,
      .mask = PD_MASK_SECRET, .base_confidence = 75},
 };
 const size_t pd_family_labelled_count = sizeof pd_family_labelled / sizeof pd_family_labelled[0];

@@ -121,9 +121,25 @@ static bool check_recall(struct pd_candidate *c)
     return check_upper_phrase(c, "TÀI LIỆU THU HỒI", 90, 60, 0);
 }
 
+/* A sentence that names the stamp without applying it: "đóng dấu Chỉ người có tên mới được bóc bì",
+ * "mẫu dấu ...: Mẫu số 07". */
+static bool names_the_stamp(const struct pd_candidate *c)
+{
+    const char *f = fold_at(c);
+    size_t p = c->start;
+    while (p > 0 && (f[p - 1] == ' ' || f[p - 1] == '"' || f[p - 1] == '\''))
+        p--;
+    if (p >= 3 && memcmp(f + p - 3, "dau", 3) == 0 && (p == 3 || !pd_ascii_alnum[(unsigned char)f[p - 4]]))
+        return true;
+    size_t q = c->end;
+    while (q < c->text->fold_len && (f[q] == ' ' || f[q] == '"' || f[q] == '\''))
+        q++;
+    return q + 5 < c->text->fold_len && f[q] == ':' && (memcmp(f + q + 1, " mau", 4) == 0 || memcmp(f + q + 1, "mau", 3) == 0);
+}
+
 static bool check_named_only(struct pd_candidate *c)
 {
-    return check_upper_phrase(c, "CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ", 95, 80, 70);
+    return !names_the_stamp(c) && check_upper_phrase(c, "CHỈ NGƯỜI CÓ TÊN MỚI ĐƯỢC BÓC BÌ", 95, 80, 70);
 }
 
 static bool check_declassified(struct pd_candidate *c)

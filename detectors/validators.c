@@ -90,25 +90,62 @@ bool pd_luhn(const char *d, size_t n)
     return sum % 10 == 0;
 }
 
+/* Whether n lies in one of the ranges. */
+static bool in_ranges(long n, const long (*ranges)[2], size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (n >= ranges[i][0] && n <= ranges[i][1])
+            return true;
+    return false;
+}
+
+/* Issuer ranges and lengths of the public card-type tables (as braintree's credit-card-type
+ * lists them): Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay, Maestro, Mir, Elo,
+ * Hiper and Hipercard. Narrow ranges read as cards on their own; the broad ones (Maestro's 5x/6x,
+ * UnionPay's 62/81) only with a card's context. */
+enum pd_pan_issuer pd_pan_issuer(const char *d, size_t n)
+{
+    static const long elo[][2] = {{401178, 401179}, {431274, 431274}, {438935, 438935}, {451416, 451416},
+                                  {457393, 457393}, {457631, 457632}, {504175, 504175}, {506699, 506778},
+                                  {509000, 509999}, {627780, 627780}, {636297, 636297}, {636368, 636368},
+                                  {650031, 650033}, {650035, 650051}, {650405, 650439}, {650485, 650538},
+                                  {650541, 650598}, {650700, 650718}, {650720, 650727}, {650901, 650978},
+                                  {651652, 651679}, {655000, 655019}, {655021, 655058}};
+    static const long hiper[][2] = {{637095, 637095}, {637568, 637568}, {637599, 637599}, {637609, 637609},
+                                    {637612, 637612}, {606282, 606282}};
+    static const long maestro[][2] = {{493698, 493698}, {500000, 504174}, {504176, 506698}, {506779, 508999}};
+    if (n < 12 || n > 19 || !all_digits(d, n) || strncmp(d, "9704", 4) == 0) /* 9704: NAPAS, vn.bank_card */
+        return PD_PAN_NONE;
+    long p1 = d[0] - '0', p2 = digits_value(d, 2), p3 = digits_value(d, 3), p4 = digits_value(d, 4),
+         p6 = digits_value(d, 6), p8 = n >= 8 ? digits_value(d, 8) : 0;
+    if (n == 16 && (in_ranges(p6, elo, sizeof elo / sizeof elo[0]) || in_ranges(p6, hiper, sizeof hiper / sizeof hiper[0]) ||
+                    p8 == 63737423 || p8 == 63743358))
+        return PD_PAN_NARROW; /* Elo, Hiper, Hipercard */
+    if (p1 == 4)
+        return n == 13 || n == 16 || n == 18 || n == 19 ? PD_PAN_NARROW : PD_PAN_NONE; /* Visa */
+    if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+        return n == 16 ? PD_PAN_NARROW : PD_PAN_NONE; /* Mastercard */
+    if (p2 == 34 || p2 == 37)
+        return n == 15 ? PD_PAN_NARROW : PD_PAN_NONE; /* Amex */
+    if (p4 >= 2200 && p4 <= 2204)
+        return n >= 16 ? PD_PAN_NARROW : PD_PAN_NONE; /* Mir */
+    if (p2 == 36 || p2 == 38 || p2 == 39 || (p3 >= 300 && p3 <= 305))
+        return n == 14 || n == 16 || n == 19 ? PD_PAN_NARROW : PD_PAN_NONE; /* Diners */
+    if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649))
+        return n >= 16 ? PD_PAN_NARROW : PD_PAN_NONE; /* Discover */
+    if ((p4 >= 3528 && p4 <= 3589) || p4 == 2131 || p4 == 1800)
+        return n >= 16 ? PD_PAN_NARROW : PD_PAN_NONE; /* JCB */
+    if (p2 == 62 || (p4 >= 8100 && p4 <= 8171))
+        return n >= 14 ? (n == 16 && p2 == 62 ? PD_PAN_NARROW : PD_PAN_BROAD) : PD_PAN_NONE; /* UnionPay */
+    if (in_ranges(p6, maestro, sizeof maestro / sizeof maestro[0]) || (p2 >= 56 && p2 <= 59) || p2 == 63 || p2 == 67 ||
+        p1 == 6)
+        return PD_PAN_BROAD; /* Maestro, 12 to 19 digits */
+    return PD_PAN_NONE;
+}
+
 bool pd_valid_pan(const char *d, size_t n)
 {
-    if (n < 13 || n > 19 || !all_digits(d, n) || strncmp(d, "9704", 4) == 0)
-        return false;
-    int p2 = digits_value(d, 2), p3 = digits_value(d, 3), p4 = digits_value(d, 4);
-    bool issuer = false;
-    if (d[0] == '4')
-        issuer = n == 13 || n == 16 || n == 19;
-    else if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
-        issuer = n == 16;
-    else if (p2 == 34 || p2 == 37)
-        issuer = n == 15;
-    else if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649) || p2 == 62)
-        issuer = n >= 16;
-    else if (p4 >= 3528 && p4 <= 3589)
-        issuer = n >= 16;
-    else if (p2 == 36 || p2 == 38 || p2 == 39 || (p3 >= 300 && p3 <= 305))
-        issuer = n >= 14;
-    return issuer && pd_luhn(d, n);
+    return pd_pan_issuer(d, n) != PD_PAN_NONE && pd_luhn(d, n);
 }
 
 /* National significant number (without 0 or 84) against the mobile and fixed-line tables. */
@@ -189,36 +226,91 @@ static bool plate_series_letter(char ch)
     return ch >= 'A' && ch <= 'Z' && ch != 'I' && ch != 'O' && ch != 'Q' && ch != 'W';
 }
 
+/* The letters of a series, Đ (as in MĐ, the electric motorbikes' series) counted as D. */
+static size_t plate_series(const char **p)
+{
+    size_t letters = 0;
+    for (;;) {
+        if (plate_series_letter(**p)) {
+            (*p)++;
+        } else if ((unsigned char)(*p)[0] == 0xC4 && (unsigned char)(*p)[1] == 0x90) {
+            *p += 2;
+        } else {
+            return letters;
+        }
+        letters++;
+    }
+}
+
+static size_t skip_separators(const char **p)
+{
+    size_t n = 0;
+    while (**p == '-' || **p == ' ' || **p == '.') {
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+/* "80-011-NG-01", "80NG-636-70": the plates of foreign missions (NG, NN, QT, CV). */
+static bool diplomatic_plate(const char *p)
+{
+    static const char *const series[] = {"NG", "NN", "QT", "CV", NULL};
+    p += 2;
+    skip_separators(&p);
+    const char *digits_first = p;
+    bool series_first = false;
+    for (int i = 0; series[i] && !series_first; i++)
+        series_first = strncmp(p, series[i], 2) == 0;
+    if (series_first) { /* 80NG-636-70 */
+        p += 2;
+        skip_separators(&p);
+        if (!all_digits(p, 3))
+            return false;
+        p += 3;
+        skip_separators(&p);
+        return strlen(p) == 2 && all_digits(p, 2);
+    }
+    if (!all_digits(digits_first, 3)) /* 80-011-NG-01 */
+        return false;
+    p = digits_first + 3;
+    if (!skip_separators(&p))
+        return false;
+    bool named = false;
+    for (int i = 0; series[i] && !named; i++)
+        named = strncmp(p, series[i], 2) == 0;
+    if (!named)
+        return false;
+    p += 2;
+    skip_separators(&p);
+    return strlen(p) == 2 && all_digits(p, 2);
+}
+
 bool pd_valid_plate(const char *p)
 {
     if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'))
         return false;
-    int area = digits_value(p, 2);
-    if (area < 11)
+    if (digits_value(p, 2) < 11)
         return false;
+    if (diplomatic_plate(p))
+        return true;
     p += 2;
     if (*p == '-')
         p++;
-    int letters = 0;
-    while (plate_series_letter(*p) && letters < 2) {
-        p++;
-        letters++;
-    }
-    if (letters == 0 || (*p >= 'A' && *p <= 'Z'))
+    size_t letters = plate_series(&p);
+    if (letters == 0 || letters > 2 || (*p >= 'A' && *p <= 'Z'))
         return false;
-    if (*p >= '0' && *p <= '9' && letters == 1)
-        p++; /* motorbike series digit: 29-B1, 77L1 */
-    int seps = 0;
-    while (*p == '-' || *p == ' ') {
-        p++;
-        seps++;
-    }
-    if (seps == 0 || seps > 3)
+    if (*p >= '0' && *p <= '9' && (p[1] == '-' || p[1] == ' ' || p[1] == '.'))
+        p++; /* a motorbike series digit: 29-B1, 77L1, 29MĐ1 */
+    else if (*p >= '0' && *p <= '9' && letters == 1 && strlen(p) == 6 && all_digits(p, 6))
+        p++; /* written without a separator: 29F39999 */
+    size_t seps = skip_separators(&p);
+    if (seps > 3)
         return false;
     size_t n = strlen(p);
     if (n == 6 && all_digits(p, 3) && p[3] == '.' && all_digits(p + 4, 2))
-        return true;
-    return (n == 4 || n == 5) && all_digits(p, n);
+        return true; /* 123.45 */
+    return (n == 4 || n == 5) && all_digits(p, n); /* 1234, 12345, 51G99999 */
 }
 
 bool pd_valid_date(int day, int month, int year, int current_year)

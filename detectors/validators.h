@@ -21,6 +21,12 @@ bool pd_luhn(const char *digits, size_t n);
 /* International card number: known issuer range and length, Luhn; NAPAS 9704 excluded. */
 bool pd_valid_pan(const char *digits, size_t n);
 
+/* The issuer range a card number falls in, whatever its check digit: none, a narrow one (Visa,
+ * Mastercard, Amex, Diners, Discover, JCB, Mir, Elo, Hiper) or a broad one (Maestro, UnionPay's
+ * other lengths) that only a card's context makes a card. */
+enum pd_pan_issuer { PD_PAN_NONE, PD_PAN_NARROW, PD_PAN_BROAD };
+enum pd_pan_issuer pd_pan_issuer(const char *digits, size_t n);
+
 /* Vietnamese phone number as digits: 0NSN or 84NSN. *mobile tells which table matched. */
 bool pd_valid_vn_phone(const char *digits, size_t n, bool *mobile);
 

@@ -244,6 +244,13 @@ static const struct pd_format *sniff(struct pd_worker *w, struct pd_unit *u, con
             pd_unit_set(u, PD_UNIT_SKIPPED, "format %s holds no text pdpscan reads", type);
             return NULL;
         }
+        if (n >= 4 && memcmp(p, "PAR1", 4) == 0) {
+            /* columns compressed page by page: its bytes would read as noise and pass as clean.
+             * No maintained C reader is packaged in Debian 12 (Apache Arrow is not). */
+            snprintf(u->mime, sizeof u->mime, "application/vnd.apache.parquet");
+            pd_unit_set(u, PD_UNIT_SKIPPED, "format not supported: Apache Parquet");
+            return NULL;
+        }
         if (strcmp(charset, "binary") == 0)
             pd_text_guess_utf16(p, n, enc); /* otherwise raw bytes: identifiers in data files still count */
         else if (!pd_text_guess_legacy(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc))

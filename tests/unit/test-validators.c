@@ -58,6 +58,23 @@ static void test_cards(void)
     CHECK(!pd_valid_pan("9704361234567897", 16)); /* NAPAS: its own detector */
     CHECK(!pd_valid_pan("1234567812345670", 16)); /* passes Luhn, no issuer */
     CHECK(!pd_valid_pan("4111111111111121", 16));
+    /* every brand and length of the public issuer tables (test numbers that pass Luhn) */
+    CHECK(pd_valid_pan("4222222222222", 13));          /* Visa 13 */
+    CHECK(pd_valid_pan("4111111111111111110", 19));    /* Visa 19 */
+    CHECK(pd_valid_pan("2223003122003222", 16));       /* Mastercard 2-series */
+    CHECK(pd_valid_pan("36227206271667", 14));         /* Diners 14 */
+    CHECK(pd_valid_pan("6011000990139424", 16));       /* Discover */
+    CHECK(pd_valid_pan("3530111333300000", 16));       /* JCB */
+    CHECK(pd_valid_pan("6212345678901265", 16));       /* UnionPay */
+    CHECK(pd_valid_pan("2200000000000004", 16));       /* Mir */
+    CHECK(pd_valid_pan("6759649826438453", 16));       /* Maestro */
+    CHECK(pd_pan_issuer("6759649826438453", 16) == PD_PAN_BROAD);
+    CHECK(pd_pan_issuer("4111111111111111", 16) == PD_PAN_NARROW);
+    CHECK(pd_pan_issuer("5066991111111118", 16) == PD_PAN_NARROW); /* Elo */
+    CHECK(pd_pan_issuer("6062826786276634", 16) == PD_PAN_NARROW); /* Hipercard */
+    CHECK(pd_pan_issuer("6370950000000005", 16) == PD_PAN_NARROW); /* Hiper */
+    CHECK(pd_pan_issuer("079123456789", 12) == PD_PAN_NONE);       /* a CCCD */
+    CHECK(!pd_valid_pan("341111111111111", 16));       /* Amex is 15 */
 }
 
 static void test_bhyt_plate(void)
@@ -77,6 +94,14 @@ static void test_bhyt_plate(void)
     CHECK(!pd_valid_plate("30O-1234"));
     CHECK(!pd_valid_plate("05A-123.45")); /* area codes start at 11 */
     CHECK(!pd_valid_plate("30A-12.345"));
+    /* the forms BienSoXe's tests accept */
+    static const char *const plates[] = {"29F3 9999", "66V1 34567", "43A1 000.52", "29A 433.74", "14P 2222", "51G99999",
+                                         "50HA 6666", "63AN 00419", "80-011-NG-01", "80NG-636-70", "29MĐ1 94190", NULL};
+    for (int i = 0; plates[i]; i++)
+        CHECK_MSG(pd_valid_plate(plates[i]), "%s", plates[i]);
+    CHECK(!pd_valid_plate("80-011-XY-01"));
+    CHECK(!pd_valid_plate("29ABC 1234"));
+    CHECK(!pd_valid_plate("29A 12"));
 }
 
 static void test_dates_ip(void)
