@@ -297,11 +297,16 @@ def build(c):
           f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:spreadsheet>'
           f'{otable(rows)}</office:spreadsheet></office:body></office:document-content>'), "ods", "utf-8", rows)
     # a PDF (its fonts are ASCII: text without accents) and a zip of a CSV and a JSON Lines file
-    # (the fixture's lines hold 150 characters: five columns)
+    # columns aligned by spaces, as pdftotext -layout writes a table (the fixture's lines hold 150
+    # characters: five columns)
     rows = c.people(strip_accents)
     narrow = ["ho_ten", "ngay_sinh", "so_cccd", "so_dien_thoai", "ma_so_thue"]
-    lines = ["Danh sach:", "", " | ".join(strip_accents(HEADERS[k]) for k in narrow) + " | Ma don hang"]
-    lines += [" | ".join(p[k] for k in narrow) + f" | {d['ma_don_hang']}" for p, d in rows]
+    widths = [22, 14, 16, 14, 14]
+
+    def aligned(cells):
+        return "".join(v.ljust(w) for v, w in zip(cells, widths + [14]))
+    lines = ["DANH SACH NHAN VIEN", "", aligned([strip_accents(HEADERS[k]) for k in narrow] + ["Ma don hang"])]
+    lines += [aligned([p[k] for k in narrow] + [d["ma_don_hang"]]) for p, d in rows]
     c.add("pdf/danh-sach.pdf", fixtures.pdf([lines[i:i + 60] for i in range(0, len(lines), 60)]), "pdf",
           "ascii-no-accents", rows, fields=narrow, decoy_keys=["ma_don_hang"])
     rows = c.people()

@@ -26,6 +26,12 @@ static const char *seeds[] = {
     "MA\xCC\x82\xCC\xA3T\n\xE1\xBB\n\xC0\xAF\xED\xA0\x80 ngày 05 tháng 3 năm 2020",
     /* a delimited export: repeated, its header reads as rows of as many cells */
     "ho_ten,so_cmnd,ghi_chu\n\"Nguyễn, An\",012345678,\"a \"\"b\"\"\nc\"\n",
+    /* structured text: JSON with escapes and nesting, SQL dumps, tables and labelled lines */
+    "{\"khach_hang\": [{\"ho_ten\": \"Tr\\u1ea7n \\\"A\\\"\", \"sdt\": 912345678, \"x\": {\"cmnd\": \"012345678\"}}]}\n",
+    "CREATE TABLE `t` (`ho_ten` varchar(9), `ngay_sinh` date);\nINSERT INTO `t` VALUES ('L\\'A','1985-03-12'),"
+    "('B''C',NULL);\nCOPY t (ho_ten) FROM stdin;\nAn\\tB\n\\.\n",
+    "Danh sách:\n\n| Họ và tên | Ngày sinh |\n|---|---|\n| Lê An | 12/03/1985 |\nfull_name=Trần B user=a\n"
+    "<HoTen>Đỗ C</HoTen>\n<tr><th>Dân tộc</th></tr><tr><td>Tày</td></tr>\n",
 };
 
 int main(int argc, char **argv)

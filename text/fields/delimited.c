@@ -267,6 +267,16 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
         if (s->row_start) {
             s->row_start = false;
             start_row(f, s, in, i, len);
+            /* a title or note typed in a legacy font: read decoded, in one piece */
+            const char *nl = !s->labelled && !s->header_row ? memchr(in + i, '\n', len - i) : NULL;
+            char legacy[3 * PD_FIELDS_LEGACY_LINE + 1];
+            size_t k = nl ? (size_t)(nl - (in + i)) : 0, n;
+            if (nl && !(resume_in > i && resume_in <= i + k) && (n = pd_fields_legacy_line(in + i, k, legacy, sizeof legacy))) {
+                for (size_t b = 0; b < n; b++)
+                    pd_fields_put(o, legacy[b], i);
+                i += k - 1; /* the newline comes next */
+                continue;
+            }
         }
         if (s->cell_start) {
             s->cell_start = false;

@@ -90,6 +90,13 @@ void pd_fields_mark(struct pd_fields *f, struct pd_fields_out *o, int field, siz
 void pd_fields_continue(struct pd_fields *f, struct pd_fields_out *o, int field);
 void pd_fields_close(struct pd_fields *f, struct pd_fields_out *o, size_t at);
 
+/* A line of Unicode text typed in a TCVN3 or VNI font, as catdoc prints a .doc that mixes them
+ * ("tèi mËt"): every character one Windows-1252 has, and read as those bytes in TCVN3 or VNI it
+ * makes Vietnamese. The whole text's encoding guess misses such a line among proper Vietnamese
+ * ones. Writes the line decoded into out (cap >= 3 n + 1) and returns its length, or 0. */
+#define PD_FIELDS_LEGACY_LINE 256
+size_t pd_fields_legacy_line(const char *p, size_t n, char *out, size_t cap);
+
 /* Shared by the readers that find a header row: whether a cell reads as a column name (a few
  * words with a letter, no long number, no sentence punctuation). */
 bool pd_fields_header_cell(const char *p, size_t n);

@@ -2,6 +2,8 @@
  * unit's table of field names and the spans that say which field holds a raw offset. */
 #include "text/fields/fields-int.h"
 
+#include "text/text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ static const struct pd_fields_reader *const readers[] = {
 struct field_name {
     char *path;
     char label[PD_LABEL_MAX];
+    unsigned char label_len;
     enum pd_label_kind kind;
     bool as_written; /* the detectors read the last key as it is spelt */
 };
@@ -158,7 +161,7 @@ void pd_fields_open(struct pd_fields *f, struct pd_fields_out *o, int field, siz
     if (o->open_field != PD_FIELD_NONE)
         pd_fields_close(f, o, at);
     const char *label = pd_fields_label(f, field);
-    size_t n = strlen(label);
+    size_t n = field == PD_FIELD_NONE ? 0 : f->names[field].label_len;
     if (n && n + 2 <= o->label_budget) {
         o->label_budget -= n + 2;
         for (size_t k = 0; k < n; k++)
@@ -280,6 +283,7 @@ int pd_fields_name(struct pd_fields *f, int parent, const char *sep, const char 
         memcpy(fn->label, f->names[parent].label, PD_LABEL_MAX);
         fn->kind = f->names[parent].kind;
     }
+    fn->label_len = (unsigned char)strlen(fn->label);
     f->slots[slot] = (int32_t)f->n_names + 1;
     return (int)f->n_names++;
 }
@@ -320,4 +324,100 @@ bool pd_fields_header_cell(const char *p, size_t n)
         letter |= ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0xC2;
     }
     return letter && words <= 6;
+}
+
+/* Whether cp is a character Windows-1252 has: what the text of a legacy font shows as. */
+static bool cp1252_char(uint32_t cp)
+{
+    static const uint16_t extra[] = {0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E, 0x192, 0x2C6, 0x2DC, 0x2013, 0x2014,
+                                     0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2020, 0x2021, 0x2022, 0x2026,
+                                     0x2030, 0x2039, 0x203A, 0x20AC, 0x2122};
+    if (cp < 0x100)
+        return true;
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        if (extra[i] == cp)
+            return true;
+    return false;
+}
+
+/* Letters of Latin-1 that Vietnamese writes with: text made only of them reads as Vietnamese as
+ * it is ("Công giáo"), whatever a legacy font would make of it. */
+static bool vietnamese_latin1(uint32_t cp)
+{
+    static const char letters[] = "\xC0\xC1\xC2\xC3\xC8\xC9\xCA\xCC\xCD\xD2\xD3\xD4\xD5\xD9\xDA\xDD"
+                                  "\xE0\xE1\xE2\xE3\xE8\xE9\xEA\xEC\xED\xF2\xF3\xF4\xF5\xF9\xFA\xFD";
+    return cp >= 0xC0 && cp <= 0xFF && memchr(letters, (int)cp, sizeof letters - 1) != NULL;
+}
+
+/* Letters only Vietnamese has (ă â đ ê ô ơ ư and the toned vowels), in UTF-8 text. */
+static size_t vietnamese_letters(const char *p, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == 0xE1 && i + 1 < n && (unsigned char)p[i + 1] >= 0xBA && (unsigned char)p[i + 1] <= 0xBB)
+            count++; /* U+1E80..U+1EFF */
+        else if ((c == 0xC4 && i + 1 < n && strchr("\x82\x83\x90\x91", p[i + 1])) ||
+                 (c == 0xC6 && i + 1 < n && strchr("\xA0\xA1\xAF\xB0", p[i + 1])))
+            count++; /* Ă ă Đ đ Ơ ơ Ư ư */
+    }
+    return count;
+}
+
+size_t pd_fields_legacy_line(const char *p, size_t n, char *out, size_t cap)
+{
+    if (n < 3 || n > PD_FIELDS_LEGACY_LINE || cap < 3 * n + 1)
+        return 0;
+    size_t high = 0, foreign = 0;
+    for (size_t i = 0; i < n;) { /* every character one Windows-1252 has, some beyond ASCII */
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+        if (!k || i + k > n)
+            return 0;
+        uint32_t cp = k == 2 ? (uint32_t)(c & 0x1F) << 6 | (p[i + 1] & 0x3F)
+                    : k == 3 ? (uint32_t)(c & 0x0F) << 12 | (uint32_t)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F)
+                             : 0x10000;
+        if (!cp1252_char(cp))
+            return 0;
+        high++;
+        foreign += !vietnamese_latin1(cp); /* Ë, Ö, µ, ª: no Vietnamese word holds them */
+        i += k;
+    }
+    if (!high || !foreign)
+        return 0;
+    /* the legacy encoding whose reading makes a Vietnamese letter of most of those characters */
+    static const enum pd_encoding encs[] = {PD_ENC_TCVN3, PD_ENC_VNI};
+    size_t best = 0, len = 0;
+    char tmp[3 * PD_FIELDS_LEGACY_LINE + 1];
+    for (size_t e = 0; e < 2; e++) {
+        size_t m = pd_text_redecode(encs[e], p, n, tmp, sizeof tmp);
+        size_t v = vietnamese_letters(tmp, m);
+        if (v > best && 2 * v >= high) {
+            best = v;
+            memcpy(out, tmp, m + 1);
+            len = m;
+        }
+    }
+    if (!best)
+        return 0;
+    /* TCVN3 has no upper-case toned letters: a stamp is typed in an "H" font (.VnTimeH) that draws
+     * the lower-case codes as capitals. A line that is only a marking is such a stamp. */
+    static const char *const stamps[] = {"toi mat", "tuyet mat", "mat", "tai lieu thu hoi", "giai mat",
+                                         "chi nguoi co ten moi duoc boc bi", NULL};
+    char folded[3 * PD_FIELDS_LEGACY_LINE + 1];
+    pd_text_fold_string(out, folded, sizeof folded);
+    size_t f = strlen(folded);
+    while (f && (folded[f - 1] == ' ' || folded[f - 1] == '\r'))
+        folded[--f] = '\0';
+    for (int i = 0; stamps[i]; i++)
+        if (strcmp(folded, stamps[i]) == 0) {
+            len = pd_text_upper(out, tmp, sizeof tmp);
+            memcpy(out, tmp, len + 1);
+            break;
+        }
+    return len;
 }

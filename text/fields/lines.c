@@ -16,9 +16,10 @@ struct lines_state {
     size_t skip;     /* bytes of the window to read as they are, up to its first whole line */
     bool mid_line;   /* ... and past that, up to the next newline: the line began windows ago */
     bool in_table;
-    char delim;      /* '|' or '\t' */
+    char delim;      /* '|', '\t', or ' ' for columns aligned by runs of spaces (PDF text) */
     unsigned count;  /* the table header's cells */
     int fields[MAX_CELLS];
+    unsigned x[MAX_CELLS]; /* aligned tables: where each header cell starts, in characters */
     /* HTML tables */
     unsigned n_th, html_col;
     int th_fields[MAX_CELLS];
@@ -157,9 +158,149 @@ static bool table_header(struct pd_fields *f, struct lines_state *s, const char 
     return false;
 }
 
+/* Words of a line (runs without spaces), their spans and start columns in characters. */
+static unsigned line_words(const char *in, size_t ls, size_t le, size_t spans[][2], unsigned *x, unsigned max)
+{
+    unsigned n = 0, col = 0;
+    for (size_t i = ls; i < le;) {
+        if (in[i] == ' ' || in[i] == '\t' || in[i] == '\r') {
+            col++;
+            i++;
+            continue;
+        }
+        size_t a = i;
+        unsigned start = col;
+        while (i < le && in[i] != ' ' && in[i] != '\t' && in[i] != '\r') {
+            col += ((unsigned char)in[i] & 0xC0) != 0x80;
+            i++;
+        }
+        if (n < max) {
+            spans[n][0] = a;
+            spans[n][1] = i;
+            x[n] = start;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* A header of a table aligned by spaces, as pdftotext -layout writes one (which may leave a
+ * single space between two columns: "Ngay sinh So CCCD"): its words grouped into names the
+ * vocabulary knows (up to four words each), other words into the names they stand in. Three
+ * names or more, two known, no sentence punctuation, and a next line that is not prose. */
+static bool aligned_header(struct pd_fields *f, struct lines_state *s, const char *in, size_t ls, size_t le, size_t len)
+{
+    size_t w[MAX_CELLS][2];
+    unsigned wx[MAX_CELLS];
+    unsigned nw = line_words(in, ls, le, w, wx, MAX_CELLS);
+    if (nw < 3 || nw > MAX_CELLS || le >= len || memchr(in + ls, ',', le - ls) || memchr(in + ls, ';', le - ls) ||
+        memchr(in + ls, ':', le - ls) || in[le - 1] == '.')
+        return false;
+    size_t cells[MAX_CELLS][2];
+    unsigned cx[MAX_CELLS], n = 0, known = 0;
+    bool open_unknown = false; /* the last cell holds words no name took: the next joins it */
+    for (unsigned i = 0; i < nw && n < MAX_CELLS;) {
+        unsigned take = 0;
+        for (unsigned k = nw - i < 4 ? nw - i : 4; k >= 1 && !take; k--) {
+            char label[PD_LABEL_MAX];
+            enum pd_label_kind kind = pd_label_for_field(in + w[i][0], w[i + k - 1][1] - w[i][0], label);
+            if (kind == PD_LABEL_KNOWN || kind == PD_LABEL_NOT_PERSONAL) {
+                take = k;
+                known += kind == PD_LABEL_KNOWN;
+            }
+        }
+        if (take) {
+            cells[n][0] = w[i][0];
+            cells[n][1] = w[i + take - 1][1];
+            cx[n++] = wx[i];
+            open_unknown = false;
+            i += take;
+        } else if (open_unknown && wx[i] <= wx[i - 1] + (unsigned)(w[i - 1][1] - w[i - 1][0]) + 1) {
+            cells[n - 1][1] = w[i][1]; /* "Ghi chu": one name of words no name took */
+            i++;
+        } else {
+            cells[n][0] = w[i][0];
+            cells[n][1] = w[i][1];
+            cx[n++] = wx[i];
+            open_unknown = true;
+            i++;
+        }
+    }
+    if (n < 3 || known < 2 || 2 * known < n)
+        return false;
+    for (unsigned c = 0; c < n; c++)
+        if (!pd_fields_header_cell(in + cells[c][0], cells[c][1] - cells[c][0]))
+            return false;
+    size_t ns = le + 1, ne = line_end(in, ns, len);
+    size_t rw[MAX_CELLS][2];
+    unsigned rx[MAX_CELLS];
+    if (ns >= len || (ne == len && in[len - 1] != '\n') || line_words(in, ns, ne, rw, rx, MAX_CELLS) < 2 ||
+        (ne > ns && in[ne - 1] == '.'))
+        return false;
+    s->in_table = true;
+    s->delim = ' ';
+    s->count = n;
+    for (unsigned c = 0; c < n; c++) {
+        s->x[c] = cx[c];
+        s->fields[c] = pd_fields_name(f, PD_FIELD_NONE, "", in + cells[c][0], cells[c][1] - cells[c][0], NULL);
+    }
+    return true;
+}
+
+/* Whether two words of the line stand apart by two spaces or more (indentation aside): the mark
+ * of a table laid out in columns, and a cheap test before looking at the words. */
+static bool gapped(const char *in, size_t ls, size_t le)
+{
+    while (ls < le && (in[ls] == ' ' || in[ls] == '\t'))
+        ls++;
+    if (le - ls > 400)
+        return false;
+    for (const char *p = in + ls, *end = in + le - 2; p < end && (p = memchr(p, ' ', (size_t)(end - p))); p++)
+        if (p[1] == ' ')
+            return true; /* (glibc's memmem runs a generic search for two bytes: a fifth of the scan) */
+    return false;
+}
+
+/* The header column nearest to a word starting at character x. */
+static unsigned nearest_column(const struct lines_state *s, unsigned x)
+{
+    unsigned best = 0, dist = UINT32_MAX;
+    for (unsigned c = 0; c < s->count; c++) {
+        unsigned d = x > s->x[c] ? x - s->x[c] : s->x[c] - x;
+        if (d < dist) {
+            dist = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+/* A row of an aligned table: its words go to the nearest header column, and the words of one
+ * column make its value ("Nguyen Van An"). */
+static bool aligned_row(struct line_out *lo, struct lines_state *s, size_t ls, size_t le)
+{
+    size_t w[MAX_CELLS][2];
+    unsigned x[MAX_CELLS];
+    unsigned n = line_words(lo->in, ls, le, w, x, MAX_CELLS);
+    if (n < 2 || n > MAX_CELLS) /* a blank line or a sentence ends the table */
+        return false;
+    for (unsigned i = 0; i < n;) {
+        unsigned c = nearest_column(s, x[i]), j = i + 1;
+        /* a value's words sit together: one space between them, under one column */
+        while (j < n && nearest_column(s, x[j]) == c)
+            j++;
+        if (s->fields[c] != PD_FIELD_NONE)
+            put_pair(lo, s->fields[c], w[i][0], w[i][0], w[j - 1][1], w[j - 1][1]);
+        i = j;
+    }
+    return true;
+}
+
 /* A row of the table being read: each cell labelled; false when the row does not fit the table. */
 static bool table_row(struct line_out *lo, struct lines_state *s, size_t ls, size_t le)
 {
+    if (s->delim == ' ')
+        return aligned_row(lo, s, ls, le);
     if (s->delim == '|' && separator_row(lo->in, ls, le))
         return true;
     if (!memchr(lo->in + ls, s->delim, le - ls))
@@ -260,6 +401,9 @@ static bool labelled_line(struct line_out *lo, size_t ls, size_t le)
         k += 2;
     if (k + 7 < le && memcmp(in + k, "export ", 7) == 0)
         k += 7;
+    size_t reach = le - k < MAX_KEY + 4 ? le - k : MAX_KEY + 4;
+    if (!memchr(in + k, ':', reach) && !memchr(in + k, '=', reach))
+        return false; /* most lines of prose: no separator where a key could end */
     bool quoted = k < le && (in[k] == '"' || in[k] == '\'');
     size_t ks = k + quoted, ke = ks;
     while (ke < le && ke - ks <= MAX_KEY && (key_byte((unsigned char)in[ke]) || in[ke] == ' '))
@@ -377,9 +521,27 @@ static bool xml_element(struct line_out *lo, size_t ls, size_t le)
     return true;
 }
 
+/* The next place of a byte in the window, found once for all the lines before it: a memchr per
+ * line and per byte looked for cost a tenth of the scan of prose. */
+struct next_byte {
+    char c;
+    size_t at; /* SIZE_MAX: not looked for yet */
+};
+
+static bool in_line(struct next_byte *nb, const char *in, size_t ls, size_t le, size_t len)
+{
+    if (nb->at == SIZE_MAX || nb->at < ls) {
+        const char *p = memchr(in + ls, nb->c, len - ls);
+        nb->at = p ? (size_t)(p - in) : len;
+    }
+    return nb->at < le;
+}
+
 static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, const char *in, size_t len,
                  size_t resume_in)
 {
+    struct next_byte pipe = {'|', SIZE_MAX}, tab = {'\t', SIZE_MAX}, lt = {'<', SIZE_MAX}, eq = {'=', SIZE_MAX},
+                     comma = {',', SIZE_MAX}, dot = {'.', SIZE_MAX};
     struct lines_state *s = state;
     struct line_out lo = {.f = f, .o = o, .in = in, .len = len, .copied = 0};
     bool resumed = false;
@@ -398,15 +560,24 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
             resumed = true;
         }
         size_t le = line_end(in, ls, len);
-        bool pipe_or_tab = memchr(in + ls, '|', le - ls) || memchr(in + ls, '\t', le - ls);
+        bool pipe_or_tab = in_line(&pipe, in, ls, le, len) || in_line(&tab, in, ls, le, len);
         if (s->in_table && !table_row(&lo, s, ls, le))
             s->in_table = false;
-        if (!s->in_table) {
+        char legacy[PD_FIELDS_LEGACY_LINE * 3];
+        size_t legacy_len;
+        if (!s->in_table && !pipe_or_tab && (legacy_len = pd_fields_legacy_line(in + ls, le - ls, legacy, sizeof legacy))) {
+            copy_to(&lo, ls); /* the line as it was typed, each byte mapped to its start */
+            for (size_t k = 0; k < legacy_len; k++)
+                pd_fields_put(o, legacy[k], ls);
+            lo.copied = le;
+        } else if (!s->in_table) {
             if (pipe_or_tab && table_header(f, s, in, ls, le, len)) {
                 /* the header's cells are names, not values */
-            } else if (memchr(in + ls, '<', le - ls) && html_table_line(in, ls, le)) {
+            } else if (!in_line(&comma, in, ls, le, len) && !in_line(&dot, in, ls, le, len) && gapped(in, ls, le) &&
+                       aligned_header(f, s, in, ls, le, len)) { /* a header has no sentence punctuation */
+            } else if (in_line(&lt, in, ls, le, len) && html_table_line(in, ls, le)) {
                 html_cells(&lo, s, ls, le);
-            } else if (!xml_element(&lo, ls, le) && !labelled_line(&lo, ls, le) && memchr(in + ls, '=', le - ls)) {
+            } else if (!xml_element(&lo, ls, le) && !labelled_line(&lo, ls, le) && in_line(&eq, in, ls, le, len)) {
                 inline_pairs(&lo, ls, le);
             }
         }
