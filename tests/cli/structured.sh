@@ -65,6 +65,7 @@ m["References"] = "<xyz.456@congty-vidu.vn>"
 m.set_content("Gửi anh chị báo cáo tuần.")
 open(sys.argv[1], "wb").write(bytes(m))
 PYEOF
+cp "$PD_SRCDIR/tests/data/table-tcvn3-stamp.doc" "$T/shapes/"   # a legacy .doc: TCVN3 stamp over a table
 printf 'PAR1\025\000\025\034\025\034Nguyen Van An 0912345678PAR1' >"$T/shapes/data.parquet"
 rc=0
 "$PDPSCAN" scan -q --reveal -f json -o "$T/s.json" "$T/shapes" >"$T/stdout" 2>"$T/stderr" || rc=$?
@@ -90,6 +91,13 @@ ok
 [ "$(values vn.mst branch000.txt)" = "[]" ] || fail "branch suffix 000 accepted"
 [ "$(values email msg.eml!headers)" = "['hr@congty-vidu.vn', 'kt@congty-vidu.vn']" ] ||
     fail "e-mail headers: $(values email msg.eml!headers)"
+ok
+# the legacy .doc: the stamp in capitals, the table's cells labelled by its header
+[ "$(rq "$T/s.json" "[(f['detector'], f['value']['clear']) for f in r['findings'] if f['location']['path'].endswith('.doc') and f['category'] == 'state_secret']")" = "[('vn.secret_mark', 'TỐI MẬT')]" ] ||
+    fail "TCVN3 stamp in a .doc: $(rq "$T/s.json" "[(f['detector'], f['value']['clear']) for f in r['findings'] if f['location']['path'].endswith('.doc')]")"
+[ "$(rq "$T/s.json" "sorted((f['detector'], f['location'].get('field'), f['value']['clear']) for f in r['findings'] if f['location']['path'].endswith('.doc') and f['detector'] in ('person_name', 'vn.cmnd'))")" = \
+  "[('person_name', 'Họ và tên', 'Lê Văn Cường'), ('person_name', 'Họ và tên', 'Nguyễn Thị Hằng'), ('vn.cmnd', 'Số CMND', '012345678'), ('vn.cmnd', 'Số CMND', '023456789')]" ] ||
+    fail "table in a .doc: $(rq "$T/s.json" "[(f['detector'], f['location'].get('field'), f['value']['clear']) for f in r['findings'] if f['location']['path'].endswith('.doc')]")"
 ok
 expect_status "$T/s.json" data.parquet skipped "format not supported"
 [ "$(rq "$T/s.json" "[f for f in r['findings'] if 'parquet' in f['location']['path']]")" = "[]" ] || fail "parquet bytes scanned"
