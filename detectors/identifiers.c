@@ -213,7 +213,7 @@ const struct pd_detector pd_family_identifiers[] = {
      .description = "International payment card number: issuer range, length and Luhn",
      /* contiguous, or grouped as cards print them (check_pan): a separator allowed anywhere made
       * this pattern a quarter of Hyperscan's time on digit-heavy text */
-     .pattern = "\\d{13,19}|[56]\\d{11}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,4}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,3}|"
+     .pattern = "\\d{13,19}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,4}|\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{4}[ -]\\d{1,3}|"
                 "\\d{4}[ -]\\d{6}[ -]\\d{4,5}",
      .left = PD_GUARD_NUMBER, .right = PD_GUARD_NUMBER, .max_len = 40, .validate = check_pan,
      .alphabet = DIGITS " -",

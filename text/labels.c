@@ -8,8 +8,10 @@
 #include "text/text.h"
 
 /* Each label, then every folded spelling of a field name that means it ('|'-separated). The
- * labels are the detectors' own (detectors/labelled.c, identifiers.c); "so cccd/cmnd" is both the
- * CCCD's context and the CMND's label, for names such as "id_number" that hold either. */
+ * labels are the detectors' own (detectors/labelled.c, identifiers.c), in their shortest spelling:
+ * every byte of a label is scanned again for each value ("sdt", not "so dien thoai"). "so
+ * cccd/cmnd" is both the CCCD's context and the CMND's label, for names such as "id_number" that
+ * hold either. */
 static const struct vocabulary_entry {
     const char *label;
     const char *names;
@@ -47,10 +49,10 @@ static const struct vocabulary_entry {
      "cmnd cccd|so cmnd cccd|cccd cmnd|so cccd cmnd"},
     {"so ho chieu", "passport|passport no|passport number|passportno|passport id|so ho chieu|ho chieu|so hc",
      "so ho chieu|ho chieu|passport|so hc"},
-    {"ma so thue", "mst|ma so thue|masothue|so mst|ma so thue ca nhan|mst ca nhan|tax code|taxcode|tax id|"
+    {"mst", "mst|ma so thue|masothue|so mst|ma so thue ca nhan|mst ca nhan|tax code|taxcode|tax id|"
                    "taxid|tax number|tax no|tin|tax identification number|personal tax code",
      "mst|ma so thue|tax code|tax id"},
-    {"so dien thoai", "phone|phone number|phonenumber|phone no|mobile|mobile phone|mobile number|cell|"
+    {"sdt", "phone|phone number|phonenumber|phone no|mobile|mobile phone|mobile number|cell|"
                       "cellphone|cell phone|tel|telephone|sdt|so dt|so dien thoai|sodienthoai|dien thoai|dt|"
                       "di dong|so di dong|dtdd|contact phone|contact number|msisdn|zalo|sdt lien he|"
                       "dien thoai lien he|home phone|work phone|fax|hotline ca nhan",
@@ -88,7 +90,7 @@ static const struct vocabulary_entry {
      "mat khau|password|passwd|pwd|ma pin"},
     {"ma otp", "otp|ma otp|otp code|one time password|ma xac thuc|verification code",
      "ma otp|otp"},
-    {"so tai khoan", "account number|account no|account num|accountnumber|bank account|bank account number|"
+    {"stk", "account number|account no|account num|accountnumber|bank account|bank account number|"
                      "bank account no|so tai khoan|sotaikhoan|stk|so tk|tk ngan hang|tai khoan ngan hang|"
                      "so tai khoan ngan hang|acc no|acct no|iban|beneficiary account",
      "so tai khoan|so tk|stk|account number|bank account"},
@@ -102,7 +104,7 @@ static const struct vocabulary_entry {
     {"so bhxh", "bhxh|so bhxh|ma so bhxh|ma bhxh|so so bhxh|social insurance|social insurance number|"
                 "social insurance no|social security number|ssn",
      "ma so bhxh|so so bhxh|so bhxh|ma bhxh|bhxh|bao hiem xa hoi"},
-    {"the bhyt", "bhyt|the bhyt|ma the bhyt|so the bhyt|ma bhyt|so bhyt|health insurance|"
+    {"bhyt", "bhyt|the bhyt|ma the bhyt|so the bhyt|ma bhyt|so bhyt|health insurance|"
                  "health insurance card|health insurance number|health insurance no|insurance card|"
                  "bao hiem y te",
      "bhyt|the bhyt|bao hiem y te|health insurance"},

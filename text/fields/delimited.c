@@ -215,9 +215,23 @@ static bool rule_row(const char *p, size_t n)
 static void start_row(struct pd_fields *f, struct delimited_state *s, const char *in, size_t i, size_t len)
 {
     size_t n = len - i < MAX_ROW_LOOKAHEAD ? len - i : MAX_ROW_LOOKAHEAD;
+    s->header_row = false;
+    /* the common case, cheaply: a row of data (a digit in it) with a delimiter is labelled, and can
+     * be neither a header nor a rule */
+    const char *nl = memchr(in + i, '\n', n);
+    if (nl && !s->lines_before && !s->header_next) {
+        bool digit = false, delim = false;
+        for (const char *p = in + i; p < nl && !(digit && delim); p++) {
+            digit |= *p >= '0' && *p <= '9';
+            delim |= *p == s->delimiter;
+        }
+        if (digit && delim && in[i] != '|' && in[i] != '-' && in[i] != '+') {
+            s->labelled = true;
+            return;
+        }
+    }
     unsigned cells = 0;
     size_t k = count_cells(in + i, n, s->delimiter, &cells);
-    s->header_row = false;
     if (s->lines_before || s->header_next) {
         s->labelled = false;
         s->header_row = !s->lines_before;

@@ -162,12 +162,14 @@ void pd_fields_open(struct pd_fields *f, struct pd_fields_out *o, int field, siz
         pd_fields_close(f, o, at);
     const char *label = pd_fields_label(f, field);
     size_t n = field == PD_FIELD_NONE ? 0 : f->names[field].label_len;
-    if (n && n + 2 <= o->label_budget) {
+    if (n && n + 2 <= o->label_budget && o->len + n + 2 <= o->cap) {
         o->label_budget -= n + 2;
-        for (size_t k = 0; k < n; k++)
-            pd_fields_put(o, label[k], at);
-        pd_fields_put(o, ':', at);
-        pd_fields_put(o, ' ', at);
+        memcpy(o->buf + o->len, label, n);
+        o->buf[o->len + n] = ':';
+        o->buf[o->len + n + 1] = ' ';
+        for (size_t k = 0; k < n + 2; k++) /* every label byte stands for the value's first byte */
+            o->map[o->len + k] = (uint32_t)at;
+        o->len += n + 2;
     }
     o->open_field = field;
     o->open_at = (uint32_t)raw_of(f, at);
@@ -206,9 +208,10 @@ void pd_fields_close(struct pd_fields *f, struct pd_fields_out *o, size_t at)
 
 const char *pd_fields_field_at(struct pd_fields *f, size_t off)
 {
-    /* findings come in order: the span of the last one, or the next, most often holds this one */
-    for (size_t k = f->last_span; k < f->n_spans && k < f->last_span + 2; k++)
-        if (f->spans[k].from <= off && off < f->spans[k].to) {
+    /* findings come in order: the span of the last one, or one a few cells on, most often holds
+     * this one (a binary search over a window's spans cost as much as the rest of a finding) */
+    for (size_t k = f->last_span; k < f->n_spans && k < f->last_span + 16 && f->spans[k].from <= off; k++)
+        if (off < f->spans[k].to) {
             f->last_span = k;
             return pd_fields_path(f, f->spans[k].field);
         }

@@ -373,6 +373,22 @@ static void html_cells(struct line_out *lo, struct lines_state *s, size_t ls, si
     }
 }
 
+/* The next place of a byte in the window, found once for all the lines before it: a memchr per
+ * line and per byte looked for cost a tenth of the scan of prose. */
+struct next_byte {
+    char c;
+    size_t at; /* SIZE_MAX: not looked for yet */
+};
+
+static bool in_line(struct next_byte *nb, const char *in, size_t ls, size_t le, size_t len)
+{
+    if (nb->at == SIZE_MAX || nb->at < ls) {
+        const char *p = memchr(in + ls, nb->c, len - ls);
+        nb->at = p ? (size_t)(p - in) : len;
+    }
+    return nb->at < le;
+}
+
 /* ---- labelled lines ---- */
 
 static bool key_byte(unsigned char c) { return pd_ascii_alnum[c] || c == '_' || c == '-' || c == '.' || c >= 0x80; }
@@ -390,8 +406,9 @@ static bool prose_key(const char *k, size_t n)
     return true;
 }
 
-/* "key: value" / "key = value" at the line's start, the key one the vocabulary knows. */
-static bool labelled_line(struct line_out *lo, size_t ls, size_t le)
+/* "key: value" / "key = value" at the line's start, the key one the vocabulary knows; colon and
+ * eq track the window's next ':' and '='. */
+static bool labelled_line(struct line_out *lo, size_t ls, size_t le, struct next_byte *colon, struct next_byte *eq)
 {
     const char *in = lo->in;
     size_t k = ls;
@@ -402,7 +419,7 @@ static bool labelled_line(struct line_out *lo, size_t ls, size_t le)
     if (k + 7 < le && memcmp(in + k, "export ", 7) == 0)
         k += 7;
     size_t reach = le - k < MAX_KEY + 4 ? le - k : MAX_KEY + 4;
-    if (!memchr(in + k, ':', reach) && !memchr(in + k, '=', reach))
+    if (!(in_line(colon, in, k, k + reach, lo->len)) && !(in_line(eq, in, k, k + reach, lo->len)))
         return false; /* most lines of prose: no separator where a key could end */
     bool quoted = k < le && (in[k] == '"' || in[k] == '\'');
     size_t ks = k + quoted, ke = ks;
@@ -521,27 +538,12 @@ static bool xml_element(struct line_out *lo, size_t ls, size_t le)
     return true;
 }
 
-/* The next place of a byte in the window, found once for all the lines before it: a memchr per
- * line and per byte looked for cost a tenth of the scan of prose. */
-struct next_byte {
-    char c;
-    size_t at; /* SIZE_MAX: not looked for yet */
-};
-
-static bool in_line(struct next_byte *nb, const char *in, size_t ls, size_t le, size_t len)
-{
-    if (nb->at == SIZE_MAX || nb->at < ls) {
-        const char *p = memchr(in + ls, nb->c, len - ls);
-        nb->at = p ? (size_t)(p - in) : len;
-    }
-    return nb->at < le;
-}
-
 static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, const char *in, size_t len,
                  size_t resume_in)
 {
     struct next_byte pipe = {'|', SIZE_MAX}, tab = {'\t', SIZE_MAX}, lt = {'<', SIZE_MAX}, eq = {'=', SIZE_MAX},
-                     comma = {',', SIZE_MAX}, dot = {'.', SIZE_MAX};
+                     comma = {',', SIZE_MAX}, dot = {'.', SIZE_MAX}, colon = {':', SIZE_MAX},
+                     viet = {(char)0xE1, SIZE_MAX}; /* the lead byte of Vietnamese letters (U+1EA0..) */
     struct lines_state *s = state;
     struct line_out lo = {.f = f, .o = o, .in = in, .len = len, .copied = 0};
     bool resumed = false;
@@ -565,7 +567,9 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
             s->in_table = false;
         char legacy[PD_FIELDS_LEGACY_LINE * 3];
         size_t legacy_len;
-        if (!s->in_table && !pipe_or_tab && (legacy_len = pd_fields_legacy_line(in + ls, le - ls, legacy, sizeof legacy))) {
+        /* a line with a proper Vietnamese letter is no legacy font's */
+        if (!s->in_table && !pipe_or_tab && !in_line(&viet, in, ls, le, len) &&
+            (legacy_len = pd_fields_legacy_line(in + ls, le - ls, legacy, sizeof legacy))) {
             copy_to(&lo, ls); /* the line as it was typed, each byte mapped to its start */
             for (size_t k = 0; k < legacy_len; k++)
                 pd_fields_put(o, legacy[k], ls);
@@ -577,7 +581,8 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
                        aligned_header(f, s, in, ls, le, len)) { /* a header has no sentence punctuation */
             } else if (in_line(&lt, in, ls, le, len) && html_table_line(in, ls, le)) {
                 html_cells(&lo, s, ls, le);
-            } else if (!xml_element(&lo, ls, le) && !labelled_line(&lo, ls, le) && in_line(&eq, in, ls, le, len)) {
+            } else if (!xml_element(&lo, ls, le) && !labelled_line(&lo, ls, le, &colon, &eq) &&
+                       in_line(&eq, in, ls, le, len)) {
                 inline_pairs(&lo, ls, le);
             }
         }
