@@ -8,6 +8,9 @@
 
 #include <ctype.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_KEY 64
 #define MAX_CELLS PD_COLUMNS_MAX
@@ -23,6 +26,7 @@ struct lines_state {
     /* HTML tables */
     unsigned n_th, html_col;
     int th_fields[MAX_CELLS];
+    bool legacy_fonts; /* text of a Word 97 document: a line may be in a TCVN3 or VNI font */
 };
 
 struct line_out {
@@ -58,7 +62,10 @@ static void put_pair(struct line_out *lo, int field, size_t from, size_t vfrom, 
 
 static bool detect(struct pd_fields *f, void *state, const char *p, size_t n, const struct pd_fields_hint *hint)
 {
-    (void)f, (void)state, (void)p, (void)n, (void)hint;
+    (void)f, (void)p, (void)n;
+    struct lines_state *s = state;
+    const char *mime = hint && hint->mime ? hint->mime : "";
+    s->legacy_fonts = strcmp(mime, "application/msword") == 0 || strncmp(mime, "application/CDFV2", 17) == 0;
     return true; /* any text may hold a table or a labelled line */
 }
 
@@ -538,6 +545,35 @@ static bool xml_element(struct line_out *lo, size_t ls, size_t le)
     return true;
 }
 
+/* The first place at or after from where two spaces follow each other, or len. */
+static size_t double_space(const char *in, size_t from, size_t len)
+{
+    size_t i = from;
+#ifdef __SSE2__
+    const __m128i space = _mm_set1_epi8(' ');
+    for (; i + 17 <= len; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(in + i + 1));
+        int m = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, space), _mm_cmpeq_epi8(b, space)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i + 1 < len; i++)
+        if (in[i] == ' ' && in[i + 1] == ' ')
+            return i;
+    return len;
+}
+
+/* Where the first line starting at or after `at` starts. */
+static size_t line_start_from(const char *in, size_t at, size_t len)
+{
+    if (at == 0 || at >= len || in[at - 1] == '\n')
+        return at;
+    const char *nl = memchr(in + at, '\n', len - at);
+    return nl ? (size_t)(nl - in) + 1 : len;
+}
+
 static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, const char *in, size_t len,
                  size_t resume_in)
 {
@@ -554,9 +590,31 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
     }
     s->skip = 0;
     s->mid_line = false;
+    size_t gap = SIZE_MAX; /* the next two spaces: a table laid out in columns */
     while (ls < len) {
-        if (!resumed && ls >= resume_in) {
-            s->skip = ls - resume_in;
+        /* Lines of prose hold nothing a reader takes: go straight to the next line with a byte
+         * that could start something (":", "=", "|", a tab, "<", two spaces). A table being
+         * read, and text where a line may be in a legacy font, are read line by line. */
+        if (!s->in_table && !s->legacy_fonts) {
+            if (gap == SIZE_MAX || gap < ls)
+                gap = double_space(in, ls, len);
+            size_t next = gap;
+            struct next_byte *marks[] = {&colon, &eq, &pipe, &tab, &lt};
+            for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+                in_line(marks[m], in, ls, len, len);
+                if (marks[m]->at < next)
+                    next = marks[m]->at;
+            }
+            if (next >= len)
+                break;
+            if (next > ls) {
+                const char *nl = memrchr(in + ls, '\n', next - ls);
+                if (nl)
+                    ls = (size_t)(nl - in) + 1;
+            }
+        }
+        if (!resumed && ls >= resume_in) { /* skipped lines changed nothing: the state holds */
+            s->skip = line_start_from(in, resume_in, len) - resume_in;
             pd_fields_at_resume(f, s);
             s->skip = 0;
             resumed = true;
@@ -568,7 +626,7 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
         char legacy[PD_FIELDS_LEGACY_LINE * 3];
         size_t legacy_len;
         /* a line with a proper Vietnamese letter is no legacy font's */
-        if (!s->in_table && !pipe_or_tab && !in_line(&viet, in, ls, le, len) &&
+        if (s->legacy_fonts && !s->in_table && !pipe_or_tab && !in_line(&viet, in, ls, le, len) &&
             (legacy_len = pd_fields_legacy_line(in + ls, le - ls, legacy, sizeof legacy))) {
             copy_to(&lo, ls); /* the line as it was typed, each byte mapped to its start */
             for (size_t k = 0; k < legacy_len; k++)
@@ -588,9 +646,14 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
         }
         ls = le + 1;
     }
-    if (!resumed && resume_in < len) { /* the last line runs past the window: skip the rest of it */
-        s->skip = len - resume_in;
-        s->mid_line = true;
+    if (!resumed && resume_in < len) {
+        size_t start = line_start_from(in, resume_in, len);
+        if (start < len || (resume_in > 0 && in[resume_in - 1] == '\n')) {
+            s->skip = start - resume_in; /* lines skipped to the end changed nothing */
+        } else {
+            s->skip = len - resume_in; /* the last line runs past the window: skip the rest of it */
+            s->mid_line = true;
+        }
         pd_fields_at_resume(f, s);
         s->skip = 0;
         s->mid_line = false;
