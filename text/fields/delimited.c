@@ -155,7 +155,7 @@ static bool detect(struct pd_fields *f, void *state, const char *p, size_t n, co
         char best_delim = 0;
         for (size_t d = 0; d < sizeof delimiters; d++) {
             unsigned cells, same, read;
-            if (!header_row(p + at, len, delimiters[d], &cells) || cells <= best)
+            if (!memchr(p + at, delimiters[d], len) || !header_row(p + at, len, delimiters[d], &cells) || cells <= best)
                 continue;
             rows_after(p, n, at + len, delimiters[d], cells, &same, &read);
             /* most rows below share its shape (a note row may not); a single name over a row that

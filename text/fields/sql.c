@@ -50,12 +50,53 @@ static bool has_word_ci(const char *p, size_t n, const char *w)
     return false;
 }
 
+/* Whether the words w appear in p[0, n) as dumps write them, in upper or lower case, not inside a
+ * longer word: memmem's search, where a case-blind comparison at every byte took most of the time
+ * of scanning small files. */
+static bool has_keyword(const char *p, size_t n, const char *w)
+{
+    char lower[32];
+    size_t k = strlen(w);
+    for (size_t i = 0; i <= k && i < sizeof lower; i++)
+        lower[i] = (char)tolower((unsigned char)w[i]);
+    for (int c = 0; c < 2; c++) {
+        const char *needle = c ? lower : w;
+        for (const char *at = p, *end = p + n; (at = memmem(at, (size_t)(end - at), needle, k)); at++)
+            if ((at == p || !isalnum((unsigned char)at[-1])) && (at + k == end || !isalnum((unsigned char)at[k])))
+                return true;
+    }
+    return false;
+}
+
+/* Whether the text opens as a dump does: a comment or a statement. A document that quotes an
+ * INSERT in its middle is no dump (and most texts are rejected before any keyword search). */
+static bool opens_like_sql(const char *p, size_t n)
+{
+    static const char *const openings[] = {"--", "/*", "#", "CREATE", "INSERT", "REPLACE", "COPY", "SET", "DROP", "LOCK",
+                                           "USE", "BEGIN", "START", "ALTER", "PRAGMA", NULL};
+    size_t i = 0;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < n && isspace((unsigned char)p[i]))
+        i++;
+    for (int k = 0; openings[k]; k++) {
+        size_t w = strlen(openings[k]);
+        if (n - i >= w && strncasecmp(p + i, openings[k], w) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool detect(struct pd_fields *f, void *state, const char *p, size_t n, const struct pd_fields_hint *hint)
 {
     (void)f;
-    (void)hint;
-    bool dump = has_word_ci(p, n, "INSERT INTO") || has_word_ci(p, n, "REPLACE INTO") ||
-                (has_word_ci(p, n, "COPY") && has_word_ci(p, n, "FROM stdin")) || has_word_ci(p, n, "CREATE TABLE");
+    const char *name = hint && hint->name ? hint->name : "";
+    size_t nl = strlen(name);
+    bool sql_name = nl > 4 && strcasecmp(name + nl - 4, ".sql") == 0;
+    if (!sql_name && !opens_like_sql(p, n))
+        return false;
+    bool dump = has_keyword(p, n, "INSERT INTO") || has_keyword(p, n, "REPLACE INTO") ||
+                (has_keyword(p, n, "COPY") && has_keyword(p, n, "FROM stdin")) || has_keyword(p, n, "CREATE TABLE");
     if (!dump)
         return false;
     struct sql_state *s = state;
