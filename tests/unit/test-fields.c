@@ -95,6 +95,13 @@ static void test_readers(void)
                (const char *const[]){"ho ten: Lê 'Văn' An\n", "ngay sinh: 1985-03-12\n", "ho ten: B'C\n",
                                      "ho ten: Hoàng Nam\n", "ton giao: Phật giáo\n", NULL},
                NULL);
+    /* "VALUES(" glued to the first tuple, N'...' strings, a function around a value */
+    check_view("sql", "INSERT INTO nv (ho_ten, ngay_sinh) VALUES(N'Đỗ Văn Hùng', STR_TO_DATE('12/03/1985', '%d/%m/%Y'));\n",
+               (const char *const[]){"\nho ten: Đỗ Văn Hùng\n", "ngay sinh: STR_TO_DATE(12/03/1985", NULL},
+               (const char *const[]){"NĐỗ", NULL});
+    /* a UTF-8 export's BOM is no part of its first column's name */
+    check_view("delimited", "\xEF\xBB\xBFho_ten,so_cmnd\r\nAn Binh,012345678\r\nC D,023456789\r\n",
+               (const char *const[]){"ho ten: An Binh\n", NULL}, NULL);
     check_view("text", "Danh sách:\n\nSTT | Họ và tên | Ngày sinh\n--- | --- | ---\n1 | Lê Văn Cường | 12/03/1985\n"
                        "\nfull_name=Trần Văn B\nuser=x password=Secr3t! ok=1\n<HoTen>Đỗ Thị C</HoTen>\n"
                        "<table><tr><th>Họ tên</th><th>Dân tộc</th></tr><tr><td>An</td><td>Tày</td></tr></table>\n",

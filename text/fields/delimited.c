@@ -117,6 +117,10 @@ static void take_header(struct pd_fields *f, struct delimited_state *s, const ch
             q++;
             n--;
         }
+        if (n >= 3 && memcmp(q, "\xEF\xBB\xBF", 3) == 0) { /* the BOM before a UTF-8 export's first name */
+            q += 3;
+            n -= 3;
+        }
         while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
             n--;
         s->fields[c] = n ? pd_fields_name(f, PD_FIELD_NONE, "", q, n, NULL) : PD_FIELD_NONE;

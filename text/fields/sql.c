@@ -379,6 +379,7 @@ static void tuple_byte(struct pd_fields *f, struct pd_fields_out *o, struct sql_
     }
     if (s->depth == 0) {
         if (c == '(') {
+            pd_fields_put(o, '\n', i); /* the first label starts its line: "VALUES(" is no part of it */
             s->depth = 1;
             s->column = 0;
             s->value_start = true;
@@ -396,6 +397,10 @@ static void tuple_byte(struct pd_fields *f, struct pd_fields_out *o, struct sql_
     }
     if (c == ')' && --s->depth == 0) {
         value_end(f, o, s, i);
+        return;
+    }
+    if (s->value_start && (c == 'N' || c == 'n' || c == 'E' || c == 'e') && i + 1 < len && in[i + 1] == '\'') {
+        value_open(f, o, s, i); /* N'...' (national) and E'...' (escapes): the prefix is no part of it */
         return;
     }
     if (s->value_start)
