@@ -66,6 +66,8 @@ static struct pd_unit *merge(struct pd_worker *w, struct pd_split *sp)
             if (f->line == 1)
                 f->column = (f->offset - line_start) / unit_size + 1;
             f->line += lines_before;
+            if (f->field) /* the slice's copy goes with the slice */
+                f->field = pd_unit_field_name(u, NULL, f->field);
             if (pd_unit_add_finding(u, f) != PD_OK)
                 pd_unit_set(u, PD_UNIT_ERROR, "out of memory merging slices");
         }
@@ -164,7 +166,7 @@ bool pd_split_begin(struct pd_worker *w, struct pd_unit *u, struct pd_source *sr
     struct pd_text_range r = sp->results[0].range;
     struct pd_unit *su = slice_unit(sp, PD_UNIT_SCANNED, NULL);
     if (su)
-        pd_worker_scan_range(w, su, src, buf, n, enc, &r);
+        pd_worker_scan_slice_range(w, su, src, buf, n, enc, &r);
     *unit_done = finish(w, sp, 0, su, &r) != NULL;
     return true;
 }
@@ -201,7 +203,7 @@ struct pd_unit *pd_worker_scan_slice(struct pd_worker *w, struct pd_slice *slice
                     pd_source_error(&src, errno));
     } else {
         got = (size_t)n;
-        pd_worker_scan_range(w, su, &src, buf, got, sp->enc, &r);
+        pd_worker_scan_slice_range(w, su, &src, buf, got, sp->enc, &r);
     }
     src.close(&src);
     return finish(w, sp, k, su, &r);

@@ -121,7 +121,7 @@ size_t pd_unit_bytes(const struct pd_unit *u)
 const char *pd_unit_field_name(struct pd_unit *u, const void *key, const char *path)
 {
     for (size_t i = u->n_field_names; i-- > 0;)
-        if (u->field_keys[i] == key)
+        if (key ? u->field_keys[i] == key : strcmp(u->field_names[i], path) == 0)
             return u->field_names[i];
     if ((u->n_field_names & (u->n_field_names - 1)) == 0) { /* grows at powers of two */
         size_t cap = u->n_field_names ? 2 * u->n_field_names : 4;

@@ -81,8 +81,9 @@ void pd_unit_set(struct pd_unit *unit, enum pd_unit_status status, const char *f
 /* Takes ownership of the finding (and its clear value). Beyond the cap, it is counted only. */
 enum pd_error pd_unit_add_finding(struct pd_unit *unit, struct pd_finding *finding);
 
-/* The unit's copy of a field path, key being the reader's stable pointer for it; NULL when out
- * of memory (the finding is then reported without its field). */
+/* The unit's copy of a field path, key being the reader's stable pointer for it (NULL: compare
+ * the paths, as a merge of slices does); NULL when out of memory (the finding is then reported
+ * without its field). */
 const char *pd_unit_field_name(struct pd_unit *unit, const void *key, const char *path);
 
 /* The i-th listed finding, i < unit->n_findings. */

@@ -25,6 +25,11 @@ struct pd_text_range {
 void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
                           enum pd_encoding enc, struct pd_text_range *r);
 
+/* The same for a slice of a large text: read through the text reader (tables, labelled lines),
+ * from the first whole line when the slice starts mid-file. */
+void pd_worker_scan_slice_range(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                          enum pd_encoding enc, struct pd_text_range *r);
+
 /* Large files in slices (split.c). At depth 0, takes over a text file big enough to be worth it:
  * queues its other slices through cfg->split, scans the first itself. Returns false (nothing done)
  * when the file stays whole. On true, *unit_done tells whether u is complete (this slice was the

@@ -488,6 +488,15 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
     r->last_line_start = s.line_start;
 }
 
+void pd_worker_scan_slice_range(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned char *buf, size_t n,
+                          enum pd_encoding enc, struct pd_text_range *r)
+{
+    struct pd_fields_hint hint = {.mime = u->mime, .name = u->path, .slice = r->base > 0};
+    w->text.fields = pd_fields_detect(w->fields, "", 0, &hint) ? w->fields : NULL;
+    pd_worker_scan_range(w, u, src, buf, n, enc, r);
+    w->text.fields = NULL;
+}
+
 /* Whether the text whose first window is buf has a structure whose field names label its values
  * (JSON, an SQL dump, delimited text, tables or labelled lines in text), looked for after decoding
  * so that every encoding has it. w->fields is then ready to read it. */
@@ -562,8 +571,8 @@ void pd_worker_scan_unit(struct pd_worker *w, struct pd_unit *u, struct pd_sourc
     } else if (text) {
         bool done, fields = has_fields(w, u, buf, got, enc);
         /* JSON, dumps and delimited text are read in one piece: a slice would not know its field.
-         * Prose is split when large, its slices read without the tables and labelled lines it
-         * may hold (a slice does not know which table it starts in). */
+         * Prose is split when large; each slice is read through the text reader from its first
+         * whole line (a table it starts inside is read unlabelled up to its next header). */
         bool structured = fields && strcmp(pd_fields_kind(w->fields), "text") != 0;
         if (depth == 0 && !structured && pd_split_begin(w, u, src, buf, got, enc, &done))
             w->handed_over = !done;

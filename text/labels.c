@@ -18,6 +18,7 @@ static const struct vocabulary_entry {
     /* the spellings the detectors read as written before a colon, so that prose such as
      * "Họ và tên: ..." need not be rewritten ("*": all of them, for values found by shape) */
     const char *as_written;
+    bool secret; /* credentials: never guessed from part of a compound name */
 } vocabulary[] = {
     {"ho ten", "ho ten|ho va ten|hoten|hovaten|ho & ten|ten|ten day du|full name|fullname|name|display name|"
                "customer name|patient name|employee name|staff name|student name|member name|person name|"
@@ -29,92 +30,92 @@ static const struct vocabulary_entry {
                "ho ten nhan vien|ho ten benh nhan|ho va ten khach hang|ho ten chu ho|ten chu ho|chu ho|"
                "ho ten hoc sinh|ho ten nguoi nhan|ho ten nguoi lien he|ho ten cha|ho ten me|ten cha|ten me|"
                "ho ten vo chong|nguoi dai dien|ho ten nguoi dai dien|dai dien|ten can bo|ho ten can bo",
-     "ho va ten|ho ten|ho & ten|ten khach hang|ten nhan vien|ten benh nhan|nguoi lien he|chu tai khoan|full name|customer name|patient name"},
+     "ho va ten|ho ten|ho & ten|ten khach hang|ten nhan vien|ten benh nhan|nguoi lien he|chu tai khoan|full name|customer name|patient name", false},
     {"ngay sinh", "ngay sinh|ngaysinh|ngay thang nam sinh|sinh ngay|dob|d o b|date of birth|birth date|"
                   "birthdate|birthday|birth day|date birth|born|born on|ngay sinh kh|ngay sinh khach hang|"
                   "ngay sinh nhan vien|ngay sinh benh nhan",
-     "ngay thang nam sinh|ngay sinh|sinh ngay|dob|date of birth|birth date|birthdate|birthday"},
+     "ngay thang nam sinh|ngay sinh|sinh ngay|dob|date of birth|birth date|birthdate|birthday", false},
     {"so cccd", "cccd|so cccd|ma cccd|so can cuoc|can cuoc|can cuoc cong dan|so can cuoc cong dan|the can cuoc|"
                 "so the can cuoc|so dinh danh|ma dinh danh|so dinh danh ca nhan|ma so dinh danh|"
                 "citizen identity|citizen identity card",
-     "so cccd|cccd|can cuoc cong dan|so can cuoc cong dan|the can cuoc|can cuoc|so dinh danh ca nhan|so dinh danh|ma dinh danh"},
+     "so cccd|cccd|can cuoc cong dan|so can cuoc cong dan|the can cuoc|can cuoc|so dinh danh ca nhan|so dinh danh|ma dinh danh", false},
     {"so cmnd", "cmnd|so cmnd|cmt|so cmt|chung minh nhan dan|so chung minh nhan dan|chung minh thu|"
                 "so chung minh thu|so cmnd cu|cmnd cu|old id|old id number|old id no|old national id|"
                 "old id card|old identity card",
-     "so cmnd|cmnd|cmt|so cmt|chung minh nhan dan|so chung minh nhan dan|chung minh thu|so chung minh thu"},
+     "so cmnd|cmnd|cmt|so cmt|chung minh nhan dan|so chung minh nhan dan|chung minh thu|so chung minh thu", false},
     {"so cccd/cmnd", "cmnd cccd|so cmnd cccd|cccd cmnd|so cccd cmnd|national id|nationalid|national id number|"
                      "national id no|citizen id|citizenid|citizen id number|id number|id no|idno|id card|"
                      "id card number|id card no|identity number|identity card|identity card number|identity no|"
                      "personal id|personal id number|so giay to|so giay to tuy than|giay to tuy than|nid|so id",
-     "cmnd cccd|so cmnd cccd|cccd cmnd|so cccd cmnd"},
+     "cmnd cccd|so cmnd cccd|cccd cmnd|so cccd cmnd", false},
     {"so ho chieu", "passport|passport no|passport number|passportno|passport id|so ho chieu|ho chieu|so hc",
-     "so ho chieu|ho chieu|passport|so hc"},
+     "so ho chieu|ho chieu|passport|so hc", false},
     {"mst", "mst|ma so thue|masothue|so mst|ma so thue ca nhan|mst ca nhan|tax code|taxcode|tax id|"
                    "taxid|tax number|tax no|tin|tax identification number|personal tax code",
-     "mst|ma so thue|tax code|tax id"},
+     "mst|ma so thue|tax code|tax id", false},
     {"sdt", "phone|phone number|phonenumber|phone no|mobile|mobile phone|mobile number|cell|"
                       "cellphone|cell phone|tel|telephone|sdt|so dt|so dien thoai|sodienthoai|dien thoai|dt|"
                       "di dong|so di dong|dtdd|contact phone|contact number|msisdn|zalo|sdt lien he|"
                       "dien thoai lien he|home phone|work phone|fax|hotline ca nhan",
-     "sdt|so dien thoai|dien thoai|dt|di dong|so di dong|dtdd|tel|telephone|mobile|phone|zalo|fax"},
+     "sdt|so dien thoai|dien thoai|dt|di dong|so di dong|dtdd|tel|telephone|mobile|phone|zalo|fax", false},
     {"email", "email|e mail|mail|email address|e mail address|thu dien tu|dia chi email|dia chi thu dien tu|"
               "contact email|personal email|work email",
-     "*"},
+     "*", false},
     {"dia chi", "address|home address|street address|residential address|permanent address|current address|"
                 "mailing address|postal address|address line|address line 1|address1|addr|dia chi|diachi|"
                 "dia chi thuong tru|thuong tru|noi thuong tru|dia chi tam tru|tam tru|noi tam tru|que quan|"
                 "nguyen quan|noi o|noi o hien tai|cho o hien tai|dia chi lien he|dia chi nha|dia chi khach hang|"
                 "dia chi nhan hang|dia chi giao hang|shipping address|delivery address|billing address|ho khau|"
                 "ho khau thuong tru",
-     "dia chi thuong tru|dia chi tam tru|dia chi lien he|dia chi|noi thuong tru|thuong tru|tam tru|que quan|noi o hien tai|noi o|address"},
+     "dia chi thuong tru|dia chi tam tru|dia chi lien he|dia chi|noi thuong tru|thuong tru|tam tru|que quan|noi o hien tai|noi o|address", false},
     {"ton giao", "religion|religious|faith|belief|ton giao|tongiao",
-     "ton giao"},
+     "ton giao", false},
     {"dan toc", "ethnicity|ethnic|ethnic group|ethnic origin|dan toc|dantoc",
-     "dan toc"},
+     "dan toc", false},
     {"chan doan", "diagnosis|diagnoses|diagnostic|chan doan|chandoan|chan doan benh|ket luan chan doan|icd|"
                   "icd10|icd 10|icd code|ma icd|ma icd10|ma benh|benh|benh ly|benh chinh|medical history|"
                   "medical record|medical condition|medical conditions|disease|diseases|illness|"
                   "health condition|health status|tinh trang suc khoe|tien su benh|tien su|benh su|benh an|"
                   "ket qua xet nghiem|xet nghiem|test result|lab result|allergies|allergy|di ung|"
                   "hiv status|ket qua hiv|medication|thuoc dang dung",
-     "chan doan|benh an|tien su benh|benh su|ket qua xet nghiem|benh ly|tinh trang suc khoe|diagnosis|medical history|ma icd|ma icd10"},
+     "chan doan|benh an|tien su benh|benh su|ket qua xet nghiem|benh ly|tinh trang suc khoe|diagnosis|medical history|ma icd|ma icd10", false},
     {"tien an", "criminal record|criminal records|criminal history|tien an|tien an tien su|"
                 "tien su tien an|an tich|ly lich tu phap|conviction|convictions|prior convictions|"
                 "criminal conviction|pham toi|toi danh",
-     "tien an|an tich|ly lich tu phap|criminal record|conviction"},
+     "tien an|an tich|ly lich tu phap|criminal record|conviction", false},
     {"ten dang nhap", "username|user name|user|login|login name|login id|userid|user login|account login|"
                       "ten dang nhap|tai khoan dang nhap",
-     "ten dang nhap|username|user name|login|tai khoan dang nhap"},
+     "ten dang nhap|username|user name|login|tai khoan dang nhap", true},
     {"mat khau", "password|passwd|pwd|pass|passcode|pass word|mat khau|matkhau|mk|pin|ma pin|pin code|"
                  "secret|user password|login password|mat khau dang nhap",
-     "mat khau|password|passwd|pwd|ma pin"},
+     "mat khau|password|passwd|pwd|ma pin", true},
     {"ma otp", "otp|ma otp|otp code|one time password|ma xac thuc|verification code",
-     "ma otp|otp"},
+     "ma otp|otp", true},
     {"stk", "account number|account no|account num|accountnumber|bank account|bank account number|"
                      "bank account no|so tai khoan|sotaikhoan|stk|so tk|tk ngan hang|tai khoan ngan hang|"
                      "so tai khoan ngan hang|acc no|acct no|iban|beneficiary account",
-     "so tai khoan|so tk|stk|account number|bank account"},
+     "so tai khoan|so tk|stk|account number|bank account", false},
     {"so the", "card number|card no|cardnumber|card num|card|pan|credit card|credit card number|"
                "debit card|debit card number|so the|so the atm|the atm|the ngan hang|so the ngan hang|"
                "so the tin dung|the tin dung",
-     "so the|card number|the atm|the ngan hang|the tin dung|credit card"},
+     "so the|card number|the atm|the ngan hang|the tin dung|credit card", false},
     {"bien so", "plate|license plate|licence plate|plate number|plate no|vehicle plate|number plate|"
                 "registration plate|bien so|bien so xe|bienso|bks|bsx|bien kiem soat|so xe",
-     "bien so|bien kiem soat|bks|bsx|so xe|bien so xe|license plate|plate"},
+     "bien so|bien kiem soat|bks|bsx|so xe|bien so xe|license plate|plate", false},
     {"so bhxh", "bhxh|so bhxh|ma so bhxh|ma bhxh|so so bhxh|social insurance|social insurance number|"
                 "social insurance no|social security number|ssn",
-     "ma so bhxh|so so bhxh|so bhxh|ma bhxh|bhxh|bao hiem xa hoi"},
+     "ma so bhxh|so so bhxh|so bhxh|ma bhxh|bhxh|bao hiem xa hoi", false},
     {"bhyt", "bhyt|the bhyt|ma the bhyt|so the bhyt|ma bhyt|so bhyt|health insurance|"
                  "health insurance card|health insurance number|health insurance no|insurance card|"
                  "bao hiem y te",
-     "bhyt|the bhyt|bao hiem y te|health insurance"},
+     "bhyt|the bhyt|bao hiem y te|health insurance", false},
     {"so gplx", "driving licence|driving license|driver license|drivers license|driver licence|"
                 "driving licence number|driving license number|gplx|so gplx|giay phep lai xe|bang lai|"
                 "bang lai xe|so bang lai",
-     "so gplx|gplx|giay phep lai xe|bang lai xe|bang lai|driving licence|driving license"},
+     "so gplx|gplx|giay phep lai xe|bang lai xe|bang lai|driving licence|driving license", false},
     {"van tay", "fingerprint|fingerprints|van tay|mau van tay|du lieu van tay|biometric|biometrics|"
                 "face template|iris|iris scan|mong mat|khuon mat|du lieu sinh trac hoc|sinh trac hoc",
-     "mau van tay|du lieu van tay|van tay|mong mat|fingerprint|du lieu sinh trac hoc"},
+     "mau van tay|du lieu van tay|van tay|mong mat|fingerprint|du lieu sinh trac hoc", false},
 };
 
 /* Names that look like labels and are not: their values are what they say (an order number, a
@@ -130,6 +131,19 @@ static const char not_personal[] =
     "ten chi nhanh|category name|project name|ten du an|event name|city name|country name|street name|"
     "province name|ten tinh|ten huyen|ten xa|department name|ten phong ban|title|job title|chuc vu|"
     "course name|ten mon hoc|school name|ten truong|hospital name|ten benh vien|drug name|ten thuoc";
+
+/* Words before a field's name that make it a thing's, not a person's ("company_phone",
+ * "product_name", "ten_cong_ty" read the other way round). */
+static const char things[] =
+    "company|cong ty|cty|product|san pham|sp|shop|store|cua hang|brand|file|tep|bank|ngan hang|branch|chi nhanh|"
+    "category|item|event|project|du an|org|organization|organisation|department|phong ban|school|truong|hospital|"
+    "benh vien|city|country|street|province|tinh|district|huyen|ward|server|host|app|device|model|order|don hang|"
+    "invoice|hoa don|warehouse|kho|vendor|supplier|nha cung cap|agency|don vi|co quan|office|van phong";
+
+/* One-word names that head a compound unambiguously ("sdt_nguoi_than"); "ten" or "name" may be a
+ * thing's and head nothing. */
+static const char unambiguous[] = "sdt|cmnd|cccd|cmt|mst|email|dob|stk|bhxh|bhyt|gplx|passport|phone|mobile|address|"
+                                  "hoten|ngaysinh|diachi";
 
 static bool ascii_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 static bool ascii_lower_or_digit(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -177,6 +191,10 @@ size_t pd_label_words(const char *name, size_t n, char *out, size_t cap)
     return o;
 }
 
+/* Whether one of the words of words[0, n) is one of the names in list (a name of one word) or
+ * they start with one. */
+static bool word_listed(const char *words, size_t n, const char *list);
+
 /* Whether words equals one of the '|'-separated names in list. */
 static bool listed(const char *words, size_t n, const char *list)
 {
@@ -186,6 +204,19 @@ static bool listed(const char *words, size_t n, const char *list)
         if (k == n && memcmp(p, words, n) == 0)
             return true;
         p += k + (bar != NULL);
+    }
+    return false;
+}
+
+static bool word_listed(const char *words, size_t n, const char *list)
+{
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b < n && words[b] != ' ')
+            b++;
+        if (listed(words + a, b - a, list) || listed(words, b, list))
+            return true;
+        a = b + 1;
     }
     return false;
 }
@@ -212,6 +243,26 @@ static enum pd_label_kind label_of_words(const char *words, size_t n, char out[P
         snprintf(out, PD_LABEL_MAX, "(%.*s)", (int)(n < PD_LABEL_MAX - 3 ? n : PD_LABEL_MAX - 3), words);
         return PD_LABEL_NOT_PERSONAL;
     }
+    /* compounds: "customer_phone", "emp_full_name" (the last words name the field, the first say
+     * whose), "ngay_sinh_kh", "so_cccd_nguoi_dai_dien" (a name of two words or more, then whose).
+     * Never a secret's: "last_login" is a date. */
+    for (size_t i = 0; i < n; i++) {
+        if (words[i] != ' ')
+            continue;
+        if (word_listed(words, i, things)) {
+            snprintf(out, PD_LABEL_MAX, "(%.*s)", (int)(n < PD_LABEL_MAX - 3 ? n : PD_LABEL_MAX - 3), words);
+            return PD_LABEL_NOT_PERSONAL;
+        }
+        /* the head first ("so cccd" of "so cccd nguoi dai dien"), then the tail */
+        bool head = memchr(words, ' ', i) || listed(words, i, unambiguous);
+        for (int part = head ? 0 : 1; part < 2; part++)
+            for (size_t e = 0; e < sizeof vocabulary / sizeof vocabulary[0]; e++)
+                if (!vocabulary[e].secret && (part == 0 ? listed(words, i, vocabulary[e].names)
+                                                        : listed(words + i + 1, n - i - 1, vocabulary[e].names))) {
+                    strcpy(out, vocabulary[e].label);
+                    return PD_LABEL_KNOWN;
+                }
+    }
     size_t k = n < PD_LABEL_MAX - 1 ? n : PD_LABEL_MAX - 1;
     while (k > 0 && k < n && ((unsigned char)words[k] & 0xC0) == 0x80)
         k--; /* never cut a character in half */
@@ -225,6 +276,16 @@ enum pd_label_kind pd_label_lookup(const char *name, size_t n, char out[PD_LABEL
     char words[2 * PD_LABEL_MAX];
     size_t k = pd_label_words(name, n, words, sizeof words);
     return label_of_words(words, k, out, as_written);
+}
+
+int pd_label_listed(const char *name, size_t n)
+{
+    char words[2 * PD_LABEL_MAX];
+    size_t k = pd_label_words(name, n, words, sizeof words);
+    for (size_t e = 0; e < sizeof vocabulary / sizeof vocabulary[0]; e++)
+        if (listed(words, k, vocabulary[e].names))
+            return 1;
+    return listed(words, k, not_personal) ? -1 : 0;
 }
 
 enum pd_label_kind pd_label_for_field(const char *name, size_t n, char out[PD_LABEL_MAX])

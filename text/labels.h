@@ -35,6 +35,11 @@ enum pd_label_kind pd_label_for_field(const char *name, size_t n, char out[PD_LA
  * read (prose such as "Họ và tên: ..." is then left as it is). */
 enum pd_label_kind pd_label_lookup(const char *name, size_t n, char out[PD_LABEL_MAX], bool *as_written);
 
+/* Whether name[0, n) is, word for word, a field name the vocabulary lists (1: one of a personal
+ * field, -1: a look-alike's, 0: neither); no compound is guessed. For grouping the words of a
+ * header whose cells are not delimited ("Ngay sinh So CCCD"). */
+int pd_label_listed(const char *name, size_t n);
+
 /* The same for a database column, whose SQL type also speaks: a date or timestamp column whose
  * name says birth ("birth_date", "ngay_sinh", "dob", "sinh") is a date of birth. */
 enum pd_label_kind pd_label_for_column(const char *name, const char *sql_type, char out[PD_LABEL_MAX]);

@@ -201,7 +201,8 @@ def build(c):
                                   for p, d in rows]}}
     c.add("json/khach-hang.json", json.dumps(doc, ensure_ascii=True, indent=1).encode(), "json", "utf-8", rows)
     rows = c.people()
-    lines = [json.dumps(dict({k: p[k] for k, _ in FIELDS}, **d), ensure_ascii=False) for p, d in rows]
+    # keys that say whose the field is: "kh_ho_ten", "kh_ngay_sinh" (the decoys' keys as they are)
+    lines = [json.dumps(dict({f"kh_{k}": p[k] for k, _ in FIELDS}, **d), ensure_ascii=False) for p, d in rows]
     c.add("jsonl/nhan-vien.jsonl", ("\n".join(lines) + "\n").encode(), "jsonl", "utf-8", rows)
     # SQL dumps: MySQL without a column list (CREATE TABLE gives it), PostgreSQL COPY
     rows = c.people()

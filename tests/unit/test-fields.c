@@ -33,7 +33,17 @@ static void test_vocabulary(void)
     CHECK(label("company_name", out) == PD_LABEL_NOT_PERSONAL);
     CHECK(label("file_name", out) == PD_LABEL_NOT_PERSONAL);
     /* unknown names keep their own words */
-    CHECK(label("so_cmnd_moi", out) == PD_LABEL_UNKNOWN && strcmp(out, "so cmnd moi") == 0);
+    CHECK(label("ghi_chu_them", out) == PD_LABEL_UNKNOWN && strcmp(out, "ghi chu them") == 0);
+    /* compounds: whose field, or the field and whose */
+    CHECK(label("customer_phone", out) == PD_LABEL_KNOWN && strcmp(out, "sdt") == 0);
+    CHECK(label("emp_full_name", out) == PD_LABEL_KNOWN && strcmp(out, "ho ten") == 0);
+    CHECK(label("ngay_sinh_kh", out) == PD_LABEL_KNOWN && strcmp(out, "ngay sinh") == 0);
+    CHECK(label("so_cccd_nguoi_dai_dien", out) == PD_LABEL_KNOWN && strcmp(out, "so cccd") == 0);
+    CHECK(label("sdt_nguoi_than", out) == PD_LABEL_KNOWN && strcmp(out, "sdt") == 0);
+    CHECK(label("company_phone", out) == PD_LABEL_NOT_PERSONAL);
+    CHECK(label("shop_name", out) == PD_LABEL_NOT_PERSONAL);
+    CHECK(label("ten_cong_ty", out) == PD_LABEL_NOT_PERSONAL);
+    CHECK(label("last_login", out) == PD_LABEL_UNKNOWN); /* a date: never a secret by part of its name */
     CHECK(label("123", out) == PD_LABEL_EMPTY && out[0] == '\0');
     /* a column's type speaks too */
     CHECK(pd_label_for_column("birth_date", "date", out) == PD_LABEL_KNOWN && strcmp(out, "ngay sinh") == 0);

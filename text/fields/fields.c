@@ -81,7 +81,7 @@ void pd_fields_destroy(struct pd_fields *f)
 bool pd_fields_detect(struct pd_fields *f, const char *utf8, size_t n, const struct pd_fields_hint *hint)
 {
     forget_unit(f);
-    for (size_t r = 0; r < sizeof readers / sizeof readers[0]; r++) {
+    for (size_t r = hint && hint->slice ? sizeof readers / sizeof readers[0] - 1 : 0; r < sizeof readers / sizeof readers[0]; r++) {
         size_t size = readers[r]->state_size;
         void *state = calloc(1, size);
         if (!state)

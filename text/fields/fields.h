@@ -25,6 +25,7 @@ struct pd_fields;
 struct pd_fields_hint {
     const char *mime;
     const char *name;
+    bool slice; /* a slice of a large text, starting mid-line: only the text reader, from the next line */
 };
 
 /* A reader state for one unit. Returns PD_ERR_NOMEM on allocation failure. */

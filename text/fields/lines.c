@@ -64,8 +64,9 @@ static bool detect(struct pd_fields *f, void *state, const char *p, size_t n, co
 {
     (void)f, (void)p, (void)n;
     struct lines_state *s = state;
-    const char *mime = hint && hint->mime ? hint->mime : "";
-    s->legacy_fonts = strcmp(mime, "application/msword") == 0 || strncmp(mime, "application/CDFV2", 17) == 0;
+    const char *mime = hint ? hint->mime : NULL;
+    s->legacy_fonts = mime && (strcmp(mime, "application/msword") == 0 || strncmp(mime, "application/CDFV2", 17) == 0);
+    s->mid_line = hint && hint->slice; /* the line a slice starts in is its previous slice's */
     return true; /* any text may hold a table or a labelled line */
 }
 
@@ -209,11 +210,10 @@ static bool aligned_header(struct pd_fields *f, struct lines_state *s, const cha
     for (unsigned i = 0; i < nw && n < MAX_CELLS;) {
         unsigned take = 0;
         for (unsigned k = nw - i < 4 ? nw - i : 4; k >= 1 && !take; k--) {
-            char label[PD_LABEL_MAX];
-            enum pd_label_kind kind = pd_label_for_field(in + w[i][0], w[i + k - 1][1] - w[i][0], label);
-            if (kind == PD_LABEL_KNOWN || kind == PD_LABEL_NOT_PERSONAL) {
+            int listed = pd_label_listed(in + w[i][0], w[i + k - 1][1] - w[i][0]);
+            if (listed) {
                 take = k;
-                known += kind == PD_LABEL_KNOWN;
+                known += listed > 0;
             }
         }
         if (take) {
