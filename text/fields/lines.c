@@ -321,6 +321,20 @@ static bool table_row(struct line_out *lo, struct lines_state *s, size_t ls, siz
     return true;
 }
 
+/* A line that continues the last cell of the row above, as catdoc writes a Word cell of two
+ * paragraphs ("Số 12 ngõ 5, phường Kim Mã,\nquận Ba Đình"): no delimiter in it, and the next line
+ * a row of the table again. It is read as it is; the table goes on. */
+static bool wrapped_cell(const struct lines_state *s, const char *in, size_t ls, size_t le, size_t len)
+{
+    if (s->delim != '\t' && s->delim != '|')
+        return false;
+    if (le == ls || memchr(in + ls, s->delim, le - ls) || le >= len)
+        return false;
+    size_t ns = le + 1, ne = line_end(in, ns, len);
+    size_t spans[MAX_CELLS][2];
+    return ns < len && memchr(in + ns, s->delim, ne - ns) && split_cells(in, ns, ne, s->delim, spans) == s->count;
+}
+
 /* ---- HTML tables: <th> cells name the <td> cells below them ---- */
 
 static size_t find_ci(const char *in, size_t from, size_t to, const char *w)
@@ -621,7 +635,7 @@ static bool view(struct pd_fields *f, void *state, struct pd_fields_out *o, cons
         }
         size_t le = line_end(in, ls, len);
         bool pipe_or_tab = in_line(&pipe, in, ls, le, len) || in_line(&tab, in, ls, le, len);
-        if (s->in_table && !table_row(&lo, s, ls, le))
+        if (s->in_table && !table_row(&lo, s, ls, le) && !wrapped_cell(s, in, ls, le, len))
             s->in_table = false;
         char legacy[PD_FIELDS_LEGACY_LINE * 3];
         size_t legacy_len;
