@@ -233,7 +233,7 @@ static enum pd_label_kind label_of_words(const char *words, size_t n, char out[P
     }
     for (size_t e = 0; e < sizeof vocabulary / sizeof vocabulary[0]; e++)
         if (listed(words, n, vocabulary[e].names)) {
-            strcpy(out, vocabulary[e].label); /* every label is shorter than PD_LABEL_MAX */
+            snprintf(out, PD_LABEL_MAX, "%s", vocabulary[e].label);
             *as_written = strcmp(vocabulary[e].as_written, "*") == 0 || listed(words, n, vocabulary[e].as_written);
             return PD_LABEL_KNOWN;
         }
@@ -259,15 +259,27 @@ static enum pd_label_kind label_of_words(const char *words, size_t n, char out[P
             for (size_t e = 0; e < sizeof vocabulary / sizeof vocabulary[0]; e++)
                 if (!vocabulary[e].secret && (part == 0 ? listed(words, i, vocabulary[e].names)
                                                         : listed(words + i + 1, n - i - 1, vocabulary[e].names))) {
-                    strcpy(out, vocabulary[e].label);
+                    snprintf(out, PD_LABEL_MAX, "%s", vocabulary[e].label);
                     return PD_LABEL_KNOWN;
                 }
     }
-    size_t k = n < PD_LABEL_MAX - 1 ? n : PD_LABEL_MAX - 1;
-    while (k > 0 && k < n && ((unsigned char)words[k] & 0xC0) == 0x80)
-        k--; /* never cut a character in half */
-    memcpy(out, words, k);
-    out[k] = '\0';
+    /* its own words, without digits: a label is scanned too, and a number in it ("sdt 0912345678")
+     * would be found there */
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 4 < PD_LABEL_MAX;) {
+        unsigned char c = (unsigned char)words[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (i + len > n)
+            break;
+        if (!(c >= '0' && c <= '9') && !(c == ' ' && (o == 0 || out[o - 1] == ' '))) {
+            memcpy(out + o, words + i, len);
+            o += len;
+        }
+        i += len;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
     return PD_LABEL_UNKNOWN;
 }
 
@@ -312,7 +324,7 @@ enum pd_label_kind pd_label_for_column(const char *name, const char *sql_type, c
     bool date_type = strncmp(type, "date", 4) == 0 || strncmp(type, "timestamp", 9) == 0;
     if (date_type && (has_word(words, "birth") || has_word(words, "sinh") || has_word(words, "dob") ||
                       has_word(words, "birthday") || has_word(words, "born"))) {
-        strcpy(out, "ngay sinh");
+        snprintf(out, PD_LABEL_MAX, "ngay sinh");
         return PD_LABEL_KNOWN;
     }
     bool as_written;

@@ -127,6 +127,26 @@ static void test_readers(void)
     pd_fields_destroy(f);
 }
 
+/* A field name that may be data is reported as "*": a JSON object keyed by people's names or
+ * phone numbers puts no value into location.field. */
+static void test_reported_paths(void)
+{
+    const char *s = "{\"contacts\": {\"0912345678\": {\"note\": \"a\"}, \"Nguyễn Văn An\": {\"sdt\": \"0987654321\"}}, "
+                    "\"ho_ten\": \"Trần B\"}";
+    struct pd_fields *f;
+    CHECK(pd_fields_create(&f) == PD_OK);
+    char out[512];
+    uint32_t map[512];
+    CHECK(whole_view(f, s, out, map) != SIZE_MAX);
+    const char *sdt = pd_fields_field_at(f, (size_t)(strstr(s, "0987654321") - s));
+    CHECK_MSG(sdt && strcmp(sdt, "contacts.*.sdt") == 0, "%s", sdt ? sdt : "(none)");
+    const char *note = pd_fields_field_at(f, (size_t)(strstr(s, "\"a\"") - s) + 1);
+    CHECK_MSG(note && strcmp(note, "contacts.*.note") == 0, "%s", note ? note : "(none)");
+    const char *name = pd_fields_field_at(f, (size_t)(strstr(s, "Trần") - s));
+    CHECK(name && strcmp(name, "ho_ten") == 0);
+    pd_fields_destroy(f);
+}
+
 /* The view of s built in windows of W bytes overlapping by O must give the bytes each window owns
  * (from `from` into it up to where the next starts, less `keep` before that) what the whole view
  * gives them, and record the same field for each. */
@@ -242,6 +262,7 @@ int main(void)
 {
     test_vocabulary();
     test_readers();
+    test_reported_paths();
     test_windows();
     test_text_offsets();
     return check_done();

@@ -54,7 +54,7 @@ const char *pd_fields_label(const struct pd_fields *f, int id);
 enum pd_label_kind pd_fields_label_kind(const struct pd_fields *f, int id);
 /* Whether the detectors read its last key as it is spelt (pd_label_lookup). */
 bool pd_fields_as_written(const struct pd_fields *f, int id);
-/* Its path. */
+/* Its path as written (the reported one, pd_fields_field_at's, shows "*" for a name that may be data). */
 const char *pd_fields_path(const struct pd_fields *f, int id);
 
 /* Writing the view: one byte from in-offset at (mapped to it), a range copied as it is, the label

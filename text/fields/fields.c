@@ -4,6 +4,7 @@
 
 #include "text/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,8 @@ static const struct pd_fields_reader *const readers[] = {
 #define MAX_PATH 256
 
 struct field_name {
-    char *path;
+    char *path;    /* as written: the table's key */
+    char *display; /* as reported: a name that may be data ("Nguyễn Văn An", "0912345678") is "*" */
     char label[PD_LABEL_MAX];
     unsigned char label_len;
     enum pd_label_kind kind;
@@ -54,8 +56,10 @@ enum pd_error pd_fields_create(struct pd_fields **out)
 
 static void forget_unit(struct pd_fields *f)
 {
-    for (size_t i = 0; i < f->n_names; i++)
+    for (size_t i = 0; i < f->n_names; i++) {
         free(f->names[i].path);
+        free(f->names[i].display);
+    }
     free(f->names);
     f->names = NULL;
     f->n_names = 0;
@@ -213,7 +217,7 @@ const char *pd_fields_field_at(struct pd_fields *f, size_t off)
     for (size_t k = f->last_span; k < f->n_spans && k < f->last_span + 16 && f->spans[k].from <= off; k++)
         if (off < f->spans[k].to) {
             f->last_span = k;
-            return pd_fields_path(f, f->spans[k].field);
+            return f->names[f->spans[k].field].display;
         }
     size_t lo = 0, hi = f->n_spans;
     while (lo < hi) { /* the first span that starts past off */
@@ -226,7 +230,25 @@ const char *pd_fields_field_at(struct pd_fields *f, size_t off)
     if (lo == 0 || off >= f->spans[lo - 1].to)
         return NULL;
     f->last_span = lo - 1;
-    return pd_fields_path(f, f->spans[lo - 1].field);
+    return f->names[f->spans[lo - 1].field].display;
+}
+
+/* Whether a field name may be reported as it is: one the vocabulary knows, or one shaped like an
+ * identifier (letters, digits, "_", "-", ".", "$", no long number). A JSON object keyed by phone
+ * numbers or by people's names, or a "header" that was a row of data, must not put a value in
+ * clear into the report through location.field. */
+static bool reportable_name(const char *key, size_t k, enum pd_label_kind kind)
+{
+    if (kind == PD_LABEL_KNOWN || kind == PD_LABEL_NOT_PERSONAL || (k == 2 && memcmp(key, "[]", 2) == 0))
+        return true;
+    unsigned digits = 0;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)key[i];
+        digits = c >= '0' && c <= '9' ? digits + 1 : 0;
+        if (digits >= 5 || !(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || strchr("_-.$", c)))
+            return false;
+    }
+    return k > 0;
 }
 
 static uint32_t hash_bytes(const char *p, size_t n)
@@ -274,6 +296,7 @@ int pd_fields_name(struct pd_fields *f, int parent, const char *sep, const char 
     struct field_name *fn = &f->names[f->n_names];
     if (!(fn->path = strdup(path)))
         return PD_FIELD_NONE;
+    fn->display = NULL;
     /* the last key labels the value; a key that says nothing ("value", a number) takes its parent's
      * word: "[{"ho_ten": ...}]" labels by ho_ten, "so_dien_thoai": ["..."] by the array's key */
     char keybuf[MAX_PATH];
@@ -287,6 +310,15 @@ int pd_fields_name(struct pd_fields *f, int parent, const char *sep, const char 
         fn->kind = f->names[parent].kind;
     }
     fn->label_len = (unsigned char)strlen(fn->label);
+    /* the reported path: the parent's, then this key or "*" */
+    const char *pd = parent != PD_FIELD_NONE ? f->names[parent].display : "";
+    bool shown = reportable_name(key, k, fn->kind);
+    size_t dn = strlen(pd) + (parent != PD_FIELD_NONE ? strlen(sep) : 0) + (shown ? k : 1) + 1;
+    if (!(fn->display = malloc(dn))) {
+        free(fn->path);
+        return PD_FIELD_NONE;
+    }
+    snprintf(fn->display, dn, "%s%s%.*s", pd, parent != PD_FIELD_NONE ? sep : "", shown ? (int)k : 1, shown ? key : "*");
     f->slots[slot] = (int32_t)f->n_names + 1;
     return (int)f->n_names++;
 }

@@ -54,7 +54,9 @@ size_t pd_fields_view(struct pd_fields *f, const char *in, size_t len, const uin
 void pd_fields_next_window(struct pd_fields *f);
 
 /* The field path of the value that holds raw offset off in the last window viewed, or NULL. The
- * string lives as long as f. */
+ * string lives as long as f. A name in it that may itself be data (a JSON object keyed by phone
+ * numbers or names, a first row of data taken for a header) reads "*": a report never holds a
+ * value through it. */
 const char *pd_fields_field_at(struct pd_fields *f, size_t off);
 
 #endif

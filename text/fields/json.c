@@ -122,9 +122,9 @@ static void key_done(struct pd_fields *f, struct pd_fields_out *o, struct json_s
     bool data = false;
     for (unsigned k = 0; k < s->key_len && !data; k++)
         data = (s->key[k] >= '0' && s->key[k] <= '9') || s->key[k] == '@';
-    if (data) {
+    if (data) { /* its bytes end at the closing quote (escapes aside) */
         for (unsigned k = 0; k < s->key_len; k++)
-            pd_fields_put(o, s->key[k], at);
+            pd_fields_put(o, s->key[k], at >= s->key_len - k ? at - (s->key_len - k) : 0);
         pd_fields_put(o, '\n', at);
     }
     s->expect_key = false;
