@@ -163,7 +163,13 @@ static int child_main(void *arg)
     dup2(devnull, 0);
     dup2(devnull, 2);
     dup2(c->out, 1);
-    dup2(c->doc, 3); /* dup2 clears close-on-exec on the copy */
+    /* dup2 clears close-on-exec on the copy, but does nothing when the document is fd 3 already
+     * (a scan without -o leaves 3 free for it): then the flag is cleared by hand, or the tool
+     * finds no /dev/fd/3 and every PDF and .doc fails */
+    if (c->doc == 3)
+        fcntl(3, F_SETFD, 0);
+    else
+        dup2(c->doc, 3);
     close_range(4, ~0U, 0);
     struct rlimit cpu = {c->timeout, c->timeout + 1}, mem = {CHILD_MEMORY, CHILD_MEMORY}, none_l = {0, 0};
     setrlimit(RLIMIT_CPU, &cpu);

@@ -208,6 +208,16 @@ expect_count "$T/r.json" vn.cccd "/tcvn3-vntime.doc" 1
 [ "$(rq "$T/r.json" "[(u['mime'], u['encoding'], u['status']) for u in r['units'] if u['path'].endswith('/tcvn3-vntime.doc')]")" = \
   "[('application/msword', 'tcvn3-in-utf8', 'scanned')]" ] || fail "legacy .doc"
 ok
+# the same documents as a user first scans them, with the text summary and no -o: the extractor
+# child must still find its document on fd 3 (it is fd 3 itself when no report file is open)
+for doc in scan.pdf tcvn3-vntime.doc; do
+    rc=0
+    "$PDPSCAN" scan "$T/d/$doc" >"$T/summary.txt" 2>"$T/stderr" || rc=$?
+    expect_rc 1
+    grep -q "Units: 1 (scanned 1," "$T/summary.txt" || fail "$doc with text output: $(grep -E 'Units:|error' "$T/summary.txt")"
+    grep -q "vn.cccd" "$T/summary.txt" || fail "$doc with text output: no CCCD found"
+    ok
+done
 # legacy encodings decode to the same findings
 for cs in TCVN5712-1 VISCII CP1258 VNI VIQR; do
     expect_count "$T/r.json" vn.cccd "legacy-$cs.txt" 1
