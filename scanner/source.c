@@ -84,7 +84,8 @@ static ssize_t memory_read(struct pd_source *src, void *buf, size_t n)
     size_t left = src->mem_len - src->mem_pos;
     if (n > left)
         n = left;
-    memcpy(buf, src->mem + src->mem_pos, n);
+    if (n) /* an empty part's memory may be NULL, which memcpy may not be given even for 0 bytes */
+        memcpy(buf, src->mem + src->mem_pos, n);
     src->mem_pos += n;
     return (ssize_t)n;
 }

@@ -54,4 +54,12 @@ ok
 printf 'From: x\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Transfer-Encoding: base64\n\n@@@@\n' >"$T/m/broken.eml"
 scan "$T/r2.json" "$T/m/broken.eml"
 validate "$T/r2.json"
+# an empty application/zip part (found by fuzzing): its empty memory went to memcpy as NULL,
+# undefined behaviour the sanitizer build reports on stderr
+printf 'From a@b.vn Thu Dec  3 10:00:00 2026\nFrom: a@congty-vidu.vn\nTo: b@congty-vidu.vn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n--B\nContent-Type: text/plain\n\nSo CCCD: 001087123456\n--B\nContent-Type: application/zip\nContent-Disposition: attachment; filename="a.zip"\n\n--B--\n' >"$T/m/empty-zip.mbox"
+scan "$T/r3.json" "$T/m/empty-zip.mbox"
+expect_rc 1
+expect_count "$T/r3.json" vn.cccd "empty-zip.mbox!message-1!part-1" 1
+grep -q "runtime error" "$T/stderr" && fail "undefined behaviour on an empty zip part: $(grep -m1 'runtime error' "$T/stderr")"
+ok
 done_testing
