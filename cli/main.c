@@ -29,7 +29,8 @@ static void usage(FILE *out)
             "Exit codes: 0 nothing found, 1 findings (with --fail-on: a violation that severe),\n"
             "            2 usage or fatal error (a malformed policy file included),\n"
             "            3 interrupted (a valid report marked partial was written),\n"
-            "            4 nothing found but some units could not be read (see the report's errors).\n");
+            "            4 nothing found but some units were not read whole (in error or partial: see\n"
+            "              the report), with or without --fail-on.\n");
 }
 
 /* patterns: 0 descriptions, 1 what Hyperscan runs, 2 whole patterns */

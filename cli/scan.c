@@ -257,17 +257,22 @@ static bool setup_scan(struct run *run)
 }
 
 /* What the run tells CI and schedulers (enum pd_exit). */
+/* 1 for findings (with --fail-on: a violation that severe); otherwise 4 when a unit was not read
+ * whole, in error or partial (a budget, an interruption of its reading): a run that did not check
+ * everything never looks clean, --fail-on gate or not. */
 static int exit_code(const struct pd_scan_options *opts, int sig, const struct pd_report_summary *sum)
 {
     if (sig)
         return PD_EXIT_INTERRUPTED;
+    bool found = sum->findings > 0;
     if (opts->fail_on >= 0) {
+        found = false;
         for (int sev = opts->fail_on; sev < PD_SEV_COUNT; sev++)
-            if (sum->by_severity[sev])
-                return PD_EXIT_FINDINGS;
-        return PD_EXIT_CLEAN;
+            found |= sum->by_severity[sev] > 0;
     }
-    return sum->findings ? PD_EXIT_FINDINGS : sum->by_status[PD_UNIT_ERROR] ? PD_EXIT_INCOMPLETE : PD_EXIT_CLEAN;
+    if (found)
+        return PD_EXIT_FINDINGS;
+    return sum->by_status[PD_UNIT_ERROR] || sum->by_status[PD_UNIT_PARTIAL] ? PD_EXIT_INCOMPLETE : PD_EXIT_CLEAN;
 }
 
 static void teardown(struct run *run)

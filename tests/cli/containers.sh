@@ -148,6 +148,14 @@ scan "$T/tight.json" --archive-max-members 2 "$T/a/nested.zip"
 expect_status "$T/tight.json" "/nested.zip" partial "more than 2 members"
 scan "$T/ratio.json" --archive-max-ratio 10 --archive-max-bytes 10G "$T/a/bomb.zip"
 expect_status "$T/ratio.json" "/bomb.zip" partial "expansion ratio over 10:1"
+# a budget that stops a file leaves it partial: a run with nothing found is then no clean pass
+# (exit 4), with or without a --fail-on gate
+scan "$T/deep.json" "$T/a/deep.zip"
+expect_status "$T/deep.json" "/deep.zip" partial "nested deeper"
+[ "$(rq "$T/deep.json" "len(r['findings'])")" = 0 ] || fail "deep.zip holds findings: the exit code test needs none"
+expect_rc 4
+scan "$T/deep2.json" --fail-on high "$T/a/deep.zip"
+expect_rc 4
 # policies see archive members
 scan "$T/p.json" "$T/a/nested.zip"
 [ "$(rq "$T/p.json" "sum(1 for u in r['units'] if '!' in u['path'])")" -ge 4 ] || fail "members are not units"
