@@ -1,5 +1,6 @@
 /* pdpscan: finds personal data and state-secret markings in file shares.
  * This file only dispatches subcommands; the work is in scanner/, detectors/ and reports/. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,11 @@ done:
 
 int main(int argc, char **argv)
 {
+    /* Names are read and reported as UTF-8 whatever locale the scan was started in: libarchive
+     * converts a zip's UTF-8 member names into the locale's charset, and under cron's C locale a
+     * name such as "Danh sách.xlsx" could not be converted at all and was lost. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.utf8");
     if (argc < 2) {
         usage(stderr);
         return PD_EXIT_FATAL;

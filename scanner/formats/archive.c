@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,11 +168,41 @@ void pd_archive_scan_member(struct pd_worker *w, struct pd_unit *child, struct a
     *budget_hit = ms.budget_hit;
 }
 
-static const char *member_name(struct archive_entry *e)
+static bool valid_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t k = *p < 0x80 ? 1 : *p >= 0xC2 && *p <= 0xDF ? 2 : *p >= 0xE0 && *p <= 0xEF ? 3 : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
+        if (!k)
+            return false;
+        for (size_t i = 1; i < k; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+        p += k;
+    }
+    return true;
+}
+
+/* A member's name as UTF-8. A zip name stored without the UTF-8 flag is in the DOS code page
+ * (CP437, as the zip format says and 7-Zip and Info-ZIP read it), unless it is valid UTF-8
+ * already (many tools write UTF-8 without the flag); other formats' names of no known charset
+ * are shown repaired (U+FFFD) by the report. buf holds a converted name. */
+static const char *member_name(struct archive *a, struct archive_entry *e, char *buf, size_t cap)
 {
     const char *name = archive_entry_pathname_utf8(e);
     if (!name)
         name = archive_entry_pathname(e);
+    bool zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+    if (zip && name && *name && !valid_utf8(name)) {
+        iconv_t cd = iconv_open("UTF-8", "CP437");
+        char *in = (char *)name, *out = buf;
+        size_t in_left = strlen(name), out_left = cap - 1;
+        if (cd != (iconv_t)-1 && iconv(cd, &in, &in_left, &out, &out_left) != (size_t)-1) {
+            *out = '\0';
+            name = buf;
+        }
+        if (cd != (iconv_t)-1)
+            iconv_close(cd);
+    }
     if (!name || !*name)
         name = "(unnamed member)";
     while (name[0] == '/' && name[1])
@@ -227,7 +258,8 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
             break;
         }
         members++;
-        struct pd_unit *child = pd_worker_child(u, member_name(entry));
+        char converted[1024];
+        struct pd_unit *child = pd_worker_child(u, member_name(a, entry, converted, sizeof converted));
         if (!child)
             break;
         child->size = archive_entry_size_is_set(entry) ? (uint64_t)archive_entry_size(entry) : 0;

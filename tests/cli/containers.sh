@@ -156,6 +156,22 @@ expect_status "$T/deep.json" "/deep.zip" partial "nested deeper"
 expect_rc 4
 scan "$T/deep2.json" --fail-on high "$T/a/deep.zip"
 expect_rc 4
+# member names: with the UTF-8 flag, read under cron's C locale (env -i), and without it in the
+# DOS code page, as 7-Zip and Info-ZIP show them
+mkdir "$T/names"
+"$PY" - "$T/names/names.zip" <<'PYEOF'
+import io, sys, zipfile
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w") as z:
+    z.writestr("Danh sách nhân viên.txt", "Số CCCD: 001087123456\n")  # Python sets the UTF-8 flag
+    z.writestr("Bxo cxo.txt", "SĐT: 0912345678\n")                   # renamed in CP437 below
+open(sys.argv[1], "wb").write(b.getvalue().replace(b"Bxo cxo.txt", b"B\xa0o c\xa0o.txt"))
+PYEOF
+rc=0
+env -i PATH="$PATH" PDPSCAN_KEY_FILE="$PDPSCAN_KEY_FILE" "$PDPSCAN" scan -q -f json -o "$T/names.json" "$T/names" 2>"$T/stderr" || rc=$?
+expect_rc 1
+expect_count "$T/names.json" vn.cccd "names.zip!Danh sách nhân viên.txt" 1
+expect_count "$T/names.json" vn.phone "names.zip!Báo cáo.txt" 1
 # policies see archive members
 scan "$T/p.json" "$T/a/nested.zip"
 [ "$(rq "$T/p.json" "sum(1 for u in r['units'] if '!' in u['path'])")" -ge 4 ] || fail "members are not units"
