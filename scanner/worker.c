@@ -636,6 +636,12 @@ struct pd_unit *pd_worker_child(const struct pd_unit *parent, const char *member
     snprintf(path, n, "%s!%s", parent->path, member);
     struct pd_unit *u = pd_unit_create(path);
     free(path);
+    if (u && parent->have_stat) { /* who may read a member is who may read its file */
+        u->have_stat = true;
+        u->mode = parent->mode;
+        u->uid = parent->uid;
+        u->mtime = parent->mtime;
+    }
     return u;
 }
 

@@ -7,6 +7,18 @@ mk() { mkdir -p "$(dirname "$S/$1")"; printf "$2" >"$S/$1"; chmod "${3:-600}" "$
 # sensitive data: world-readable vs private
 mk sensitive/open.txt 'Tôn giáo: Công giáo\n' 644
 mk sensitive-miss/closed.txt 'Tôn giáo: Công giáo\n' 600
+# the same inside a document and an archive: their parts and members have the file's permissions
+PD_SRCDIR="$PD_SRCDIR" "$PY" - "$S" <<'PYEOF'
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["PD_SRCDIR"], "tests"))
+from fixtures import docx_text, zip_bytes
+s = sys.argv[1]
+for d, mode in (("sensitive", 0o644), ("sensitive-miss", 0o600)):
+    for name, data in (("open.docx", docx_text("Tôn giáo: Công giáo")), ("open.zip", zip_bytes([("a/ton-giao.txt", "Tôn giáo: Công giáo\n".encode())]))):
+        p = os.path.join(s, d, name)
+        open(p, "wb").write(data)
+        os.chmod(p, mode)
+PYEOF
 # personal data in a public location vs a private one
 mk pub/notice.txt 'SĐT: 0912345678\n'
 mk private/notice.txt 'SĐT: 0912345678\n'
@@ -61,6 +73,8 @@ viol() { rq "$T/${3:-r}.json" "sum(1 for v in r['violations'] if v['rule']=='$1'
 expect_viol() { [ "$(viol "$@")" -ge 1 ] || fail "$1 did not fire for $2"; ok; }
 expect_none() { [ "$(viol "$@")" = 0 ] || fail "$1 fired for $2 (near miss)"; ok; }
 expect_viol PDPL-SENSITIVE-EXPOSED /sensitive/open.txt
+expect_viol PDPL-SENSITIVE-EXPOSED /sensitive/open.docx!word/document.xml
+expect_viol PDPL-SENSITIVE-EXPOSED /sensitive/open.zip!a/ton-giao.txt
 expect_none PDPL-SENSITIVE-EXPOSED /sensitive-miss/
 expect_viol PDPL-PERSONAL-DATA-PUBLIC /pub/notice.txt
 expect_none PDPL-PERSONAL-DATA-PUBLIC /private/
