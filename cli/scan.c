@@ -163,16 +163,17 @@ static const char *signal_name(int sig)
 }
 
 /* A mistyped root must not look like a clean scan. */
-static bool roots_exist(const struct pd_scan_options *opts)
+/* A root that cannot be reached is said at once; the scan goes on with the others, and the walk
+ * reports it as a unit in error (exit 4 when nothing is found), as it does an unreachable
+ * database. One missing share must not cost a nightly run the report of all the others. */
+static void warn_missing_roots(const struct pd_scan_options *opts)
 {
     for (size_t i = 0; i < opts->n_roots; i++) {
         struct stat st;
-        if (!pd_database_root(opts->roots[i]) && stat(opts->roots[i], &st) != 0) {
-            fprintf(stderr, "pdpscan: cannot scan %s: %s\n", opts->roots[i], strerror(errno));
-            return false;
-        }
+        if (!pd_database_root(opts->roots[i]) && stat(opts->roots[i], &st) != 0)
+            fprintf(stderr, "pdpscan: cannot scan %s: %s (reported as a unit in error)\n", opts->roots[i],
+                    strerror(errno));
     }
-    return true;
 }
 
 /* Policies, key and engine: what the scan needs before the report opens. */
@@ -305,7 +306,8 @@ int pd_cli_scan(const struct pd_scan_options *opts)
     sigset_t set;
     stop_signals(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    if (!roots_exist(opts) || !setup_engine(&run) || !setup_report(&run) || !setup_scan(&run))
+    warn_missing_roots(opts);
+    if (!setup_engine(&run) || !setup_report(&run) || !setup_scan(&run))
         goto done;
     enum pd_error walk_err = pd_scan_run(run.scan, &diag);
     if (walk_err)

@@ -13,7 +13,17 @@ expect_fail() { # MESSAGE-SUBSTRING ARGS...
 }
 expect_fail "unknown command" frobnicate
 expect_fail "at least one PATH" scan
-expect_fail "cannot scan $T/missing: No such file" scan "$T/missing"
+# a missing root is no usage error: it is a unit in error, the other roots are scanned, and
+# the run says so (exit 1 with findings, 4 without)
+printf 'SĐT: 0912345678\n' >"$T/share/phone.txt"
+scan "$T/missing.json" "$T/missing" "$T/share"
+expect_rc 1
+expect_status "$T/missing.json" "/missing" error "No such file"
+expect_count "$T/missing.json" vn.phone "/share/phone.txt" 1
+grep -q "cannot scan $T/missing: No such file" "$T/stderr" || fail "a missing root is not said: $(cat "$T/stderr")"
+scan "$T/missing2.json" "$T/missing"
+expect_rc 4
+rm "$T/share/phone.txt"
 expect_fail "--jobs takes" scan -j 0 "$T/share"
 expect_fail "--jobs takes" scan -j abc "$T/share"
 expect_fail "--format takes" scan -f xml "$T/share"
