@@ -145,11 +145,23 @@ struct pd_policy_set *pd_cli_load_policies(char *const *extra, size_t n_extra, b
         }
         for (size_t i = 0; i < n_extra; i++)
             all[n++] = extra[i];
-        if (!no_defaults && n_defaults == 0)
-            fprintf(stderr, "pdpscan: warning: no shipped policy files found (set PDPSCAN_POLICY_DIR)\n");
+        const char *env = getenv("PDPSCAN_POLICY_DIR");
+        if (!no_defaults && n_defaults == 0) {
+            /* no law checked: the findings would carry no violation and --fail-on would pass */
+            if (env && *env)
+                fprintf(stderr, "pdpscan: no policy files (*.json) in $PDPSCAN_POLICY_DIR=%s: no law would be "
+                                "checked; give --no-default-policies to evaluate only the --policy files\n", env);
+            else
+                fprintf(stderr, "pdpscan: no shipped policy files found (looked in %s, and in policies/ beside the "
+                                "binary and up to three directories above it): no law would be checked; set "
+                                "PDPSCAN_POLICY_DIR, or give --no-default-policies to evaluate only the --policy "
+                                "files\n", PD_DATADIR "/policies");
+            goto done;
+        }
         if (pd_policy_load(all, n, 0, &set, &diag) != PD_OK)
             fprintf(stderr, "pdpscan: %s\n", diag.text);
     }
+done:
     for (size_t i = 0; i < n_defaults; i++)
         free(defaults[i]);
     free(defaults);
@@ -162,7 +174,6 @@ static const char *signal_name(int sig)
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : NULL;
 }
 
-/* A mistyped root must not look like a clean scan. */
 /* A root that cannot be reached is said at once; the scan goes on with the others, and the walk
  * reports it as a unit in error (exit 4 when nothing is found), as it does an unreachable
  * database. One missing share must not cost a nightly run the report of all the others. */

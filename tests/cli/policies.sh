@@ -184,4 +184,27 @@ cp -r "$PD_SRCDIR/policies" "$T/tree/policies"
 env -u PDPSCAN_POLICY_DIR "$T/tree/pdpscan" policy list >"$T/tree.txt" 2>"$T/tree.err" || fail "in-tree policy list: $(cat "$T/tree.err")"
 grep -q "^policy vn-pdpl-2025 ($T/tree/policies/" "$T/tree.txt" || fail "in-tree build does not find its policies: $(head -3 "$T/tree.txt")"
 ok
+# a binary with no policy anywhere checks no law: that is no scan (exit 2, where it looked), not
+# a clean pass; --no-default-policies is the way to run with the --policy files alone
+mkdir "$T/lonely" "$T/lonely-share"
+cp "$PDPSCAN" "$T/lonely/pdpscan"
+printf 'TỐI MẬT\n\nBáo cáo số 15\n' >"$T/lonely-share/mat.txt"
+rc=0
+env -u PDPSCAN_POLICY_DIR "$T/lonely/pdpscan" scan -q --fail-on high -o "$T/lonely.json" "$T/lonely-share" 2>"$T/stderr" || rc=$?
+if grep -q "no shipped policy files found" "$T/stderr"; then
+    expect_rc 2
+    [ ! -e "$T/lonely.json" ] || fail "a report was written by a scan that checked no law"
+    grep -q "looked in .*policies" "$T/stderr" || fail "no policies: the message does not say where it looked"
+    rc=0
+    env -u PDPSCAN_POLICY_DIR "$T/lonely/pdpscan" scan -q --no-default-policies -o "$T/lonely.json" "$T/lonely-share" 2>"$T/stderr" || rc=$?
+    expect_rc 1
+elif env -u PDPSCAN_POLICY_DIR "$T/lonely/pdpscan" policy list 2>/dev/null | grep -q "^policy vn-pdpl-2025 ($T/"; then
+    fail "a copied binary found policies in the test tree"
+else
+    echo "policies.sh: an installed copy of the policies is in the data directory: no-policy case not run" >&2
+fi
+PDPSCAN_POLICY_DIR="$T/lonely" "$PDPSCAN" scan -q -o "$T/lonely2.json" "$T/lonely-share" 2>"$T/stderr" && rc=0 || rc=$?
+expect_rc 2
+grep -q "no policy files (\*.json) in \$PDPSCAN_POLICY_DIR=$T/lonely" "$T/stderr" || fail "empty PDPSCAN_POLICY_DIR: $(cat "$T/stderr")"
+ok
 done_testing
