@@ -1,6 +1,8 @@
 /* pdpscan: finds personal data and state-secret markings in file shares.
  * This file only dispatches subcommands; the work is in scanner/, detectors/ and reports/. */
 #include <locale.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +120,10 @@ int main(int argc, char **argv)
      * name such as "Danh sách.xlsx" could not be converted at all and was lost. */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "C.utf8");
+    /* A core dump would hold the values being scanned, in clear: none is written. */
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (argc < 2) {
         usage(stderr);
         return PD_EXIT_FATAL;

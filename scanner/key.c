@@ -10,11 +10,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Reads a key file. Whoever can write the key can make two runs' fingerprints differ or match,
+ * and a key of one repeated byte (/dev/zero) hides nothing: both are refused. A key others may
+ * read lets them test guesses against the report's value hashes: that is said loudly. */
 static enum pd_error read_key(const char *path, unsigned char *key, size_t *len, struct pd_diag *diag)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return pd_fail(diag, PD_ERR_IO, "key file %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return pd_fail(diag, PD_ERR_FORMAT, "key file %s: not a regular file", path);
+    }
+    if (st.st_mode & S_IWOTH) {
+        close(fd);
+        return pd_fail(diag, PD_ERR_FORMAT, "key file %s: anyone may write it (mode %03o): chmod 600 it", path,
+                       (unsigned)(st.st_mode & 0777));
+    }
     ssize_t n = read(fd, key, PD_KEY_MAX);
     int e = errno;
     close(fd);
@@ -22,6 +35,15 @@ static enum pd_error read_key(const char *path, unsigned char *key, size_t *len,
         return pd_fail(diag, PD_ERR_IO, "key file %s: %s", path, strerror(e));
     if (n < 16)
         return pd_fail(diag, PD_ERR_FORMAT, "key file %s: shorter than 16 bytes", path);
+    bool repeated = true;
+    for (ssize_t i = 1; i < n && repeated; i++)
+        repeated = key[i] == key[0];
+    if (repeated)
+        return pd_fail(diag, PD_ERR_FORMAT, "key file %s: one byte repeated (an all-zero key hides nothing)", path);
+    if (st.st_mode & S_IROTH)
+        fprintf(stderr, "pdpscan: warning: key file %s is readable by anyone (mode %03o): whoever reads it can "
+                        "test guesses against the report's value hashes; chmod 600 it\n",
+                path, (unsigned)(st.st_mode & 0777));
     *len = (size_t)n;
     return PD_OK;
 }

@@ -16,6 +16,20 @@ expect_count "$T/r.json" vn.phone huge.dat 1
     fail "offset of the value at the end is wrong"
 ok
 expect_status "$T/r.json" huge.dat scanned
+# no core dump while it runs: one would hold the values being scanned, in clear
+truncate -s 4G "$T/huge.dat"
+"$PDPSCAN" scan -q -j 1 -f json -o "$T/r2.json" "$T/huge.dat" 2>/dev/null &
+pid=$!
+limits="" # read until main() has set them, or the scan ends
+for i in $(seq 1 200); do
+    limits=$(grep "Max core file size" "/proc/$pid/limits" 2>/dev/null) || break
+    echo "$limits" | grep -Eq "Max core file size +0 +0 " && break
+    sleep 0.02
+done
+kill "$pid" 2>/dev/null || true # the limits are read: the rest of the scan is not needed
+wait "$pid" || true
+echo "$limits" | grep -Eq "Max core file size +0 +0 " || fail "core dumps allowed: ${limits:-(the scan ended first)}"
+ok
 rss_kb=$(tail -n 1 "$T/rss")
 limit_kb=200000
 case "${PD_SANITIZED:-}" in yes) limit_kb=600000 ;; esac # ASan shadow memory and quarantine

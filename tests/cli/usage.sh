@@ -33,6 +33,20 @@ expect_fail "unknown detector or category 'vn.ccd'" scan --detectors vn.ccd "$T/
 expect_fail "unknown or incomplete option" scan --bogus "$T/share"
 expect_fail "cannot create report $T/no/such/dir/r.json" scan -o "$T/no/such/dir/r.json" "$T/share"
 expect_fail "key file $T/nokey" scan --key-file "$T/nokey" "$T/share"
+# keys that hide nothing, or that anyone could change
+expect_fail "key file /dev/zero: not a regular file" scan --key-file /dev/zero "$T/share"
+head -c 32 /dev/zero >"$T/zero.key"
+chmod 600 "$T/zero.key"
+expect_fail "one byte repeated" scan --key-file "$T/zero.key" "$T/share"
+cp "$PDPSCAN_KEY_FILE" "$T/open.key"
+chmod 666 "$T/open.key"
+expect_fail "anyone may write it (mode 666)" scan --key-file "$T/open.key" "$T/share"
+chmod 644 "$T/open.key"
+rc=0
+"$PDPSCAN" scan -q --key-file "$T/open.key" -o "$T/open.json" "$T/share" 2>"$T/err" || rc=$?
+[ "$rc" = 0 ] || fail "a key readable by others is refused: $(cat "$T/err")"
+grep -q "key file $T/open.key is readable by anyone" "$T/err" || fail "a key readable by others is not warned about"
+ok
 [ ! -e "$T/no" ] || fail "a report directory appeared"
 rc=0; "$PDPSCAN" --help >"$T/out" || rc=$?
 expect_rc 0
