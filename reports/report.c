@@ -94,6 +94,13 @@ static enum pd_error open_output(struct output *o, const struct pd_writer *write
         o->fp = std;
     } else {
         int fd;
+        /* a report replaces a regular file or creates one, never anything else: a scan run as root
+         * must not write through a planted symbolic link or replace /dev/full */
+        struct stat st;
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+            return pd_fail(diag, PD_ERR_USAGE, "cannot create report %s: it is %s, not a regular file (name a file, "
+                                                "or - for standard output)",
+                           path, S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory" : "a device or special file");
         if (!(o->path = strdup(path)))
             return PD_ERR_NOMEM;
         if (writer->atomic) {
@@ -103,7 +110,12 @@ static enum pd_error open_output(struct output *o, const struct pd_writer *write
             snprintf(o->tmp_path, n, "%s.tmp.XXXXXX", path);
             fd = mkstemp(o->tmp_path); /* created 0600 */
         } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            /* streamed (JSON Lines, text): opened without following a link planted since the check */
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+            if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+                close(fd);
+                return pd_fail(diag, PD_ERR_USAGE, "cannot create report %s: not a regular file", path);
+            }
             if (fd >= 0)
                 fchmod(fd, 0600); /* an existing file keeps no wider mode */
         }

@@ -33,6 +33,18 @@ expect_fail "unknown detector or category 'vn.ccd'" scan --detectors vn.ccd "$T/
 expect_fail "unknown or incomplete option" scan --bogus "$T/share"
 expect_fail "cannot create report $T/no/such/dir/r.json" scan -o "$T/no/such/dir/r.json" "$T/share"
 expect_fail "key file $T/nokey" scan --key-file "$T/nokey" "$T/share"
+# a report is a regular file or standard output: never written through a symbolic link, never in
+# place of a device (a scan run as root must not clobber what a link points at)
+printf 'keep me\n' >"$T/victim"
+chmod 644 "$T/victim"
+for ext in json jsonl txt; do
+    ln -s "$T/victim" "$T/link.$ext"
+    expect_fail "cannot create report $T/link.$ext: it is a symbolic link" scan -o "$T/link.$ext" "$T/share"
+done
+[ "$(cat "$T/victim")" = "keep me" ] && [ "$(stat -c %a "$T/victim")" = 644 ] || fail "a link's target was written"
+expect_fail "cannot create report /dev/full: it is a device" scan -o /dev/full "$T/share"
+[ -c /dev/full ] || fail "/dev/full was replaced"
+expect_fail "cannot create report $T/share: it is a directory" scan -f json -o "$T/share" "$T/share"
 # keys that hide nothing, or that anyone could change
 expect_fail "key file /dev/zero: not a regular file" scan --key-file /dev/zero "$T/share"
 head -c 32 /dev/zero >"$T/zero.key"
