@@ -42,6 +42,37 @@ static enum pd_error text_begin(void **state, FILE *out, const struct pd_report_
     return PD_OK;
 }
 
+/* Writes s with its control characters escaped as ls -b shows them ("\033", "\n", "\\"): a
+ * file or member name must not recolour the terminal, set its title or split a line. C1 controls
+ * (U+0080..U+009F) are escaped byte by byte. */
+static void put_escaped(FILE *o, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool c1 = p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+        if (*p == '\\') {
+            fputs("\\\\", o);
+        } else if (*p == '\n') {
+            fputs("\\n", o);
+        } else if (*p == '\t') {
+            fputs("\\t", o);
+        } else if (*p < 0x20 || *p == 0x7F || c1) {
+            fprintf(o, "\\%03o", *p);
+            if (c1)
+                fprintf(o, "\\%03o", *++p);
+        } else {
+            fputc(*p, o);
+        }
+    }
+}
+
+/* One line of the summary, indented, its names escaped. */
+static void put_line(FILE *o, const char *text)
+{
+    fputs("  ", o);
+    put_escaped(o, text ? text : "");
+    fputc('\n', o);
+}
+
 static void remember_top(struct text_writer *w, const struct pd_unit *u, uint64_t count)
 {
     size_t at = w->n_top;
@@ -129,7 +160,7 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
                 (unsigned long long)s->by_severity[PD_SEV_HIGH], (unsigned long long)s->by_severity[PD_SEV_MEDIUM],
                 (unsigned long long)s->by_severity[PD_SEV_LOW], (unsigned long long)s->by_severity[PD_SEV_INFO]);
         for (size_t i = 0; i < w->n_violations; i++)
-            fprintf(o, "  %s\n", w->violations[i].text);
+            put_line(o, w->violations[i].text);
         if (s->violations > w->n_violations)
             fprintf(o, "  ... and %llu more (see the JSON report)\n", (unsigned long long)(s->violations - w->n_violations));
         for (size_t i = 0; i < s->n_laws; i++)
@@ -154,18 +185,21 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
                 fprintf(o, "  %-22s %8llu in %llu units\n", s->by_detector[i].detector->id,
                         (unsigned long long)s->by_detector[i].findings, (unsigned long long)s->by_detector[i].units);
         fprintf(o, "\nUnits with most findings:\n");
-        for (size_t i = 0; i < w->n_top; i++)
-            fprintf(o, "  %8llu  %s\n", (unsigned long long)w->top[i].count, w->top[i].path);
+        for (size_t i = 0; i < w->n_top; i++) {
+            fprintf(o, "  %8llu  ", (unsigned long long)w->top[i].count);
+            put_escaped(o, w->top[i].path ? w->top[i].path : "");
+            fputc('\n', o);
+        }
         fprintf(o, "\nFindings (masked%s):\n", s->findings > w->n_shown ? ", first ones only" : "");
         for (size_t i = 0; i < w->n_shown; i++)
             if (w->shown[i].text)
-                fprintf(o, "  %s\n", w->shown[i].text);
+                put_line(o, w->shown[i].text);
     }
     if (w->n_problems) {
         fprintf(o, "\nNot read whole:\n");
         for (size_t i = 0; i < w->n_problems; i++)
             if (w->problems[i].text)
-                fprintf(o, "  %s\n", w->problems[i].text);
+                put_line(o, w->problems[i].text);
         if (w->more_problems)
             fprintf(o, "  ... and %llu more (see the JSON report)\n", (unsigned long long)w->more_problems);
     }

@@ -59,4 +59,19 @@ for id in vn.cccd vn.cmnd vn.mst vn.phone vn.bhyt vn.bhxh vn.passport vn.driving
     grep -q "^$id " "$T/detectors.txt" || fail "detector $id not listed"
 done
 ok
+# a file name with terminal escapes and a newline: shown escaped (as ls -b does) in the text
+# summary, kept exact in JSON
+mkdir "$T/esc"
+name=$(printf 'a\033]0;pwned\007\033[31mred\nline.txt')
+printf 'SĐT: 0912345678\n' >"$T/esc/$name"
+rc=0
+"$PDPSCAN" scan "$T/esc" >"$T/esc.txt" 2>"$T/stderr" || rc=$?
+expect_rc 1
+esc=$(printf '\033')
+! grep -q "$esc" "$T/esc.txt" || fail "an escape sequence in a file name reached the terminal"
+grep -q 'a\\033]0;pwned\\007\\033\[31mred\\nline.txt:1:' "$T/esc.txt" || fail "name not escaped: $(grep red "$T/esc.txt" | cat -v)"
+scan "$T/esc.json" "$T/esc"
+[ "$(rq "$T/esc.json" "[u['path'].endswith('/a\x1b]0;pwned\x07\x1b[31mred\nline.txt') for u in r['units']]")" = "[True]" ] ||
+    fail "JSON does not keep the name exact"
+ok
 done_testing
