@@ -224,6 +224,37 @@ static bool accepts(const char *mime)
     return false;
 }
 
+/* A compressed stream read again as one member, "data": libarchive's tar reader takes a first
+ * block of 512 zero bytes for an empty archive's end, and everything after it went unread. */
+static void scan_as_data(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
+{
+    struct archive *a = archive_read_new();
+    void *outer = NULL;
+    struct archive_entry *entry;
+    if (!a) {
+        pd_unit_set(u, PD_UNIT_ERROR, "out of memory opening the archive");
+        return;
+    }
+    for (size_t i = 0; i < N_FILTERS; i++)
+        if (filter_in_process[i])
+            filter_setup[i](a);
+    archive_read_support_format_raw(a);
+    if (open_stream(a, src, &outer) != ARCHIVE_OK || archive_read_next_header(a, &entry) != ARCHIVE_OK) {
+        pd_unit_set(u, PD_UNIT_ERROR, "compressed data could not be read: %s",
+                    archive_error_string(a) ? archive_error_string(a) : "unknown error");
+    } else {
+        struct pd_unit *child = pd_worker_child(u, "data");
+        if (child) {
+            bool hit;
+            pd_archive_scan_member(w, child, a, depth + 1, &hit);
+            if (hit)
+                pd_unit_set(u, PD_UNIT_PARTIAL, "%s", pd_worker_budget(w)->exceeded);
+            pd_worker_emit(w, child);
+        }
+    }
+    pd_archive_end(a, outer);
+}
+
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     struct pd_budget *budget = pd_worker_budget(w);
@@ -232,6 +263,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     if (!a)
         return;
     int r;
+    bool empty_tar = false;
     uint64_t encrypted = 0, members = 0;
     struct archive_entry *entry;
     for (;;) {
@@ -240,8 +272,12 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
             break;
         }
         r = archive_read_next_header(a, &entry);
-        if (r == ARCHIVE_EOF)
+        if (r == ARCHIVE_EOF) {
+            /* a compressed stream that a tar reading ended at once: zero bytes first, no tar */
+            empty_tar = members == 0 && archive_filter_count(a) > 1 &&
+                        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
             break;
+        }
         if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
             const char *why = archive_error_string(a) ? archive_error_string(a) : "unknown error";
             if (members == 0 && (archive_read_has_encrypted_entries(a) > 0 || strstr(why, "ncrypt")))
@@ -263,7 +299,8 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         if (!child)
             break;
         child->size = archive_entry_size_is_set(entry) ? (uint64_t)archive_entry_size(entry) : 0;
-        child->mtime = archive_entry_mtime_is_set(entry) ? archive_entry_mtime(entry) : 0;
+        if (archive_entry_mtime_is_set(entry))
+            child->mtime = archive_entry_mtime(entry); /* else its file's */
         if (archive_entry_filetype(entry) != AE_IFREG) {
             pd_unit_set(child, PD_UNIT_SKIPPED, "not a regular file inside the archive (link or device)");
         } else if (archive_entry_is_encrypted(entry)) {
@@ -287,6 +324,12 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     u->bytes_scanned = (uint64_t)archive_filter_bytes(a, -1);
     u->encoding = NULL;
     pd_archive_end(a, outer);
+    if (empty_tar) {
+        if (src->rewind && src->rewind(src) == 0)
+            scan_as_data(w, u, src, depth);
+        else
+            pd_unit_set(u, PD_UNIT_PARTIAL, "compressed data that begins with zero blocks could not be read again");
+    }
 }
 
 const struct pd_format pd_format_archive = {

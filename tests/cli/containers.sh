@@ -156,6 +156,22 @@ expect_status "$T/deep.json" "/deep.zip" partial "nested deeper"
 expect_rc 4
 scan "$T/deep2.json" --fail-on high "$T/a/deep.zip"
 expect_rc 4
+# a compressed file whose content begins with 512 zero bytes or more (the end block of an empty
+# tar): read as data, its CCCD found; inside another archive, where it cannot be read twice, partial
+mkdir "$T/zeros"
+"$PY" - "$T/zeros" <<'PYEOF'
+import gzip, io, os, sys, zipfile
+d = sys.argv[1]
+payload = b"\0" * 2048 + "Số CCCD: 001087123456\n".encode()
+open(os.path.join(d, "zeros.gz"), "wb").write(gzip.compress(payload))
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w") as z:
+    z.writestr("inner/zeros.gz", gzip.compress(payload))
+open(os.path.join(d, "outer.zip"), "wb").write(b.getvalue())
+PYEOF
+scan "$T/zeros.json" "$T/zeros"
+expect_count "$T/zeros.json" vn.cccd "zeros.gz!data" 1
+expect_status "$T/zeros.json" "outer.zip!inner/zeros.gz" partial "begins with zero blocks"
 # member names: with the UTF-8 flag, read under cron's C locale (env -i), and without it in the
 # DOS code page, as 7-Zip and Info-ZIP show them
 mkdir "$T/names"
