@@ -83,7 +83,10 @@ static void scan_bytes(struct pd_worker *w, struct pd_unit *parent, const char *
     struct pd_source src;
     pd_source_open_memory(&src, data, len);
     src.kind = "mail part";
-    if (!pd_budget_member(pd_worker_budget(w)) || !pd_budget_bytes(pd_worker_budget(w), len))
+    /* a message's headers and text are its own, not archive members: only attachments count
+     * toward the member budget (an mbox of 10,000 messages stopped at 5,000); every part counts
+     * toward the bytes */
+    if ((!text && !pd_budget_member(pd_worker_budget(w))) || !pd_budget_bytes(pd_worker_budget(w), len))
         pd_unit_set(child, PD_UNIT_SKIPPED, "%s", pd_worker_budget(w)->exceeded);
     else if (text)
         pd_worker_scan_text(w, child, &src, depth, PD_ENC_UTF8);

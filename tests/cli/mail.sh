@@ -54,6 +54,18 @@ ok
 printf 'From: x\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Transfer-Encoding: base64\n\n@@@@\n' >"$T/m/broken.eml"
 scan "$T/r2.json" "$T/m/broken.eml"
 validate "$T/r2.json"
+# a mailbox of more messages than half the member budget: read to its last message
+"$PY" - "$T/m/big.mbox" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(5200):
+        body = "SĐT: 0912345678" if i == 5199 else f"Thư số {i}"
+        f.write(f"From a@b.vn Thu Dec  3 10:00:00 2026\nFrom: a@congty-vidu.vn\nSubject: {i}\n\n{body}\n\n")
+PYEOF
+scan "$T/big.json" "$T/m/big.mbox"
+expect_rc 1
+expect_count "$T/big.json" vn.phone "big.mbox!message-5200!part-1" 1
+expect_status "$T/big.json" "/big.mbox" scanned
 # an empty application/zip part (found by fuzzing): its empty memory went to memcpy as NULL,
 # undefined behaviour the sanitizer build reports on stderr
 printf 'From a@b.vn Thu Dec  3 10:00:00 2026\nFrom: a@congty-vidu.vn\nTo: b@congty-vidu.vn\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n--B\nContent-Type: text/plain\n\nSo CCCD: 001087123456\n--B\nContent-Type: application/zip\nContent-Disposition: attachment; filename="a.zip"\n\n--B--\n' >"$T/m/empty-zip.mbox"
