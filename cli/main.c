@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "detectors/engine.h"
+#include "scanner/key.h"
 #include "policies/policy.h"
 #include "reports/report.h"
 #include "cli/options.h"
@@ -23,6 +24,7 @@ static void usage(FILE *out)
             "       pdpscan policy check FILE...\n"
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
+            "       pdpscan key init [--system]\n"
             "       pdpscan --version | --help\n"
             "\n"
             "Scan options:\n");
@@ -131,6 +133,21 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "key") == 0) { /* pdpscan key init [--system] */
+        bool system = argc == 4 && strcmp(argv[3], "--system") == 0;
+        if (argc < 3 || strcmp(argv[2], "init") != 0 || (argc == 4 && !system) || argc > 4) {
+            fprintf(stderr, "pdpscan key: usage: pdpscan key init [--system]\n");
+            return PD_EXIT_FATAL;
+        }
+        char path[4200];
+        struct pd_diag diag = {{0}};
+        if (pd_key_init(system, path, sizeof path, &diag) != PD_OK) {
+            fprintf(stderr, "pdpscan key init: %s\n", diag.text);
+            return PD_EXIT_FATAL;
+        }
+        printf("created %s (%s)\n", path, system ? "0640: give its group to the accounts that scan" : "0600");
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {

@@ -111,6 +111,12 @@ static bool set_min_confidence(struct pd_scan_options *o, const char *a)
     return true;
 }
 static bool set_reveal(struct pd_scan_options *o, const char *a) { o->reveal = true; return true; }
+static bool set_ephemeral_key(struct pd_scan_options *o, const char *a)
+{
+    (void)a;
+    o->ephemeral_key = true;
+    return true;
+}
 static bool set_key_file(struct pd_scan_options *o, const char *a) { o->key_file = a; return true; }
 static bool set_window(struct pd_scan_options *o, const char *a)
 {
@@ -188,8 +194,13 @@ const struct pd_option pd_scan_option_table[] = {
     {"min-confidence", 0, "C", set_min_confidence, "low", NULL, "low, medium, high or 0-100",
      "low, medium, high or 0-100"},
     {"reveal", 0, NULL, set_reveal, NULL, NULL, NULL, "write found values in clear (dangerous: off by default)"},
-    {"key-file", 0, "FILE", set_key_file, NULL, "$PDPSCAN_KEY_FILE, else ~/.config/pdpscan/key", NULL,
+    {"key-file", 0, "FILE", set_key_file, NULL,
+     "$PDPSCAN_KEY_FILE, ~/.config/pdpscan/key, /etc/pdpscan/key", NULL,
      "key for value hashes and fingerprints"},
+    {"ephemeral-key", 0, NULL, set_ephemeral_key, NULL, NULL, NULL,
+     "with no key file, hash with a key of this run only (its\n"
+     "fingerprints match no other run's); without it, no key is\n"
+     "an error"},
     {"window-size", 0, "SIZE", set_window, "256K", NULL, "a size from 4K to 1G", "bytes scanned at a time"},
     {"split-size", 0, "SIZE", set_split_size, "64M", NULL, "0 or a size of at least 64K",
      "text files of twice SIZE are scanned by several threads\n"

@@ -23,6 +23,7 @@ struct pd_scan_options {
     const char *skip_detectors;
     int min_confidence;
     bool reveal;
+    bool ephemeral_key; /* with no key file, hash with a key of this run only */
     const char *key_file;      /* HMAC key for value hashes and fingerprints */
     bool quiet;
     bool no_cache;             /* always compile the detectors (no compiled-database cache) */

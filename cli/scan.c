@@ -28,6 +28,7 @@ struct run {
     struct pd_policy_set *policies;
     unsigned char key[PD_KEY_MAX];
     size_t key_len;
+    bool ephemeral_key; /* a key of this run only (--ephemeral-key, no key file) */
     struct pd_engine *engine;
     struct json_object *options;
     char **shown_roots;
@@ -96,7 +97,9 @@ static size_t report_files(const struct pd_report *report, struct pd_file_id own
     return n;
 }
 
-static struct json_object *options_json(const struct pd_scan_options *o)
+/* What the scan was asked; ephemeral_key: it hashed with a key of this run only, so that its
+ * fingerprints cannot be compared with another run's. */
+static struct json_object *options_json(const struct pd_scan_options *o, bool ephemeral_key)
 {
     struct json_object *j = json_object_new_object(), *ex = json_object_new_array();
     json_object_object_add(j, "jobs", json_object_new_int((int)o->jobs));
@@ -118,6 +121,7 @@ static struct json_object *options_json(const struct pd_scan_options *o)
     json_object_object_add(j, "policies", pol);
     json_object_object_add(j, "default_policies", json_object_new_boolean(!o->no_default_policies));
     json_object_object_add(j, "fail_on", o->fail_on >= 0 ? json_object_new_string(pd_severity_name(o->fail_on)) : NULL);
+    json_object_object_add(j, "ephemeral_key", json_object_new_boolean(ephemeral_key));
     return j;
 }
 
@@ -197,13 +201,14 @@ static bool setup_engine(struct run *run)
     run->policies = pd_cli_load_policies(opts->policies, opts->n_policies, opts->no_default_policies);
     if (!run->policies)
         return false;
-    if (pd_key_load(opts->key_file, run->key, &run->key_len, &ephemeral, &diag) != PD_OK) {
+    if (pd_key_load(opts->key_file, opts->ephemeral_key, run->key, &run->key_len, &ephemeral, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         return false;
     }
+    run->ephemeral_key = ephemeral;
     if (ephemeral)
-        fprintf(stderr, "pdpscan: warning: no key file could be used; value hashes and fingerprints "
-                        "will differ from other runs (see --key-file)\n");
+        fprintf(stderr, "pdpscan: warning: no key file: --ephemeral-key hashes with a key of this run only; "
+                        "its value hashes and fingerprints match no other run's\n");
     if (opts->reveal)
         fprintf(stderr, "pdpscan: warning: --reveal writes found values in clear into the report; "
                         "protect it like the data itself\n");
@@ -224,7 +229,7 @@ static bool setup_report(struct run *run)
 {
     const struct pd_scan_options *opts = run->opts;
     struct pd_diag diag = {{0}};
-    run->options = options_json(opts);
+    run->options = options_json(opts, run->ephemeral_key);
     run->shown_roots = calloc(opts->n_roots + 1, sizeof *run->shown_roots);
     for (size_t i = 0; run->shown_roots && i < opts->n_roots; i++) {
         size_t cap = strlen(opts->roots[i]) + 1;

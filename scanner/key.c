@@ -80,7 +80,35 @@ static bool default_key_path(char *out, size_t cap)
     return (size_t)snprintf(out, cap, "%s/key", dir) < cap;
 }
 
-enum pd_error pd_key_load(const char *path, unsigned char *key, size_t *len, bool *ephemeral, struct pd_diag *diag)
+/* The system key: $PDPSCAN_SYSTEM_KEY (containers, tests), else /etc/pdpscan/key. */
+static const char *system_key_path(void)
+{
+    const char *env = getenv("PDPSCAN_SYSTEM_KEY");
+    return env && *env ? env : "/etc/pdpscan/key";
+}
+
+/* Writes 32 random bytes to a new file path (mode), failing if it exists. */
+static enum pd_error create_key(const char *path, mode_t mode, struct pd_diag *diag)
+{
+    unsigned char fresh[32];
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0)
+        return pd_fail(diag, PD_ERR_IO, "cannot create key file %s: %s", path, strerror(errno));
+    bool ok = random_bytes(fresh, sizeof fresh) && write(fd, fresh, sizeof fresh) == (ssize_t)sizeof fresh &&
+              fchmod(fd, mode) == 0;
+    int e = errno;
+    if (close(fd) != 0 && ok)
+        e = errno, ok = false;
+    memset(fresh, 0, sizeof fresh);
+    if (!ok) {
+        unlink(path);
+        return pd_fail(diag, PD_ERR_IO, "cannot write key file %s: %s", path, strerror(e));
+    }
+    return PD_OK;
+}
+
+enum pd_error pd_key_load(const char *path, bool allow_ephemeral, unsigned char *key, size_t *len, bool *ephemeral,
+                          struct pd_diag *diag)
 {
     *ephemeral = false;
     if (!path || !*path)
@@ -88,23 +116,44 @@ enum pd_error pd_key_load(const char *path, unsigned char *key, size_t *len, boo
     if (path && *path)
         return read_key(path, key, len, diag);
     char def[4200];
-    if (default_key_path(def, sizeof def)) {
-        if (access(def, F_OK) != 0) {
-            unsigned char fresh[32];
-            int fd = open(def, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd >= 0) {
-                bool ok = random_bytes(fresh, sizeof fresh) && write(fd, fresh, sizeof fresh) == (ssize_t)sizeof fresh;
-                close(fd);
-                if (!ok)
-                    unlink(def);
-            }
-        }
-        if (read_key(def, key, len, NULL) == PD_OK)
-            return PD_OK;
-    }
+    bool user = default_key_path(def, sizeof def);
+    if (user && access(def, F_OK) == 0)
+        return read_key(def, key, len, diag);
+    const char *sys = system_key_path();
+    if (access(sys, F_OK) == 0)
+        return read_key(sys, key, len, diag);
+    /* the first scan of a user creates the user's key, as the quick start expects */
+    if (user && create_key(def, 0600, NULL) == PD_OK)
+        return read_key(def, key, len, diag);
+    if (!allow_ephemeral)
+        return pd_fail(diag, PD_ERR_USAGE,
+                       "no key file: none in --key-file or $PDPSCAN_KEY_FILE, none in %s, no HOME or "
+                       "XDG_CONFIG_HOME to create one in (as under cron's env -i). Create one with 'pdpscan key init "
+                       "[--system]', name one with --key-file, or give --ephemeral-key for a key of this run only "
+                       "(its fingerprints then match no other run's)", sys);
     if (!random_bytes(key, 32))
-        return pd_fail(diag, PD_ERR_INTERNAL, "no key file and no random source for a temporary key");
+        return pd_fail(diag, PD_ERR_INTERNAL, "no random source for a key of this run");
     *len = 32;
     *ephemeral = true;
     return PD_OK;
+}
+
+enum pd_error pd_key_init(bool system, char *out, size_t cap, struct pd_diag *diag)
+{
+    if (system) {
+        const char *sys = system_key_path();
+        snprintf(out, cap, "%s", sys);
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", sys);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+                return pd_fail(diag, PD_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+        }
+        return create_key(sys, 0640, diag); /* readable by its group: the scanning accounts */
+    }
+    if (!default_key_path(out, cap))
+        return pd_fail(diag, PD_ERR_USAGE, "no HOME or XDG_CONFIG_HOME to create a user key in (try --system)");
+    return create_key(out, 0600, diag);
 }

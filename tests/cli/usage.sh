@@ -45,6 +45,41 @@ done
 expect_fail "cannot create report /dev/full: it is a device" scan -o /dev/full "$T/share"
 [ -c /dev/full ] || fail "/dev/full was replaced"
 expect_fail "cannot create report $T/share: it is a directory" scan -f json -o "$T/share" "$T/share"
+# under cron (env -i: no HOME, no key named): no key is an error that says what to do, not a run
+# whose fingerprints match nothing; --ephemeral-key allows it, and the report says so
+cron() { env -i PATH="$PATH" PDPSCAN_SYSTEM_KEY="$T/etc/pdpscan/key" "$@"; }
+rc=0
+cron "$PDPSCAN" scan -q -o "$T/cron.json" "$T/share" 2>"$T/err" || rc=$?
+[ "$rc" = 2 ] || fail "no key under env -i: exit $rc"
+grep -q "no key file.*pdpscan key init" "$T/err" || fail "no key: $(cat "$T/err")"
+[ ! -e "$T/cron.json" ] || fail "a report was written with no key"
+rc=0
+cron "$PDPSCAN" scan -q --ephemeral-key -o "$T/cron.json" "$T/share" 2>"$T/err" || rc=$?
+[ "$rc" = 0 ] || fail "--ephemeral-key: exit $rc: $(cat "$T/err")"
+[ "$(rq "$T/cron.json" "r['scan']['options']['ephemeral_key']")" = True ] || fail "the report does not say its key was of this run only"
+ok
+# a system key, made once: two cron runs then agree on fingerprints
+printf 'SĐT: 0912345678\n' >"$T/share/phone.txt"
+mkdir "$T/etc"
+cron "$PDPSCAN" key init --system >"$T/out" 2>"$T/err" || fail "key init --system: $(cat "$T/err")"
+[ "$(stat -c %a "$T/etc/pdpscan/key")" = 640 ] || fail "system key mode $(stat -c %a "$T/etc/pdpscan/key")"
+cron "$PDPSCAN" key init --system >/dev/null 2>&1 && fail "key init overwrote an existing key"
+for run in 1 2; do
+    rc=0
+    cron "$PDPSCAN" scan -q -o "$T/cron$run.json" "$T/share" 2>"$T/err" || rc=$?
+    [ "$rc" = 1 ] || fail "cron run $run with the system key: exit $rc: $(cat "$T/err")"
+    [ "$(rq "$T/cron$run.json" "r['scan']['options']['ephemeral_key']")" = False ] || fail "cron run $run: ephemeral key"
+done
+[ "$(rq "$T/cron1.json" "[f['fingerprint'] for f in r['findings']]")" = "$(rq "$T/cron2.json" "[f['fingerprint'] for f in r['findings']]")" ] ||
+    fail "two cron runs with the system key disagree on fingerprints"
+# with a home and no system key, the first run makes the user's key, as the quick start expects
+mkdir "$T/home"
+rc=0
+env -i PATH="$PATH" HOME="$T/home" PDPSCAN_SYSTEM_KEY="$T/none/key" "$PDPSCAN" scan -q -o "$T/home.json" "$T/share" 2>"$T/err" || rc=$?
+[ "$rc" = 1 ] || fail "a first run with a home: exit $rc: $(cat "$T/err")"
+[ "$(stat -c %a "$T/home/.config/pdpscan/key" 2>/dev/null)" = 600 ] || fail "no user key created"
+rm "$T/share/phone.txt"
+ok
 # keys that hide nothing, or that anyone could change
 expect_fail "key file /dev/zero: not a regular file" scan --key-file /dev/zero "$T/share"
 head -c 32 /dev/zero >"$T/zero.key"
