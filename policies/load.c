@@ -719,6 +719,46 @@ static enum pd_error parse_scope(struct ctx *c, struct json_object *v, struct pd
     return e;
 }
 
+/* Edit distance between two ids (insertions, deletions, substitutions), for "did you mean". */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(b), row[128];
+    if (n >= sizeof row / sizeof row[0])
+        return SIZE_MAX;
+    for (size_t j = 0; j <= n; j++)
+        row[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[n];
+}
+
+/* The id of an earlier file's rule nearest to id, or NULL. */
+static const char *nearest_rule(const struct ctx *c, const char *id)
+{
+    const char *best = NULL;
+    size_t dist = SIZE_MAX;
+    for (size_t i = 0; i < c->first_rule && i < c->set->n_rules; i++) {
+        size_t d = edit_distance(id, c->set->rules[i].id);
+        if (d < dist) {
+            dist = d;
+            best = c->set->rules[i].id;
+        }
+    }
+    return best;
+}
+
 static enum pd_error parse_rule(struct ctx *c, struct json_object *v)
 {
     static const char *const keys[] = {"id", "enabled", "severity", "title", "rationale", "remediation",
@@ -737,6 +777,18 @@ static enum pd_error parse_rule(struct ctx *c, struct json_object *v)
     bool is_new = false;
     if ((e = rule_for_id(c, id, &r, &is_new)) != PD_OK)
         return e;
+    /* in an overlay, a rule given without its severity meant to change an earlier one: the id is
+     * misspelled, which "missing required field severity" would not say */
+    if (is_new && c->first_rule > 0 && !json_object_object_get_ex(v, "severity", NULL)) {
+        const char *near = nearest_rule(c, r->id);
+        push_key(c, "id");
+        e = near ? perr(c, "no rule \"%s\" to override (the nearest is \"%s\"); a new rule needs severity, title, "
+                           "rationale, remediation, legal_basis and condition", r->id, near)
+                 : perr(c, "no rule \"%s\" to override; a new rule needs severity, title, rationale, remediation, "
+                           "legal_basis and condition", r->id);
+        pop(c);
+        return e;
+    }
     struct json_object *x;
     if (json_object_object_get_ex(v, "enabled", &x)) {
         push_key(c, "enabled");

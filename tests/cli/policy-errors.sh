@@ -55,6 +55,9 @@ printf '{%s, "laws": [{"id": "l", "number": "1", "effective_from": "2026-02-30",
 : | stage; bad empty 'bad-empty.json:1:1: empty file'
 printf '{%s, "title": {"vi": "Lu\351t", "en": "Law"}}' "$HEAD" | stage; bad latin1 'not UTF-8 (byte 0xE9)'
 printf '{%s, %s, "rules": [{"id": "R1", "severity": "low", %s}]}' "$HEAD" "$LAW" "$TXT" | stage; bad missing-condition '$.rules[0]: missing required field "condition"'
+# an overlay that means to change a shipped rule, its id misspelled: said so, with the nearest id
+printf '{%s, "rules": [{"id": "PDPL-SENSITIVE-EXPOSD", "enabled": false}]}' "$HEAD" | stage
+bad misspelled-override '$.rules[0].id: no rule "PDPL-SENSITIVE-EXPOSD" to override (the nearest is "PDPL-SENSITIVE-EXPOSED")'
 printf '{%s, "rules": [%s]}' "$HEAD" "$(rule R1 "" '{"in_archive": true}')" | stage; bad unknown-law 'unknown law "l" (declare it in "laws")'
 printf '{%s, %s, "rules": [%s]}' "$HEAD" "$LAW" "$(rule R1 ', "exceptions": [{"path": "*", "reason": "x", "expires": "soon"}]' '{"in_archive": true}')" | stage; bad bad-expiry '$.rules[0].exceptions[0].expires: "soon" is not a date'
 printf '{%s, %s, "rules": [%s]}' "$HEAD" "$LAW" "$(rule R1 "" '{"location": "dmz"}')" | stage; bad unknown-class 'unknown location class "dmz" (declare it in "location_classes")'
