@@ -124,3 +124,17 @@ void pd_digest_state_free(struct pd_digest_state *state)
     EVP_MD_CTX_free(state->ctx);
     free(state);
 }
+
+enum pd_error pd_digest_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_MD *sha = EVP_MD_fetch(NULL, "SHA256", NULL);
+    int ok = sha && EVP_Digest(data, len, md, &n, sha, NULL) == 1 && n == 32;
+    EVP_MD_free(sha);
+    if (!ok)
+        return PD_ERR_INTERNAL;
+    for (unsigned i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    return PD_OK;
+}

@@ -30,4 +30,7 @@ uint64_t pd_digest_hex128_after(struct pd_digest *digest, const struct pd_digest
                                 const char *const *parts, size_t n, char out[33]);
 void pd_digest_state_free(struct pd_digest_state *state);
 
+/* The full SHA-256 of data, as 64 hex digits (a policy file's identity in the report). */
+enum pd_error pd_digest_sha256_hex(const void *data, size_t len, char out[65]);
+
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "detectors/digest.h"
 #include "detectors/detector.h"
 #include "policies/policy-int.h"
 
@@ -1066,6 +1067,8 @@ static enum pd_error load_file(struct pd_policy_set *set, const char *file, stru
     memset(info, 0, sizeof *info);
     info->file = strdup(file);
     c.file = info->file;
+    if (pd_digest_sha256_hex(text, len < MAX_POLICY_BYTES ? len : MAX_POLICY_BYTES, info->sha256) != PD_OK)
+        info->sha256[0] = '\0';
     text[len < MAX_POLICY_BYTES ? len : MAX_POLICY_BYTES] = '\0';
     if (read_error)
         e = pd_fail(diag, PD_ERR_IO, "%s: read error", file);

@@ -76,6 +76,7 @@ struct pd_class {
 struct pd_policy_info {
     char *id, *file;
     struct pd_vi_en title;
+    char sha256[65]; /* of the file as read: which text of the law was evaluated */
 };
 
 size_t pd_policy_rule_count(const struct pd_policy_set *set);

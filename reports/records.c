@@ -471,6 +471,17 @@ struct json_object *pd_json_policies(const struct pd_report_summary *s)
 {
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "evaluated", json_object_new_boolean(s->info->policies != NULL));
+    /* which policy texts were evaluated: an audit can tell the shipped ones from edited copies */
+    struct json_object *files = json_object_new_array();
+    for (size_t i = 0; s->info->policies && i < pd_policy_file_count(s->info->policies); i++) {
+        const struct pd_policy_info *p = pd_policy_file(s->info->policies, i);
+        struct json_object *f = json_object_new_object();
+        json_object_object_add(f, "id", p->id ? json_object_new_string(p->id) : NULL);
+        json_object_object_add(f, "path", json_object_new_string(p->file ? p->file : ""));
+        json_object_object_add(f, "sha256", json_object_new_string(p->sha256));
+        json_object_array_add(files, f);
+    }
+    json_object_object_add(o, "files", files);
     json_object_object_add(o, "expired_exceptions",
                            s->policy_notes ? json_object_get(s->policy_notes) : json_object_new_array());
     return o;

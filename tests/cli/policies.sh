@@ -73,6 +73,13 @@ viol() { rq "$T/${3:-r}.json" "sum(1 for v in r['violations'] if v['rule']=='$1'
 expect_viol() { [ "$(viol "$@")" -ge 1 ] || fail "$1 did not fire for $2"; ok; }
 expect_none() { [ "$(viol "$@")" = 0 ] || fail "$1 fired for $2 (near miss)"; ok; }
 expect_viol PDPL-SENSITIVE-EXPOSED /sensitive/open.txt
+# the report names the policy files evaluated, with the SHA-256 of each as read
+for f in "$PD_SRCDIR"/policies/*.json "$T/classes.json"; do
+    sum=$(sha256sum "$f" | cut -d' ' -f1)
+    [ "$(rq "$T/r.json" "sum(1 for p in r['policies']['files'] if p['sha256'] == '$sum' and p['path'].endswith('/$(basename "$f")'))")" = 1 ] ||
+        fail "policy file $(basename "$f") is not listed with its SHA-256: $(rq "$T/r.json" "r['policies']['files']")"
+done
+ok
 expect_viol PDPL-SENSITIVE-EXPOSED /sensitive/open.docx!word/document.xml
 expect_viol PDPL-SENSITIVE-EXPOSED /sensitive/open.zip!a/ton-giao.txt
 expect_none PDPL-SENSITIVE-EXPOSED /sensitive-miss/
