@@ -21,7 +21,7 @@ static void usage(FILE *out)
             "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require,\n"
             "        mariadb://user@host:port/db)\n"
             "       pdpscan detectors [--patterns | --full-patterns]\n"
-            "       pdpscan policy check FILE...\n"
+            "       pdpscan policy check [--strict] FILE...\n"
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan key init [--system]\n"
@@ -57,6 +57,12 @@ static int list_detectors(int patterns)
     return 0;
 }
 
+static void print_warning(void *arg, const char *message)
+{
+    (void)arg;
+    fprintf(stderr, "pdpscan policy check: warning: %s\n", message);
+}
+
 /* pdpscan policy check|list|explain: policies without a scan. */
 static int policy_command(int argc, char **argv)
 {
@@ -67,7 +73,7 @@ static int policy_command(int argc, char **argv)
     const char *sub = argv[2];
     char **files = calloc((size_t)argc, sizeof *files);
     size_t n = 0;
-    bool no_defaults = false;
+    bool no_defaults = false, strict = false;
     const char *rule = NULL;
     int code = PD_EXIT_FATAL;
     for (int i = 3; files && i < argc; i++) {
@@ -75,6 +81,8 @@ static int policy_command(int argc, char **argv)
             files[n++] = argv[++i];
         else if (strcmp(argv[i], "--no-default-policies") == 0)
             no_defaults = true;
+        else if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--strict") == 0)
+            strict = true;
         else if (strcmp(sub, "check") == 0)
             files[n++] = argv[i];
         else if (strcmp(sub, "explain") == 0 && !rule)
@@ -101,8 +109,14 @@ static int policy_command(int argc, char **argv)
         goto done;
     code = 0;
     if (strcmp(sub, "check") == 0) {
-        printf("ok: %zu file%s valid; %zu rules loaded%s\n", n, n == 1 ? "" : "s", pd_policy_rule_count(set),
+        size_t warnings = pd_policy_lint(set, print_warning, NULL);
+        printf("ok: %zu file%s valid; %zu rules loaded%s", n, n == 1 ? "" : "s", pd_policy_rule_count(set),
                no_defaults ? "" : " with the shipped policies");
+        printf(warnings ? "; %zu warning%s\n" : "\n", warnings, warnings == 1 ? "" : "s");
+        if (warnings && strict) {
+            fprintf(stderr, "pdpscan policy check: --strict: %zu warning%s\n", warnings, warnings == 1 ? "" : "s");
+            code = PD_EXIT_FATAL;
+        }
     } else if (strcmp(sub, "list") == 0) {
         pd_report_policy_list(set, stdout);
     } else if (!pd_report_policy_explain(set, rule, stdout)) {

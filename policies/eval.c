@@ -576,3 +576,93 @@ size_t pd_policy_file_count(const struct pd_policy_set *set) { return set->n_pol
 const struct pd_policy_info *pd_policy_file(const struct pd_policy_set *set, size_t i) { return &set->policies[i]; }
 size_t pd_policy_class_count(const struct pd_policy_set *set) { return set->n_classes; }
 const struct pd_class *pd_policy_class(const struct pd_policy_set *set, size_t i) { return &set->classes[i]; }
+
+/* Edit distance of two short names, for "did you mean" (longer names: SIZE_MAX). */
+static size_t name_distance(const char *a, const char *b)
+{
+    size_t n = strlen(b), row[64];
+    if (n >= sizeof row / sizeof row[0] || strlen(a) >= 64)
+        return SIZE_MAX;
+    for (size_t j = 0; j <= n; j++)
+        row[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[n];
+}
+
+static bool class_used(const struct pd_policy_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->n_conds; i++) {
+        const struct pd_cond *c = set->all_conds[i];
+        for (size_t k = 0; c->kind == PD_C_LOCATION && k < c->n_strs; k++)
+            if (strcmp(c->strs[k], name) == 0)
+                return true;
+    }
+    return false;
+}
+
+struct lint_expired_arg {
+    void (*warn)(void *, const char *);
+    void *arg;
+    size_t n;
+};
+
+static void expired_warning(void *arg, const struct pd_exception *x)
+{
+    struct lint_expired_arg *le = arg;
+    char msg[512];
+    snprintf(msg, sizeof msg, "exception %s%s%s(\"%s\") expired on %s: it suppresses nothing any more",
+             x->rule ? "to rule " : "of policy ", x->rule ? x->rule : x->policy ? x->policy : "", " ",
+             x->reason ? x->reason : "", x->expires ? x->expires : "?");
+    le->warn(le->arg, msg);
+    le->n++;
+}
+
+size_t pd_policy_lint(const struct pd_policy_set *set, void (*warn)(void *arg, const char *message), void *arg)
+{
+    size_t n = 0;
+    char msg[512];
+    for (size_t i = 0; i < set->n_classes; i++) {
+        const struct pd_class *cl = &set->classes[i];
+        if (!class_used(set, cl->name)) {
+            /* an organisation may declare its own classes; one no rule uses is most often a typo */
+            const char *near = NULL;
+            size_t best = 4; /* a few letters apart at most */
+            for (size_t c = 0; c < set->n_conds; c++) { /* among the names rules use */
+                const struct pd_cond *cond = set->all_conds[c];
+                for (size_t k = 0; cond->kind == PD_C_LOCATION && k < cond->n_strs; k++) {
+                    size_t d = name_distance(cl->name, cond->strs[k]);
+                    if (d < best) {
+                        best = d;
+                        near = cond->strs[k];
+                    }
+                }
+            }
+            snprintf(msg, sizeof msg, "location class \"%s\" is used by no rule%s%s%s", cl->name,
+                     near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+            warn(arg, msg);
+            n++;
+        }
+        for (size_t g = 0; g < cl->n_globs; g++)
+            if (!strpbrk(cl->globs[g], "*?[")) {
+                snprintf(msg, sizeof msg, "location class \"%s\": glob \"%s\" has no wildcard and matches that exact "
+                                          "path only (a folder needs \"%s/*\")", cl->name, cl->globs[g], cl->globs[g]);
+                warn(arg, msg);
+                n++;
+            }
+    }
+    struct lint_expired_arg le = {warn, arg, 0};
+    pd_policy_each_expired(set, expired_warning, &le);
+    return n + le.n;
+}

@@ -55,6 +55,23 @@ printf '{%s, "laws": [{"id": "l", "number": "1", "effective_from": "2026-02-30",
 : | stage; bad empty 'bad-empty.json:1:1: empty file'
 printf '{%s, "title": {"vi": "Lu\351t", "en": "Law"}}' "$HEAD" | stage; bad latin1 'not UTF-8 (byte 0xE9)'
 printf '{%s, %s, "rules": [{"id": "R1", "severity": "low", %s}]}' "$HEAD" "$LAW" "$TXT" | stage; bad missing-condition '$.rules[0]: missing required field "condition"'
+# mistakes that load but do nothing: warned by policy check, fatal with --strict; the shipped
+# policies have none
+printf '{%s, "title": {"vi": "t", "en": "t"}, "location_classes": {"netwrok_share": ["*/share/*"], "public": ["/srv/www"]}, "rules": [{"id": "PDPL-CREDENTIALS", "exceptions": [{"path": "*/a.txt", "reason": "cu", "expires": "2020-01-31"}]}]}' "$HEAD" >"$T/lint.json"
+rc=0
+"$PDPSCAN" policy check "$T/lint.json" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 0 ] || fail "policy check with warnings: exit $rc: $(cat "$T/err")"
+grep -q 'location class "netwrok_share" is used by no rule (did you mean "network_share"?)' "$T/err" || fail "misspelled class: $(cat "$T/err")"
+grep -q 'glob "/srv/www" has no wildcard' "$T/err" || fail "glob without a wildcard: $(cat "$T/err")"
+grep -q 'exception to rule PDPL-CREDENTIALS ("cu") expired on 2020-01-31' "$T/err" || fail "expired exception: $(cat "$T/err")"
+grep -q "; 3 warnings" "$T/out" || fail "warning count: $(cat "$T/out")"
+rc=0
+"$PDPSCAN" policy check --strict "$T/lint.json" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 2 ] || fail "--strict with warnings: exit $rc"
+rc=0
+"$PDPSCAN" policy check --strict "$PD_SRCDIR"/policies/*.json >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 0 ] || fail "the shipped policies are not --strict clean: $(cat "$T/err")"
+ok
 # an overlay that means to change a shipped rule, its id misspelled: said so, with the nearest id
 printf '{%s, "rules": [{"id": "PDPL-SENSITIVE-EXPOSD", "enabled": false}]}' "$HEAD" | stage
 bad misspelled-override '$.rules[0].id: no rule "PDPL-SENSITIVE-EXPOSD" to override (the nearest is "PDPL-SENSITIVE-EXPOSED")'
