@@ -577,11 +577,10 @@ const struct pd_policy_info *pd_policy_file(const struct pd_policy_set *set, siz
 size_t pd_policy_class_count(const struct pd_policy_set *set) { return set->n_classes; }
 const struct pd_class *pd_policy_class(const struct pd_policy_set *set, size_t i) { return &set->classes[i]; }
 
-/* Edit distance of two short names, for "did you mean" (longer names: SIZE_MAX). */
-static size_t name_distance(const char *a, const char *b)
+size_t pd_policy_name_distance(const char *a, const char *b)
 {
-    size_t n = strlen(b), row[64];
-    if (n >= sizeof row / sizeof row[0] || strlen(a) >= 64)
+    size_t n = strlen(b), row[128];
+    if (n >= sizeof row / sizeof row[0])
         return SIZE_MAX;
     for (size_t j = 0; j <= n; j++)
         row[j] = j;
@@ -642,7 +641,7 @@ size_t pd_policy_lint(const struct pd_policy_set *set, void (*warn)(void *arg, c
             for (size_t c = 0; c < set->n_conds; c++) { /* among the names rules use */
                 const struct pd_cond *cond = set->all_conds[c];
                 for (size_t k = 0; cond->kind == PD_C_LOCATION && k < cond->n_strs; k++) {
-                    size_t d = name_distance(cl->name, cond->strs[k]);
+                    size_t d = pd_policy_name_distance(cl->name, cond->strs[k]);
                     if (d < best) {
                         best = d;
                         near = cond->strs[k];

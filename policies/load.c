@@ -720,38 +720,13 @@ static enum pd_error parse_scope(struct ctx *c, struct json_object *v, struct pd
     return e;
 }
 
-/* Edit distance between two ids (insertions, deletions, substitutions), for "did you mean". */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t n = strlen(b), row[128];
-    if (n >= sizeof row / sizeof row[0])
-        return SIZE_MAX;
-    for (size_t j = 0; j <= n; j++)
-        row[j] = j;
-    for (size_t i = 1; a[i - 1]; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= n; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[n];
-}
-
 /* The id of an earlier file's rule nearest to id, or NULL. */
 static const char *nearest_rule(const struct ctx *c, const char *id)
 {
     const char *best = NULL;
     size_t dist = SIZE_MAX;
     for (size_t i = 0; i < c->first_rule && i < c->set->n_rules; i++) {
-        size_t d = edit_distance(id, c->set->rules[i].id);
+        size_t d = pd_policy_name_distance(id, c->set->rules[i].id);
         if (d < dist) {
             dist = d;
             best = c->set->rules[i].id;

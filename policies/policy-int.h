@@ -68,6 +68,9 @@ struct pd_policy_set {
 };
 
 bool pd_policy_setting(const struct pd_policy_set *set, const char *name, uint64_t *value);
+/* Edit distance of two names (insertions, deletions, substitutions), for "did you mean";
+ * SIZE_MAX for names past 127 bytes. */
+size_t pd_policy_name_distance(const char *a, const char *b);
 /* True if path falls in the named location class. */
 bool pd_policy_in_class(const struct pd_policy_set *set, const char *name, const char *path);
 
