@@ -112,6 +112,17 @@ static void test_readers(void)
     /* a UTF-8 export's BOM is no part of its first column's name */
     check_view("delimited", "\xEF\xBB\xBFho_ten,so_cmnd\r\nAn Binh,012345678\r\nC D,023456789\r\n",
                (const char *const[]){"ho ten: An Binh\n", NULL}, NULL);
+    {
+        const char *bom = "\xEF\xBB\xBFho_ten,so_cmnd\r\nAn Binh,012345678\r\nC D,023456789\r\n";
+        struct pd_fields *f;
+        CHECK(pd_fields_create(&f) == PD_OK);
+        char out[256];
+        uint32_t map[256];
+        CHECK(whole_view(f, bom, out, map) != SIZE_MAX);
+        const char *field = pd_fields_field_at(f, (size_t)(strstr(bom, "An Binh") - bom));
+        CHECK_MSG(field && strcmp(field, "ho_ten") == 0, "[%s]", field ? field : "(none)"); /* no BOM in the name */
+        pd_fields_destroy(f);
+    }
     check_view("text", "Danh sách:\n\nSTT | Họ và tên | Ngày sinh\n--- | --- | ---\n1 | Lê Văn Cường | 12/03/1985\n"
                        "\nfull_name=Trần Văn B\nuser=x password=Secr3t! ok=1\n<HoTen>Đỗ Thị C</HoTen>\n"
                        "<table><tr><th>Họ tên</th><th>Dân tộc</th></tr><tr><td>An</td><td>Tày</td></tr></table>\n",
