@@ -5,6 +5,7 @@
 #include "cli/options.h"
 
 #include "policies/policy.h"
+#include "scanner/db/db.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -92,6 +93,12 @@ static bool set_format(struct pd_scan_options *o, const char *a)
 }
 static bool set_quiet(struct pd_scan_options *o, const char *a) { o->quiet = true; return true; }
 static bool add_exclude(struct pd_scan_options *o, const char *a) { return add_string(&o->excludes, &o->n_excludes, a); }
+
+/* A root's identity names the share, not where it is mounted: any text but an empty one. */
+static bool add_root_id(struct pd_scan_options *o, const char *a)
+{
+    return a[0] != '\0' && add_string(&o->root_ids, &o->n_root_ids, a);
+}
 static bool set_max_file_size(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->max_file_size); }
 static bool set_follow(struct pd_scan_options *o, const char *a) { o->follow_symlinks = true; return true; }
 static bool set_detectors(struct pd_scan_options *o, const char *a) { o->detectors = a; return true; }
@@ -185,6 +192,9 @@ const struct pd_option pd_scan_option_table[] = {
      "json, jsonl or text"},
     {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL, "no terminal summary besides the report"},
     {"exclude", 0, "GLOB", add_exclude, NULL, NULL, NULL, "skip names or paths matching GLOB (repeatable)"},
+    {"root-id", 0, "NAME", add_root_id, NULL, "the root's real absolute path", "a non-empty name",
+     "identity of a PATH for fingerprints, once per PATH in order: the\n"
+     "same share mounted elsewhere keeps its fingerprints"},
     {"max-file-size", 0, "SIZE", set_max_file_size, NULL, "no limit", "a size such as 500M or 2G",
      "skip larger files (e.g. 2G)"},
     {"follow-symlinks", 0, NULL, set_follow, NULL, NULL, NULL, "follow symbolic links (loops are detected)"},
@@ -332,6 +342,14 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
         fprintf(stderr, "pdpscan scan: name at least one PATH to scan\n");
         return false;
     }
+    size_t n_files = 0;
+    for (size_t i = 0; i < o->n_roots; i++)
+        n_files += !pd_database_root(o->roots[i]);
+    if (o->n_root_ids && o->n_root_ids != n_files) {
+        fprintf(stderr, "pdpscan scan: --root-id was given %zu time%s for %zu PATH%s: name each PATH once, in order\n",
+                o->n_root_ids, o->n_root_ids == 1 ? "" : "s", n_files, n_files == 1 ? "" : "s");
+        return false;
+    }
     if (!o->format)
         o->format = format_for_path(o->output);
     return true;
@@ -343,6 +361,9 @@ void pd_scan_options_free(struct pd_scan_options *o)
         free(o->roots[i]);
     for (size_t i = 0; i < o->n_excludes; i++)
         free(o->excludes[i]);
+    for (size_t i = 0; i < o->n_root_ids; i++)
+        free(o->root_ids[i]);
+    free(o->root_ids);
     for (size_t i = 0; i < o->n_policies; i++)
         free(o->policies[i]);
     free(o->roots);

@@ -15,6 +15,8 @@ struct pd_scan_options {
     unsigned jobs;             /* worker threads */
     const char *output;        /* NULL: standard output */
     const char *format;        /* json, jsonl, text */
+    char **root_ids;           /* --root-id: the identity of each filesystem root, in order */
+    size_t n_root_ids;
     char **excludes;           /* fnmatch globs, matched against the name and the whole path */
     size_t n_excludes;
     uint64_t max_file_size;    /* 0: no limit */

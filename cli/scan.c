@@ -20,6 +20,7 @@
 #include "reports/report.h"
 #include "scanner/db/db.h"
 #include "scanner/key.h"
+#include "scanner/roots.h"
 #include "scanner/scan.h"
 
 /* Everything one run holds; setup fills it, teardown releases whatever setup got to. */
@@ -32,6 +33,7 @@ struct run {
     struct pd_engine *engine;
     struct json_object *options;
     char **shown_roots;
+    struct pd_roots roots; /* canonical paths and identities */
     struct pd_report_info info; /* the report keeps a pointer to it */
     struct pd_report *report;
     struct pd_scan *scan;
@@ -108,6 +110,10 @@ static struct json_object *options_json(const struct pd_scan_options *o, bool ep
     for (size_t i = 0; i < o->n_excludes; i++)
         json_object_array_add(ex, json_object_new_string(o->excludes[i]));
     json_object_object_add(j, "exclude", ex);
+    struct json_object *ids = json_object_new_array();
+    for (size_t i = 0; i < o->n_root_ids; i++)
+        json_object_array_add(ids, json_object_new_string(o->root_ids[i]));
+    json_object_object_add(j, "root_ids", ids);
     json_object_object_add(j, "max_file_size", json_object_new_int64((int64_t)o->max_file_size));
     json_object_object_add(j, "db_sample", json_object_new_int64((int64_t)o->db_sample));
     json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
@@ -230,6 +236,10 @@ static bool setup_report(struct run *run)
     const struct pd_scan_options *opts = run->opts;
     struct pd_diag diag = {{0}};
     run->options = options_json(opts, run->ephemeral_key);
+    if (pd_roots_resolve(opts->roots, opts->n_roots, opts->root_ids, opts->n_root_ids, &run->roots, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return false;
+    }
     run->shown_roots = calloc(opts->n_roots + 1, sizeof *run->shown_roots);
     for (size_t i = 0; run->shown_roots && i < opts->n_roots; i++) {
         size_t cap = strlen(opts->roots[i]) + 1;
@@ -238,7 +248,8 @@ static bool setup_report(struct run *run)
     }
     run->info = (struct pd_report_info){.tool_version = PACKAGE_VERSION, .started = time(NULL),
                                   .roots = run->shown_roots ? run->shown_roots : opts->roots,
-                                  .n_roots = opts->n_roots, .options = run->options, .reveal = opts->reveal,
+                                  .n_roots = opts->n_roots, .resolved = run->roots.v,
+                                  .options = run->options, .reveal = opts->reveal,
                                   .policies = run->policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->format, opts->output, summary, &run->info, &run->report, &diag) != PD_OK) {
@@ -258,7 +269,7 @@ static bool setup_scan(struct run *run)
                    .limits = &opts->limits, .extractor_timeout = opts->extractor_timeout,
                    .db_sample = opts->db_sample, .split_size = opts->split_size},
         .jobs = opts->jobs,
-        .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .excludes = opts->excludes,
+        .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .resolved = run->roots.v, .excludes = opts->excludes,
                  .n_excludes = opts->n_excludes, .follow_symlinks = opts->follow_symlinks},
         .own = run->own,
         .n_own = report_files(run->report, run->own),
@@ -308,6 +319,7 @@ static void teardown(struct run *run)
     for (size_t i = 0; run->shown_roots && i < run->opts->n_roots; i++)
         free(run->shown_roots[i]);
     free(run->shown_roots);
+    pd_roots_free(&run->roots);
     pd_policy_destroy(run->policies);
     memset(run->key, 0, sizeof run->key);
 }

@@ -8,6 +8,7 @@
 
 #include "detectors/detector.h"
 #include "policies/policy-int.h"
+#include "scanner/roots.h"
 #include "util/hashset.h"
 
 #define MAX_LISTED_FINGERPRINTS 50
@@ -32,7 +33,8 @@ struct leaf_agg {
 };
 
 struct subject_agg {
-    char *path; /* folder path; NULL for the scan */
+    char *path;      /* folder path as reported; NULL for the scan */
+    char *canonical; /* the same, canonical: what path rules match and folders are keyed by */
     struct leaf_agg *leaves;
     char (*fingerprints)[33];
     size_t n_fingerprints;
@@ -57,11 +59,13 @@ struct pd_policy_eval {
     size_t cap_hit;
 };
 
-static bool subject_init(struct subject_agg *a, const char *path, size_t leaves)
+static bool subject_init(struct subject_agg *a, const char *path, const char *canonical, size_t leaves)
 {
     memset(a, 0, sizeof *a);
-    if (path && !(a->path = strdup(path)))
+    if (path && (!(a->path = strdup(path)) || !(a->canonical = strdup(canonical)))) {
+        free(a->path);
         return false;
+    }
     return (a->leaves = calloc(leaves ? leaves : 1, sizeof *a->leaves)) != NULL;
 }
 
@@ -72,6 +76,7 @@ static void subject_free(struct subject_agg *a, size_t leaves)
     free(a->leaves);
     free(a->fingerprints);
     free(a->path);
+    free(a->canonical);
 }
 
 enum pd_error pd_policy_eval_create(const struct pd_policy_set *set, time_t now, struct pd_policy_eval **out)
@@ -88,7 +93,7 @@ enum pd_error pd_policy_eval_create(const struct pd_policy_set *set, time_t now,
         ev->has_folder_rules |= set->rules[i].enabled && set->rules[i].scope == PD_SCOPE_FOLDER;
         ev->has_scan_rules |= set->rules[i].enabled && set->rules[i].scope == PD_SCOPE_SCAN;
     }
-    if (!subject_init(&ev->scan, NULL, set->n_leaves)) {
+    if (!subject_init(&ev->scan, NULL, NULL, set->n_leaves)) {
         free(ev);
         return PD_ERR_NOMEM;
     }
@@ -160,14 +165,15 @@ static bool exception_for(const struct pd_exception *x, const struct pd_rule *r)
 
 struct unit_view {
     const struct pd_unit *unit;
+    const char *canonical; /* the unit's canonical path: what path globs match */
     const struct pd_rule *rule;
     const char *expired;   /* set when an expired exception would have applied */
     bool *excluded;        /* per finding: suppressed by an exception */
 };
 
-static bool exception_hits(const struct pd_exception *x, const struct pd_unit *u, const struct pd_finding *f)
+static bool exception_hits(const struct pd_exception *x, const char *uv_path, const struct pd_finding *f)
 {
-    if (x->path && fnmatch(x->path, u->path, 0) != 0)
+    if (x->path && fnmatch(x->path, uv_path, 0) != 0)
         return false;
     if (x->detector && (!f || strcmp(f->detector->id, x->detector) != 0))
         return false;
@@ -191,7 +197,7 @@ static bool apply_exceptions(const struct pd_policy_set *set, struct unit_view *
             if (!exception_for(x, r))
                 continue;
             if (!x->detector && !x->fingerprint) { /* a path-only exception exempts the unit */
-                if (exception_hits(x, u, NULL)) {
+                if (exception_hits(x, uv->canonical, NULL)) {
                     if (!x->expired)
                         return false;
                     uv->expired = x->reason;
@@ -199,7 +205,7 @@ static bool apply_exceptions(const struct pd_policy_set *set, struct unit_view *
                 continue;
             }
             for (size_t k = 0; k < u->n_findings; k++) {
-                if (!exception_hits(x, u, pd_unit_finding(u, k)))
+                if (!exception_hits(x, uv->canonical, pd_unit_finding(u, k)))
                     continue;
                 if (x->expired)
                     uv->expired = x->reason;
@@ -247,7 +253,8 @@ static bool unit_findings(struct pd_policy_eval *ev, const struct unit_view *uv,
 }
 
 struct subject {
-    const char *path;             /* unit or folder path; NULL: the whole scan */
+    const char *path;             /* unit or folder path as reported; NULL: the whole scan */
+    const char *canonical;        /* the same, canonical: what path and location rules match */
     const struct pd_unit *unit;   /* facts; NULL for folders and the scan */
     const struct unit_view *uv;   /* unit findings */
     const struct subject_agg *agg;/* aggregated findings */
@@ -303,13 +310,13 @@ static bool eval_cond(struct pd_policy_eval *ev, const struct pd_cond *c, struct
         return holds;
     }
     case PD_C_PATH:
-        for (size_t i = 0; s->path && i < c->n_strs; i++)
-            if (fnmatch(c->strs[i], s->path, 0) == 0)
+        for (size_t i = 0; s->canonical && i < c->n_strs; i++)
+            if (fnmatch(c->strs[i], s->canonical, 0) == 0)
                 return true;
         return false;
     case PD_C_LOCATION:
         for (size_t i = 0; i < c->n_strs; i++)
-            if (in_class(ev->set, c->strs[i], s->path))
+            if (in_class(ev->set, c->strs[i], s->canonical))
                 return true;
         return false;
     case PD_C_MIME:
@@ -374,23 +381,29 @@ static bool ensure_scratch(struct pd_policy_eval *ev, size_t n)
     return true;
 }
 
-static struct subject_agg *folder_of(struct pd_policy_eval *ev, const char *unit_path)
+/* The folder a unit counts in (malloc'd): an archive member counts in its archive's folder. */
+static char *folder_name(const char *unit_path)
 {
-    char dir[4096];
-    const char *bang = strchr(unit_path, '!'); /* archive members count in the archive's folder */
+    const char *bang = strchr(unit_path, '!');
     size_t len = bang ? (size_t)(bang - unit_path) : strlen(unit_path);
-    if (len >= sizeof dir)
-        len = sizeof dir - 1;
-    memcpy(dir, unit_path, len);
-    dir[len] = '\0';
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
+    const char *slash = memrchr(unit_path, '/', len);
+    if (!slash)
+        return strdup(".");
+    len = slash > unit_path ? (size_t)(slash - unit_path) : 1; /* "/x" is in "/" */
+    return strndup(unit_path, len);
+}
+
+static uint64_t folder_hash(const char *dir)
+{
     uint64_t h = 1469598103934665603ULL;
     for (const char *p = dir; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
+
+/* The aggregate of the unit's folder, keyed by its canonical name: `share` and `./share` are one. */
+static struct subject_agg *folder_of(struct pd_policy_eval *ev, const char *unit_path, const char *canonical_path)
+{
     if ((ev->n_folders + 1) * 2 > ev->index_cap) {
         size_t cap = ev->index_cap ? ev->index_cap * 2 : 256;
         size_t *idx = malloc(cap * sizeof *idx);
@@ -398,10 +411,7 @@ static struct subject_agg *folder_of(struct pd_policy_eval *ev, const char *unit
             return NULL;
         memset(idx, 0xff, cap * sizeof *idx);
         for (size_t i = 0; i < ev->n_folders; i++) {
-            uint64_t fh = 1469598103934665603ULL;
-            for (const char *p = ev->folders[i].path; *p; p++)
-                fh = (fh ^ (unsigned char)*p) * 1099511628211ULL;
-            size_t k = fh & (cap - 1);
+            size_t k = folder_hash(ev->folders[i].canonical) & (cap - 1);
             while (idx[k] != SIZE_MAX)
                 k = (k + 1) & (cap - 1);
             idx[k] = i;
@@ -410,22 +420,31 @@ static struct subject_agg *folder_of(struct pd_policy_eval *ev, const char *unit
         ev->folder_index = idx;
         ev->index_cap = cap;
     }
-    size_t k = h & (ev->index_cap - 1);
+    char *canonical = folder_name(canonical_path), *dir = NULL;
+    struct subject_agg *a = NULL;
+    if (!canonical)
+        return NULL;
+    size_t k = folder_hash(canonical) & (ev->index_cap - 1);
     for (; ev->folder_index[k] != SIZE_MAX; k = (k + 1) & (ev->index_cap - 1))
-        if (strcmp(ev->folders[ev->folder_index[k]].path, dir) == 0)
-            return &ev->folders[ev->folder_index[k]];
+        if (strcmp(ev->folders[ev->folder_index[k]].canonical, canonical) == 0) {
+            a = &ev->folders[ev->folder_index[k]];
+            goto done;
+        }
     if (ev->n_folders == ev->cap_folders) {
         size_t cap = ev->cap_folders ? ev->cap_folders * 2 : 64;
         struct subject_agg *nf = realloc(ev->folders, cap * sizeof *nf);
         if (!nf)
-            return NULL;
+            goto done;
         ev->folders = nf;
         ev->cap_folders = cap;
     }
-    struct subject_agg *a = &ev->folders[ev->n_folders];
-    if (!subject_init(a, dir, ev->set->n_leaves))
-        return NULL;
-    ev->folder_index[k] = ev->n_folders++;
+    if ((dir = folder_name(unit_path)) && subject_init(&ev->folders[ev->n_folders], dir, canonical, ev->set->n_leaves)) {
+        a = &ev->folders[ev->n_folders];
+        ev->folder_index[k] = ev->n_folders++;
+    }
+done:
+    free(canonical);
+    free(dir);
     return a;
 }
 
@@ -489,22 +508,28 @@ void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_
         free(fps);
         return;
     }
+    char *canonical = pd_unit_canonical_path(u);
+    if (!canonical) {
+        free(excluded);
+        free(fps);
+        return;
+    }
     struct subject_agg *folder = NULL;
     for (size_t r = 0; r < set->n_rules; r++) {
         const struct pd_rule *rule = &set->rules[r];
         if (!rule->enabled)
             continue;
-        struct unit_view uv = {.unit = u, .rule = rule};
+        struct unit_view uv = {.unit = u, .canonical = canonical, .rule = rule};
         if (!apply_exceptions(set, &uv, excluded))
             continue;
         if (rule->scope != PD_SCOPE_UNIT) {
-            struct subject_agg *a = rule->scope == PD_SCOPE_SCAN ? &ev->scan : (folder ? folder : (folder = folder_of(ev, u->path)));
+            struct subject_agg *a = rule->scope == PD_SCOPE_SCAN ? &ev->scan : (folder ? folder : (folder = folder_of(ev, u->path, canonical)));
             if (a)
                 aggregate_cond(ev, rule->cond, &uv, a);
             continue;
         }
         memset(ev->hit, 0, u->n_findings * sizeof *ev->hit);
-        struct subject s = {.path = u->path, .unit = u, .uv = &uv};
+        struct subject s = {.path = u->path, .canonical = canonical, .unit = u, .uv = &uv};
         if (!eval_cond(ev, rule->cond, &s))
             continue;
         size_t n = 0;
@@ -513,6 +538,7 @@ void pd_policy_eval_unit(struct pd_policy_eval *ev, const struct pd_unit *u, pd_
                 memcpy(fps[n++], pd_unit_finding(u, i)->fingerprint, 33);
         emit(ev, r, &s, uv.expired, fps, n, sink, arg);
     }
+    free(canonical);
     free(excluded);
     free(fps);
 }
@@ -527,7 +553,7 @@ void pd_policy_eval_finish(struct pd_policy_eval *ev, pd_violation_sink sink, vo
         size_t n = rule->scope == PD_SCOPE_SCAN ? 1 : ev->n_folders;
         for (size_t i = 0; i < n; i++) {
             const struct subject_agg *a = rule->scope == PD_SCOPE_SCAN ? &ev->scan : &ev->folders[i];
-            struct subject s = {.path = a->path, .agg = a};
+            struct subject s = {.path = a->path, .canonical = a->canonical, .agg = a};
             if (eval_cond(ev, rule->cond, &s))
                 emit(ev, r, &s, NULL, a->fingerprints, a->n_fingerprints, sink, arg);
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "reports/writer.h"
+#include "scanner/roots.h"
 #include "text/text.h"
 
 struct json_object *pd_json_string(const char *s)
@@ -422,6 +423,17 @@ struct json_object *pd_json_scan(const struct pd_report_summary *s)
     for (size_t i = 0; i < s->info->n_roots; i++)
         json_object_array_add(roots, pd_json_string(s->info->roots[i]));
     json_object_object_add(o, "roots", roots);
+    /* what each root is on disk: policy path rules match canonical paths, fingerprints use the id */
+    struct json_object *resolved = json_object_new_array();
+    for (size_t i = 0; s->info->resolved && i < s->info->n_roots; i++) {
+        const struct pd_root *r = &s->info->resolved[i];
+        struct json_object *ro = json_object_new_object();
+        json_object_object_add(ro, "given", pd_json_string(s->info->roots[i]));
+        json_object_object_add(ro, "canonical", r->canonical ? pd_json_string(r->canonical) : NULL);
+        json_object_object_add(ro, "id", r->id ? pd_json_string(r->id) : NULL);
+        json_object_array_add(resolved, ro);
+    }
+    json_object_object_add(o, "resolved_roots", resolved);
     json_object_object_add(o, "options", s->info->options ? json_object_get(s->info->options) : json_object_new_object());
     return o;
 }

@@ -21,6 +21,7 @@ struct pd_report_info {
     time_t started;
     char **roots;
     size_t n_roots;
+    const struct pd_root *resolved; /* n_roots of them (scanner/roots.h), or NULL */
     struct json_object *options; /* what was asked, never secrets; owned by the caller */
     bool reveal;
     const struct pd_policy_set *policies; /* NULL: no policy evaluation */

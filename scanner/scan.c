@@ -18,6 +18,7 @@ enum job_kind { JOB_FILE, JOB_TABLE, JOB_SLICE };
 /* What the job queue carries. */
 struct job {
     enum job_kind kind;
+    const struct pd_root *root; /* files: where the walk found it */
     union {
         char *path;
         struct pd_db_table *table;
@@ -112,7 +113,7 @@ static bool push_job(struct pd_scan *s, struct job *j, uint64_t weight)
     return false;
 }
 
-static bool push(struct pd_scan *s, enum job_kind kind, void *what, uint64_t weight)
+static bool push(struct pd_scan *s, enum job_kind kind, void *what, const struct pd_root *root, uint64_t weight)
 {
     struct job *j = malloc(sizeof *j);
     if (!j) {
@@ -123,6 +124,7 @@ static bool push(struct pd_scan *s, enum job_kind kind, void *what, uint64_t wei
         return false;
     }
     j->kind = kind;
+    j->root = root;
     if (kind == JOB_FILE)
         j->as.path = what;
     else if (kind == JOB_TABLE)
@@ -156,7 +158,7 @@ static struct pd_unit *run_job(struct worker_thread *wt, const struct job *j)
             return NULL;
         }
         u = j->kind == JOB_TABLE ? pd_worker_scan_db_table(wt->worker, j->as.table)
-                                 : pd_worker_scan_file(wt->worker, j->as.path, &in_slices);
+                                 : pd_worker_scan_file(wt->worker, j->as.path, j->root, &in_slices);
         if (!u && !in_slices) /* in slices: the last one to finish submits the unit */
             fprintf(stderr, "pdpscan: out of memory recording a unit\n");
         break;
@@ -181,12 +183,15 @@ static void *worker_main(void *arg)
 
 /* Jobs weigh their size, so that workers take the largest waiting file first: a big file picked up
  * last would otherwise leave one worker scanning alone at the end. Database tables go first. */
-static bool walk_file(void *arg, char *path, uint64_t size) { return push(arg, JOB_FILE, path, size); }
+static bool walk_file(void *arg, char *path, uint64_t size, const struct pd_root *root)
+{
+    return push(arg, JOB_FILE, path, root, size);
+}
 
 static void walk_unit(void *arg, struct pd_unit *u) { submit(arg, u); }
 
 /* Slices of large files, from the workers: taken before any waiting file. */
-static bool queue_slice(void *arg, struct pd_slice *slice) { return push(arg, JOB_SLICE, slice, UINT64_MAX); }
+static bool queue_slice(void *arg, struct pd_slice *slice) { return push(arg, JOB_SLICE, slice, NULL, UINT64_MAX); }
 
 /* Archive members and document parts, from the workers. */
 static void emit_unit(void *arg, struct pd_unit *u) { submit(arg, u); }
@@ -209,7 +214,7 @@ static void queue_databases(struct pd_scan *s)
                 submit(s, u);
             }
         }
-        for (; k < n && push(s, JOB_TABLE, tables[k], UINT64_MAX); k++)
+        for (; k < n && push(s, JOB_TABLE, tables[k], NULL, UINT64_MAX); k++)
             ;
         for (k = k < n ? k + 1 : n; k < n; k++)
             pd_db_table_destroy(tables[k]);

@@ -43,8 +43,14 @@ struct pd_column {
     size_t n_stats;
 };
 
+struct pd_root;
+
 struct pd_unit {
     char *path;
+    /* the root it was found under (scanner/roots.h); path starts with its given name, root_len
+     * bytes long. NULL: a database table, or a unit made outside a scan */
+    const struct pd_root *root;
+    size_t root_len;
     enum pd_unit_status status;
     char reason[320];
     uint64_t size;

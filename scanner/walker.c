@@ -2,6 +2,7 @@
 #include "scanner/walker.h"
 
 #include "scanner/db/db.h"
+#include "scanner/roots.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -63,6 +64,7 @@ struct walk {
     char **stack;
     size_t depth, cap;
     struct visited visited;
+    const struct pd_root *root; /* of the root being walked, or NULL */
     bool stopped;
 };
 
@@ -74,6 +76,7 @@ static void emit_unit(struct walk *w, const char *path, enum pd_unit_status stat
     struct pd_unit *u = pd_unit_create(path);
     if (!u)
         return;
+    pd_unit_set_root(u, w->root);
     va_list ap;
     va_start(ap, fmt);
     u->status = status;
@@ -156,7 +159,7 @@ static enum pd_error visit(struct walk *w, const char *path, const struct stat *
         char *copy = strdup(path);
         if (!copy)
             return PD_ERR_NOMEM;
-        if (!w->sink->file(w->sink->arg, copy, (uint64_t)st.st_size))
+        if (!w->sink->file(w->sink->arg, copy, (uint64_t)st.st_size, w->root))
             w->stopped = true;
         return PD_OK;
     }
@@ -225,6 +228,7 @@ enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_s
     for (size_t r = 0; r < opts->n_roots && !err && !w.stopped && !atomic_load(stop); r++) {
         const char *root = opts->roots[r];
         struct stat st;
+        w.root = opts->resolved ? &opts->resolved[r] : NULL;
         if (pd_database_root(root))
             continue; /* tables were queued by the scan */
         if (stat(root, &st) != 0) { /* roots named on the command line are followed, like find -H */

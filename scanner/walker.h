@@ -16,6 +16,7 @@
 struct pd_walk_options {
     char *const *roots;
     size_t n_roots;
+    const struct pd_root *resolved; /* n_roots of them, or NULL: the units' roots (scanner/roots.h) */
     char *const *excludes;
     size_t n_excludes;
     bool follow_symlinks;
@@ -27,7 +28,9 @@ struct pd_file_id {
 };
 
 struct pd_walk_sink {
-    bool (*file)(void *arg, char *path, uint64_t size); /* takes ownership; false: stop walking */
+    /* takes ownership of path; root: where it was found (NULL without resolved roots); false:
+     * stop walking */
+    bool (*file)(void *arg, char *path, uint64_t size, const struct pd_root *root);
     void (*unit)(void *arg, struct pd_unit *unit); /* takes ownership */
     void *arg;
     /* files pdpscan itself writes (its report): skipped with a reason, never read back */

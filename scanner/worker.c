@@ -14,6 +14,7 @@
 
 #include "detectors/digest.h"
 #include "util/hashset.h"
+#include "scanner/roots.h"
 #include "scanner/source.h"
 #include "text/fields/fields.h"
 #include "text/text.h"
@@ -365,7 +366,8 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
     size_t *first = calloc(slots, sizeof *first); /* the value's first finding + 1; 0: free */
     unsigned *seen = calloc(slots, sizeof *seen); /* findings of the value so far */
     uint64_t prefixed = 0;                        /* detectors whose prefix holds this unit's path */
-    bool ok = first && seen;
+    char *identity = n ? pd_unit_identity_path(u) : NULL; /* the same however the root was typed */
+    bool ok = first && seen && (identity || !n);
     for (size_t i = 0; ok && i < n; i++) {
         struct pd_finding *f = pd_unit_finding(u, i);
         /* the keyed hash is uniform already; the detector separates equal values of two detectors */
@@ -377,7 +379,7 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
             first[k] = i + 1;
         size_t d = (size_t)(f->detector - table);
         if (!(prefixed >> d & 1)) {
-            const char *lead[3] = {"pdpscan-fingerprint-1", f->detector->id, u->path};
+            const char *lead[3] = {"pdpscan-fingerprint-2", f->detector->id, identity};
             if (!(ok = pd_digest_state_set(w->sha256, &w->fingerprint_prefix[d], lead, 3) == PD_OK))
                 break;
             prefixed |= 1ULL << d;
@@ -392,6 +394,7 @@ void pd_worker_fingerprints(struct pd_worker *w, struct pd_unit *u)
         pd_unit_set(u, PD_UNIT_ERROR, "out of memory computing finding fingerprints");
     free(first);
     free(seen);
+    free(identity);
 }
 
 /* Scans the findings of text that start in [r->lo, r->hi), whose first window (n bytes, from raw
@@ -636,6 +639,10 @@ struct pd_unit *pd_worker_child(const struct pd_unit *parent, const char *member
     snprintf(path, n, "%s!%s", parent->path, member);
     struct pd_unit *u = pd_unit_create(path);
     free(path);
+    if (u) { /* a member is under its file's root */
+        u->root = parent->root;
+        u->root_len = parent->root_len;
+    }
     if (u && parent->have_stat) { /* who may read a member is who may read its file */
         u->have_stat = true;
         u->mode = parent->mode;
@@ -645,12 +652,14 @@ struct pd_unit *pd_worker_child(const struct pd_unit *parent, const char *member
     return u;
 }
 
-struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, bool *in_slices)
+struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const struct pd_root *root,
+                                    bool *in_slices)
 {
     *in_slices = false;
     struct pd_unit *u = pd_unit_create(path);
     if (!u)
         return NULL;
+    pd_unit_set_root(u, root);
     struct pd_source src;
     struct stat st;
     struct pd_diag diag;

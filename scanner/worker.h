@@ -41,11 +41,12 @@ struct pd_worker;
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag);
 void pd_worker_destroy(struct pd_worker *worker);
 
-/* Scans the file at path into a new unit with its status, facts and findings; members of
+/* Scans the file at path (found under root, NULL: none) into a new unit with its status, facts and findings; members of
  * containers become units of their own, handed to cfg->emit before this returns.
  * Returns NULL when memory runs out, or with *in_slices when the file went on in slices (the last
  * slice's pd_worker_scan_slice returns the unit). */
-struct pd_unit *pd_worker_scan_file(struct pd_worker *worker, const char *path, bool *in_slices);
+struct pd_unit *pd_worker_scan_file(struct pd_worker *worker, const char *path, const struct pd_root *root,
+                                    bool *in_slices);
 
 /* Scans one slice handed out through cfg->split (skip: the scan is stopping; the slice is
  * recorded as not read). Returns the whole file's unit when this was its last slice to finish,

@@ -41,7 +41,7 @@ static struct pd_unit *scan_in_slices(struct pd_worker *w, const char *path, boo
 {
     bool in_slices = false;
     n_slices = 0;
-    struct pd_unit *u = pd_worker_scan_file(w, path, &in_slices);
+    struct pd_unit *u = pd_worker_scan_file(w, path, NULL, &in_slices);
     CHECK(u == NULL && in_slices && n_slices >= 2);
     for (size_t i = n_slices; i-- > 0 && !u;)
         u = pd_worker_scan_slice(w, slices[i], skip_last && i == n_slices - 1);
@@ -67,7 +67,7 @@ int main(void)
 
     struct pd_worker *whole_w = make_worker(engine, false), *split_w = make_worker(engine, true);
     bool in_slices = false;
-    struct pd_unit *whole = pd_worker_scan_file(whole_w, path, &in_slices);
+    struct pd_unit *whole = pd_worker_scan_file(whole_w, path, NULL, &in_slices);
     CHECK(whole && !in_slices && whole->status == PD_UNIT_SCANNED);
     struct pd_unit *sliced = scan_in_slices(split_w, path, false);
     CHECK(sliced && sliced->status == PD_UNIT_SCANNED);

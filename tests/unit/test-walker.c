@@ -22,9 +22,10 @@ struct seen {
     size_t stop_after; /* 0: never */
 };
 
-static bool on_file(void *arg, char *path, uint64_t size)
+static bool on_file(void *arg, char *path, uint64_t size, const struct pd_root *root)
 {
     struct seen *s = arg;
+    (void)root;
     if (s->n_files < 32) {
         snprintf(s->files[s->n_files], sizeof s->files[0], "%s", path);
         s->sizes[s->n_files++] = size;
