@@ -3,13 +3,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static ssize_t file_read(struct pd_source *src, void *buf, size_t n)
 {
     if (src->file_ended)
         return 0;
+    if (src->pseudo && src->file_bytes_read + n > PD_PSEUDO_FILE_MAX) {
+        n = PD_PSEUDO_FILE_MAX - (size_t)src->file_bytes_read;
+        if (n == 0) {
+            src->capped = true;
+            return 0;
+        }
+    }
     ssize_t r;
     do
         r = read(src->fd, buf, n);
@@ -24,6 +33,21 @@ static ssize_t file_read(struct pd_source *src, void *buf, size_t n)
     return r;
 }
 
+static bool pseudo_filesystem(int fd)
+{
+    static const unsigned long magics[] = {PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+                                           SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC,
+                                           PSTOREFS_MAGIC, EFIVARFS_MAGIC, DEVPTS_SUPER_MAGIC, BINFMTFS_MAGIC,
+                                           NSFS_MAGIC};
+    struct statfs sf;
+    if (fstatfs(fd, &sf) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+        if ((unsigned long)sf.f_type == magics[i])
+            return true;
+    return false;
+}
+
 static void file_close(struct pd_source *src)
 {
     if (src->fd >= 0)
@@ -36,7 +60,7 @@ static int file_rewind(struct pd_source *src)
     src->pending = NULL;
     src->pending_len = 0;
     src->file_bytes_read = 0;
-    src->file_ended = false;
+    src->file_ended = src->capped = false;
     return lseek(src->fd, 0, SEEK_SET) == 0 ? 0 : -1;
 }
 
@@ -75,7 +99,8 @@ enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struc
     if (st->st_size > READAHEAD_COVERS)
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     src->fd = fd;
-    src->file_size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : UINT64_MAX;
+    src->pseudo = pseudo_filesystem(fd);
+    src->file_size = S_ISREG(st->st_mode) && !src->pseudo ? (uint64_t)st->st_size : UINT64_MAX;
     return PD_OK;
 }
 

@@ -31,7 +31,12 @@ struct pd_source {
      * after an outside lseek, which only costs a read), and whether a short read reached it */
     uint64_t file_size, file_bytes_read;
     bool file_ended;
+    /* a file of a kernel pseudo-filesystem (proc, sysfs...): its size is fiction and some never
+     * end (/proc/self/pagemap), so it is read up to PD_PSEUDO_FILE_MAX; capped: that was hit */
+    bool pseudo, capped;
 };
+
+#define PD_PSEUDO_FILE_MAX (16u << 20)
 
 /* Opens a regular file for reading without following a final symbolic link the walker did not
  * resolve, without updating its access time where the kernel allows, and fills *st.

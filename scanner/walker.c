@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 /* Directories already entered, by (device, inode): only needed when links are followed. */
 struct visited {
@@ -58,8 +59,24 @@ static int visited_add(struct visited *v, dev_t dev, ino_t ino)
     }
 }
 
+/* Kernel pseudo-filesystems: files that describe the running system, some without end
+ * (/proc/self/pagemap, /proc/kcore), with sizes that are fiction. Entered only when named as a
+ * root. devtmpfs shows the same magic as tmpfs, so the mount table names them by type. */
+static const char *const pseudo_types[] = {
+    "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs",
+    "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "efivarfs", "binfmt_misc", "rpc_pipefs",
+    "nsfs", NULL};
+
+struct pseudo_mount {
+    dev_t dev;
+    char type[32];
+};
+
 struct walk {
     const struct pd_walk_options *opts;
+    struct pseudo_mount *pseudo; /* read from /proc/self/mountinfo once */
+    size_t n_pseudo;
+    dev_t root_dev;
     const struct pd_walk_sink *sink;
     char **stack;
     size_t depth, cap;
@@ -83,6 +100,53 @@ static void emit_unit(struct walk *w, const char *path, enum pd_unit_status stat
     vsnprintf(u->reason, sizeof u->reason, fmt, ap);
     va_end(ap);
     w->sink->unit(w->sink->arg, u);
+}
+
+/* Lists the pseudo-filesystems mounted in this mount namespace. Without /proc there is none to
+ * fear, save what the type of a root names. */
+static void load_pseudo_mounts(struct walk *w)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0, room = 0;
+    while (getline(&line, &cap, f) > 0) {
+        unsigned major, minor;
+        const char *dash = strstr(line, " - ");
+        char type[32];
+        if (!dash || sscanf(line, "%*u %*u %u:%u", &major, &minor) != 2 || sscanf(dash + 3, "%31s", type) != 1)
+            continue;
+        bool pseudo = false;
+        for (size_t i = 0; pseudo_types[i] && !pseudo; i++)
+            pseudo = strcmp(type, pseudo_types[i]) == 0;
+        if (!pseudo)
+            continue;
+        if (w->n_pseudo == room) {
+            size_t more = room ? room * 2 : 16;
+            struct pseudo_mount *p = realloc(w->pseudo, more * sizeof *p);
+            if (!p)
+                break;
+            w->pseudo = p;
+            room = more;
+        }
+        w->pseudo[w->n_pseudo].dev = makedev(major, minor);
+        snprintf(w->pseudo[w->n_pseudo].type, sizeof w->pseudo[0].type, "%s", type);
+        w->n_pseudo++;
+    }
+    free(line);
+    fclose(f);
+}
+
+/* The pseudo-filesystem type of a device other than the root's, or NULL. */
+static const char *pseudo_type(const struct walk *w, dev_t dev)
+{
+    if (dev == w->root_dev)
+        return NULL;
+    for (size_t i = 0; i < w->n_pseudo; i++)
+        if (w->pseudo[i].dev == dev)
+            return w->pseudo[i].type;
+    return NULL;
 }
 
 static enum pd_error push_dir(struct walk *w, const char *path)
@@ -137,6 +201,11 @@ static enum pd_error visit(struct walk *w, const char *path, const struct stat *
             emit_unit(w, path, PD_UNIT_ERROR, "broken symbolic link: %s", strerror(errno));
             return PD_OK;
         }
+    }
+    const char *pseudo = pseudo_type(w, st.st_dev);
+    if (pseudo) {
+        emit_unit(w, path, PD_UNIT_SKIPPED, "%s pseudo-filesystem: not read unless named as a root", pseudo);
+        return PD_OK;
     }
     if (S_ISDIR(st.st_mode)) {
         if (w->opts->follow_symlinks) {
@@ -225,6 +294,7 @@ enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_s
 {
     struct walk w = {.opts = opts, .sink = sink};
     enum pd_error err = PD_OK;
+    load_pseudo_mounts(&w);
     for (size_t r = 0; r < opts->n_roots && !err && !w.stopped && !atomic_load(stop); r++) {
         const char *root = opts->roots[r];
         struct stat st;
@@ -235,6 +305,7 @@ enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_s
             emit_unit(&w, root, PD_UNIT_ERROR, "cannot access: %s", strerror(errno));
             continue;
         }
+        w.root_dev = st.st_dev; /* a root on a pseudo-filesystem was asked for: it is walked */
         err = visit(&w, root, &st);
         while (!err && w.depth > 0 && !w.stopped && !atomic_load(stop)) {
             char *dir = w.stack[--w.depth];
@@ -246,5 +317,6 @@ enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_s
         free(w.stack[--w.depth]);
     free(w.stack);
     free(w.visited.slots);
+    free(w.pseudo);
     return err;
 }

@@ -668,7 +668,7 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
         return u;
     }
     u->have_stat = true;
-    u->size = (uint64_t)st.st_size;
+    u->size = src.pseudo ? 0 : (uint64_t)st.st_size; /* a pseudo-file's size is fiction */
     u->mtime = (int64_t)st.st_mtime;
     u->mode = st.st_mode;
     u->uid = st.st_uid;
@@ -686,7 +686,11 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
             *in_slices = true;
             return NULL;
         }
-        pd_worker_check_shrunk(u);
+        if (src.capped && u->status == PD_UNIT_SCANNED)
+            pd_unit_set(u, PD_UNIT_PARTIAL, "pseudo-filesystem file read up to its first %u MiB: it may have no end",
+                        PD_PSEUDO_FILE_MAX >> 20);
+        else if (!src.pseudo)
+            pd_worker_check_shrunk(u);
     }
     src.close(&src);
     return u;

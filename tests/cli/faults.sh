@@ -69,4 +69,29 @@ validate "$T/g.json"
 expect_status "$T/g.json" "/grow.log" scanned
 [ "$(rq "$T/g.json" "r['units'][0]['bytes_scanned'] >= 64 << 20")" = True ] || fail "growing file: read short of its size at open"
 ok
+
+# kernel pseudo-filesystems: /proc and /sys inside a tree are not entered (some files never end,
+# sizes are fiction); named as roots they are read, an endless file up to a cap
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+    mkdir -p "$T/host/data" "$T/host/proc" "$T/host/sys"
+    printf 'SĐT: 0912345678\n' >"$T/host/data/a.txt"
+    rc=0
+    unshare -m sh -c 'mount -t proc proc "$1/host/proc" && mount -t sysfs sysfs "$1/host/sys" &&
+        exec timeout 60 "$2" scan -q -f json -o "$1/h.json" "$1/host"' sh "$T" "$PDPSCAN" 2>"$T/stderr" || rc=$?
+    expect_rc 1
+    validate "$T/h.json"
+    expect_status "$T/h.json" /host/proc skipped "proc pseudo-filesystem: not read unless named as a root"
+    expect_status "$T/h.json" /host/sys skipped "sysfs pseudo-filesystem"
+    [ "$(rq "$T/h.json" "r['counters']['units']")" = 3 ] || fail "the walk went into a pseudo-filesystem"
+    ok
+fi
+if [ -r /proc/self/pagemap ] && [ -d /sys/kernel ]; then
+    sysdir=$(find /sys/kernel -maxdepth 2 -type f -readable 2>/dev/null | head -n 1)
+    rc=0
+    timeout 60 "$PDPSCAN" scan -q -f json -o "$T/p.json" /proc/self/pagemap "$sysdir" 2>"$T/stderr" || rc=$?
+    [ "$rc" = 4 ] || fail "pseudo-files named as roots: exit $rc (124: read without end)"
+    validate "$T/p.json"
+    expect_status "$T/p.json" /proc/self/pagemap partial "read up to its first 16 MiB"
+    expect_status "$T/p.json" "$sysdir" scanned # not "shrank": its 4096 bytes are fiction
+fi
 done_testing
