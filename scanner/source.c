@@ -48,6 +48,32 @@ static bool pseudo_filesystem(int fd)
     return false;
 }
 
+static ssize_t shared_read(struct pd_source *src, void *buf, size_t n)
+{
+    ssize_t r;
+    do
+        r = pread(src->fd, buf, n, (off_t)src->shared_offset);
+    while (r < 0 && errno == EINTR);
+    if (r > 0) {
+        src->shared_offset += (uint64_t)r;
+        src->file_bytes_read += (uint64_t)r;
+    }
+    return r;
+}
+
+static void shared_close(struct pd_source *src) { src->fd = -1; /* the caller's */ }
+
+void pd_source_open_shared(struct pd_source *src, int fd, uint64_t offset, uint64_t file_size)
+{
+    memset(src, 0, sizeof *src);
+    src->kind = "file";
+    src->read = shared_read;
+    src->close = shared_close;
+    src->fd = fd;
+    src->shared_offset = offset;
+    src->file_size = file_size;
+}
+
 static void file_close(struct pd_source *src)
 {
     if (src->fd >= 0)

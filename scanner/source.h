@@ -30,6 +30,7 @@ struct pd_source {
     /* files: size at open (UINT64_MAX unless regular), bytes read since open or rewind (less
      * after an outside lseek, which only costs a read), and whether a short read reached it */
     uint64_t file_size, file_bytes_read;
+    uint64_t shared_offset; /* pd_source_open_shared: where the next pread reads */
     bool file_ended;
     /* a file of a kernel pseudo-filesystem (proc, sysfs...): its size is fiction and some never
      * end (/proc/self/pagemap), so it is read up to PD_PSEUDO_FILE_MAX; capped: that was hit */
@@ -42,6 +43,10 @@ struct pd_source {
  * resolve, without updating its access time where the kernel allows, and fills *st.
  * On failure names the cause in diag (errno preserved). */
 enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struct stat *st, struct pd_diag *diag);
+
+/* A source over a file the caller keeps open (fd), read from offset on with pread: slices of one
+ * file share its open file, so that a file deleted or replaced mid-scan is still read whole. */
+void pd_source_open_shared(struct pd_source *src, int fd, uint64_t offset, uint64_t file_size);
 
 /* A source over memory owned by the caller. */
 void pd_source_open_memory(struct pd_source *src, const unsigned char *data, size_t len);

@@ -1,9 +1,12 @@
 /* Large files in slices. The worker that opens a big text file cuts it into slices, hands all but
  * the first to other workers through the job queue, and scans the first itself. Each slice scans
  * its byte range (reading context on both sides) into a unit of its own and writes only its own
- * result; an atomic count of slices still running is the only state they share, and the slice
- * that brings it to zero merges the results, in file order, into the file's unit. */
+ * result; an atomic count of slices still running is the only state they share, besides the open
+ * file they all read with pread (a file deleted, replaced or grown mid-scan is still the file that
+ * was opened). The slice that brings the count to zero merges the results, in file order, into
+ * the file's unit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +22,8 @@ struct slice_result {
 
 struct pd_split {
     struct pd_unit *unit; /* the file's unit, completed by the merge */
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
+    int fd;               /* the file, open until the merge; read with pread only */
+    uint64_t size;
     enum pd_encoding enc;
     unsigned n;
     atomic_uint running;
@@ -41,6 +42,8 @@ static void split_free(struct pd_split *sp)
         pd_unit_destroy(sp->results[i].unit);
     free(sp->results);
     free(sp->slices);
+    if (sp->fd >= 0)
+        close(sp->fd);
     free(sp);
 }
 
@@ -131,17 +134,20 @@ bool pd_split_begin(struct pd_worker *w, struct pd_unit *u, struct pd_source *sr
     if (len <= window || n < window) /* a slice must be more than one window, and the file longer */
         return false;
     struct pd_split *sp = calloc(1, sizeof *sp);
-    if (!sp || !(sp->results = calloc(count, sizeof *sp->results)) || !(sp->slices = calloc(count, sizeof *sp->slices))) {
-        if (sp)
+    if (sp)
+        sp->fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0); /* the worker closes its own when slice 0 is done */
+    if (!sp || sp->fd < 0 || !(sp->results = calloc(count, sizeof *sp->results)) ||
+        !(sp->slices = calloc(count, sizeof *sp->slices))) {
+        if (sp) {
             free(sp->results);
+            if (sp->fd >= 0)
+                close(sp->fd);
+        }
         free(sp);
         return false;
     }
     sp->unit = u;
-    sp->dev = st.st_dev;
-    sp->ino = st.st_ino;
-    sp->size = st.st_size;
-    sp->mtime = st.st_mtim;
+    sp->size = size;
     sp->enc = enc;
     sp->n = count;
     atomic_init(&sp->running, count);
@@ -183,22 +189,13 @@ struct pd_unit *pd_worker_scan_slice(struct pd_worker *w, struct pd_slice *slice
     if (!su)
         return finish(w, sp, k, NULL, &r);
     struct pd_source src;
-    struct stat st;
-    struct pd_diag diag;
-    if (pd_source_open_file(&src, su->path, &st, &diag) != PD_OK) {
-        pd_unit_set(su, PD_UNIT_ERROR, "%s", diag.text);
-        return finish(w, sp, k, su, &r);
-    }
+    pd_source_open_shared(&src, sp->fd, r.base, sp->size);
     size_t window, overlap, got = 0;
     unsigned char *buf = pd_worker_window(w, &window, &overlap);
     ssize_t n = -1;
-    if (st.st_dev != sp->dev || st.st_ino != sp->ino || st.st_size != sp->size ||
-        st.st_mtim.tv_sec != sp->mtime.tv_sec || st.st_mtim.tv_nsec != sp->mtime.tv_nsec) {
-        pd_unit_set(su, PD_UNIT_ERROR, "changed while it was being scanned (part from offset %llu)",
-                    (unsigned long long)r.lo);
-    } else if (!buf) {
+    if (!buf) {
         pd_unit_set(su, PD_UNIT_ERROR, "out of memory for a slice at offset %llu", (unsigned long long)r.lo);
-    } else if (lseek(src.fd, (off_t)r.base, SEEK_SET) < 0 || (n = pd_source_read_full(&src, buf, window)) < 0) {
+    } else if ((n = pd_source_read_full(&src, buf, window)) < 0) {
         pd_unit_set(su, PD_UNIT_ERROR, "read failed at offset %llu: %s", (unsigned long long)r.base,
                     pd_source_error(&src, errno));
     } else {

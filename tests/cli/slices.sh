@@ -45,6 +45,37 @@ assert all(u["status"] == "scanned" for u in r["units"]), r["units"]
 PYEOF
 ok
 
+# a file deleted, or grown, while its slices are scanned: slices share the file opened first, so
+# the file is read whole (not "vanished" or "changed" half way), with its 2 findings a line. The
+# scan is stopped as soon as it opens the file (4 slices, 2 threads: two slices are still queued),
+# the file changed, and the scan continued.
+"$PY" - "$T/dense.txt" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.writelines(f"Khách hàng Nguyễn Văn An, SĐT 09{n % 10}{n:07d}, email nv{n}@congty-vidu.vn\n" for n in range(500_000))
+PYEOF
+for change in delete grow; do
+    ln "$T/dense.txt" "$T/d-$change.txt"
+    rc=0
+    "$PDPSCAN" scan -q -j 2 --split-size 8M -f json -o "$T/d-$change.json" "$T/d-$change.txt" 2>"$T/stderr" &
+    pid=$!
+    i=0
+    until ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "d-$change.txt"; do
+        i=$((i + 1))
+        [ $i -lt 20000 ] && kill -0 $pid 2>/dev/null || fail "the scan never opened d-$change.txt"
+    done
+    kill -STOP $pid
+    if [ $change = delete ]; then rm "$T/d-$change.txt"; else printf 'x 0912345678 x@congty-vidu.vn\n' >>"$T/d-$change.txt"; fi
+    kill -CONT $pid
+    wait $pid || rc=$?
+    expect_rc 1
+    validate "$T/d-$change.json"
+    expect_status "$T/d-$change.json" "d-$change.txt" scanned
+    got=$(rq "$T/d-$change.json" "r['counters']['findings']")
+    [ "$got" -ge 1000000 ] || fail "file changed mid-scan ($change): $got findings of 1000000"
+    ok
+done
+
 # SIGINT while slices of a big file are being scanned: a valid report, the file partial
 truncate -s 1G "$T/big/zeros.bin"
 rc=0
