@@ -39,7 +39,8 @@ struct output {
     void *state;
     FILE *fp;
     char *path;     /* final path, NULL for a standard stream */
-    char *tmp_path; /* atomic writers: where the document is built */
+    bool atomic;    /* built apart and renamed into place when complete */
+    char *tmp_path; /* atomic, where O_TMPFILE is not supported: where the document is built */
     off_t synced;   /* bytes handed to write-back so far */
     size_t records; /* findings and units written since the position was last asked */
     char *buffer;   /* fp's, REPORT_BUFFER bytes: freed after fp is closed */
@@ -56,6 +57,7 @@ struct pd_report {
     uint64_t *last_unit_seen; /* per detector: units counted once */
     struct pd_policy_eval *policy_eval;
     enum pd_error write_err;
+    int write_errno; /* errno of the failed write: "disk full" is said as such */
     char write_err_path[256];
 };
 
@@ -63,7 +65,7 @@ size_t pd_report_outputs(const struct pd_report *r, int fds[PD_REPORT_OUTPUTS], 
 {
     for (size_t i = 0; i < r->n_outs; i++) {
         fds[i] = r->outs[i].fp ? fileno(r->outs[i].fp) : -1;
-        replaced[i] = r->outs[i].tmp_path ? r->outs[i].path : NULL;
+        replaced[i] = r->outs[i].atomic ? r->outs[i].path : NULL;
     }
     return r->n_outs;
 }
@@ -86,6 +88,48 @@ static void close_output(struct output *o, bool keep)
     o->path = o->tmp_path = o->buffer = NULL;
 }
 
+/* An O_TMPFILE file beside path (-1 with errno when the file system cannot, or /proc, through
+ * which it is later named, is missing). */
+static int open_unnamed(const char *path)
+{
+    if (access("/proc/self/fd", X_OK) != 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash > path ? (size_t)(slash - path) : 1) : strdup(".");
+    if (!dir)
+        return -1;
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    int e = errno;
+    free(dir);
+    errno = e;
+    return fd;
+}
+
+/* Gives the complete unnamed file its name: linked beside the target, then renamed over it, so
+ * that a reader sees the old report or the new one, never a part. */
+static enum pd_error name_unnamed(struct output *o, struct pd_diag *diag)
+{
+    char proc[64], *tmp = malloc(strlen(o->path) + 32);
+    if (!tmp)
+        return pd_fail(diag, PD_ERR_NOMEM, "out of memory naming report %s", o->path);
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(o->fp));
+    snprintf(tmp, strlen(o->path) + 32, "%s.tmp.%ld", o->path, (long)getpid());
+    int rc = linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+    if (rc != 0 && errno == EEXIST && unlink(tmp) == 0) /* left by a crashed run of the same pid */
+        rc = linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+    if (rc != 0 || rename(tmp, o->path) != 0) {
+        int e = errno;
+        if (rc == 0)
+            unlink(tmp);
+        free(tmp);
+        return pd_fail(diag, PD_ERR_IO, "cannot put report %s in place: %s", o->path, strerror(e));
+    }
+    free(tmp);
+    return PD_OK;
+}
+
 static enum pd_error open_output(struct output *o, const struct pd_writer *writer, const char *path, FILE *std,
                                  const struct pd_report_info *info, struct pd_diag *diag)
 {
@@ -103,12 +147,19 @@ static enum pd_error open_output(struct output *o, const struct pd_writer *write
                            path, S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory" : "a device or special file");
         if (!(o->path = strdup(path)))
             return PD_ERR_NOMEM;
-        if (writer->atomic) {
-            size_t n = strlen(path) + 16;
-            if (!(o->tmp_path = malloc(n)))
-                return PD_ERR_NOMEM;
-            snprintf(o->tmp_path, n, "%s.tmp.XXXXXX", path);
-            fd = mkstemp(o->tmp_path); /* created 0600 */
+        if ((o->atomic = writer->atomic)) {
+            /* an unnamed file in the target's directory: a run killed even by SIGKILL leaves no
+             * temporary file behind; it gets a name only when complete */
+            fd = open_unnamed(path);
+            if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+                return pd_fail(diag, PD_ERR_IO, "cannot create report %s: %s", path, strerror(errno));
+            if (fd < 0) {
+                size_t n = strlen(path) + 16;
+                if (!(o->tmp_path = malloc(n)))
+                    return PD_ERR_NOMEM;
+                snprintf(o->tmp_path, n, "%s.tmp.XXXXXX", path);
+                fd = mkstemp(o->tmp_path); /* created 0600 */
+            }
         } else {
             /* streamed (JSON Lines, text): opened without following a link planted since the check */
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
@@ -176,6 +227,7 @@ static void note_write_error(struct pd_report *r, size_t i, enum pd_error err)
     if (!err || r->write_err)
         return;
     r->write_err = err;
+    r->write_errno = err == PD_ERR_IO ? errno : 0;
     snprintf(r->write_err_path, sizeof r->write_err_path, "%s", r->outs[i].path ? r->outs[i].path : "standard output");
 }
 
@@ -301,6 +353,17 @@ void pd_report_submit(struct pd_report *r, struct pd_unit *u)
         pd_unit_destroy(u);
 }
 
+/* Says why a report could not be written; a full disk in so many words, and that an atomic
+ * report's previous version was left as it was. */
+static void write_failed(struct pd_diag *diag, enum pd_error err, int e, const char *path)
+{
+    if (e == ENOSPC || e == EDQUOT)
+        pd_fail(diag, err, "writing report %s failed: %s (the disk or quota is full; a JSON or text report's previous "
+                           "version is left as it was)", path, strerror(e));
+    else
+        pd_fail(diag, err, "writing report %s failed: %s", path, e ? strerror(e) : pd_strerror(err));
+}
+
 enum pd_error pd_report_close(struct pd_report *r, const char *interrupted_by, struct pd_report_summary *out,
                               struct pd_diag *diag)
 {
@@ -313,18 +376,21 @@ enum pd_error pd_report_close(struct pd_report *r, const char *interrupted_by, s
     s->partial = interrupted_by || s->by_status[PD_UNIT_PARTIAL] > 0;
     enum pd_error err = r->write_err;
     if (err)
-        pd_fail(diag, err, "writing report %s failed: %s", r->write_err_path, pd_strerror(err));
+        write_failed(diag, err, r->write_errno, r->write_err_path);
     for (size_t i = 0; i < r->n_outs && !err; i++) {
         struct output *o = &r->outs[i];
+        errno = 0;
         err = o->writer->end(o->state, s);
         if (!err && fflush(o->fp) != 0)
             err = PD_ERR_IO;
         if (!err && o->path && fsync(fileno(o->fp)) != 0)
             err = PD_ERR_IO;
         if (err) {
-            pd_fail(diag, err, "writing report %s failed: %s", o->path ? o->path : "standard output", strerror(errno));
+            write_failed(diag, err, err == PD_ERR_IO ? errno : 0, o->path ? o->path : "standard output");
             break;
         }
+        if (o->atomic && !o->tmp_path && (err = name_unnamed(o, diag)) != PD_OK)
+            break;
         if (o->tmp_path) {
             fclose(o->fp);
             o->fp = NULL;

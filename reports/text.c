@@ -225,7 +225,7 @@ static void text_destroy(void *state)
 const struct pd_writer pd_writer_text = {
     .format = "text",
     .description = "terminal summary (counts, top units, masked sample of findings)",
-    .atomic = false,
+    .atomic = true,
     .begin = text_begin,
     .unit = text_unit,
     .violation = text_violation,
