@@ -158,6 +158,12 @@ static bool set_archive_members(struct pd_scan_options *o, const char *a) { retu
 static bool set_archive_bytes(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->limits.max_bytes); }
 static bool set_archive_ratio(struct pd_scan_options *o, const char *a) { return whole(a, &o->limits.max_ratio); }
 static bool set_archive_timeout(struct pd_scan_options *o, const char *a) { return whole(a, &o->limits.timeout); }
+static bool set_extractor_user(struct pd_scan_options *o, const char *a)
+{
+    struct pd_diag diag = {{0}};
+    return pd_sandbox_user_parse(a, &o->extractor_user, &diag) == PD_OK;
+}
+
 static bool set_extractor_timeout(struct pd_scan_options *o, const char *a)
 {
     bool ok = whole(a, &o->extractor_timeout);
@@ -228,6 +234,8 @@ const struct pd_option pd_scan_option_table[] = {
      "expanded bytes per byte of the file"},
     {"archive-timeout", 0, "S", set_archive_timeout, "120", NULL, "a whole number from 0 to 100000",
      "seconds per top-level file"},
+    {"extractor-user", 0, "USER", set_extractor_user, "nobody", NULL, "an existing user other than root",
+     "who runs pdftotext and catdoc when pdpscan runs as root"},
     {"extractor-timeout", 0, "S", set_extractor_timeout, "60", NULL, "a whole number from 0 to 100000",
      "seconds for pdftotext/catdoc per document"},
     {"db-sample", 0, "N", set_db_sample, "10000", NULL, "a number of rows (0: every row)",

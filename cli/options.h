@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "scanner/budget.h" /* struct pd_budget_limits */
+#include "scanner/sandbox.h" /* struct pd_sandbox_user */
 
 struct pd_scan_options {
     char **roots;
@@ -36,6 +37,7 @@ struct pd_scan_options {
     int fail_on;               /* -1: exit 1 on findings; else exit 1 only on a violation this severe */
     struct pd_budget_limits limits; /* archives and documents, per top-level file */
     unsigned extractor_timeout;     /* seconds for pdftotext, catdoc... */
+    struct pd_sandbox_user extractor_user; /* who runs them when pdpscan is root */
     uint64_t db_sample;             /* rows per database table; 0: all */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
 };

@@ -162,8 +162,8 @@ struct pd_policy_set *pd_cli_load_policies(char *const *extra, size_t n_extra, b
                 fprintf(stderr, "pdpscan: no policy files (*.json) in $PDPSCAN_POLICY_DIR=%s: no law would be "
                                 "checked; give --no-default-policies to evaluate only the --policy files\n", env);
             else
-                fprintf(stderr, "pdpscan: no shipped policy files found (looked in %s, and in policies/ beside the "
-                                "binary and up to three directories above it): no law would be checked; set "
+                fprintf(stderr, "pdpscan: no shipped policy files found (looked in %s, in ../share/pdpscan/policies "
+                                "from the binary, and in policies/ beside it and up to three directories above): no law would be checked; set "
                                 "PDPSCAN_POLICY_DIR, or give --no-default-policies to evaluate only the --policy "
                                 "files\n", PD_DATADIR "/policies");
             goto done;
@@ -267,6 +267,7 @@ static bool setup_scan(struct run *run)
     run->config = (struct pd_scan_config){
         .worker = {.engine = run->engine, .max_file_size = opts->max_file_size, .window_size = opts->window_size,
                    .limits = &opts->limits, .extractor_timeout = opts->extractor_timeout,
+                   .extractor_user = &opts->extractor_user,
                    .db_sample = opts->db_sample, .split_size = opts->split_size},
         .jobs = opts->jobs,
         .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .resolved = run->roots.v, .excludes = opts->excludes,

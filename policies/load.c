@@ -1282,7 +1282,9 @@ size_t pd_policy_default_files(char ***paths)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
-    static const char *const ups[] = {"/policies", "/../policies", "/../../policies", "/../../../policies"};
+    /* an install moved whole (bin/ beside share/), then source trees */
+    static const char *const ups[] = {"/../share/pdpscan/policies", "/policies", "/../policies", "/../../policies",
+                                      "/../../../policies"};
     for (size_t i = 0; i < sizeof ups / sizeof ups[0] && !n; i++) {
         snprintf(dir, sizeof dir, "%s%s", exe, ups[i]);
         n = json_files_in(dir, paths);

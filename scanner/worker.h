@@ -14,6 +14,7 @@
 #include "scanner/budget.h"
 
 struct pd_slice;
+struct pd_sandbox_user;
 
 struct pd_worker_config {
     const struct pd_engine *engine;
@@ -22,6 +23,7 @@ struct pd_worker_config {
     const atomic_int *stop; /* non-zero: finish the current window and stop */
     const struct pd_budget_limits *limits; /* containers; NULL: pd_budget_defaults */
     unsigned extractor_timeout;            /* seconds for pdftotext and friends (0: 60) */
+    const struct pd_sandbox_user *extractor_user; /* who runs them when pdpscan is root; NULL: nobody */
     uint64_t db_sample;                    /* rows per table, 0: every row */
     /* Receives archive members and document parts as units of their own (takes ownership).
      * NULL: they are counted into their parent only. */

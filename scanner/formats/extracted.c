@@ -1,42 +1,40 @@
 /* Formats whose parsers are heavy or licence-incompatible (PDF, legacy .doc/.xls/.ppt) are read
- * by Debian's tools in a child process: CPU, memory and file-size limits, no core dumps, a
- * wall-clock timeout, standard input closed, the document on fd 3 and its text on a pipe. A
- * hostile file can crash or hang the tool, never the scan; a unit whose tool is missing, fails or
- * times out is skipped or in error with the reason, never called clean. */
+ * by Debian's tools, found at absolute paths configure chose, in the extractor sandbox
+ * (scanner/sandbox.h): a process group of its own, limits, no_new_privs, a seccomp filter, an
+ * unprivileged user when run as root, a wall-clock timeout, the document on fd 3 and its text on
+ * a pipe. A hostile file can crash or hang the tool, never the scan or the files around it; a
+ * unit whose tool is missing, fails or times out is skipped or in error with the reason. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "scanner/sandbox.h"
 #include "scanner/worker-int.h"
 
 #define MAX_MEMBER_COPY (256u << 20)
-#define CHILD_MEMORY (1024ull << 20)
-#define CHILD_STACK ((size_t)64 << 10)
 
 struct extractor {
     const char *mime;
-    const char *tool, *package;
+    const char *tool, *path, *package; /* path: where configure found the tool */
     const char *args[6]; /* after the tool name; "@" is the document */
     bool paged;          /* form feeds separate pages */
 };
 
 static const struct extractor extractors[] = {
-    {"application/pdf", "pdftotext", "poppler-utils", {"-q", "-enc", "UTF-8", "-layout", "@", "-"}, true},
-    {"application/msword", "catdoc", "catdoc", {"-d", "utf-8", "-w", "@"}, false},
-    {"application/vnd.ms-excel", "xls2csv", "catdoc", {"-d", "utf-8", "@"}, false},
-    {"application/vnd.ms-powerpoint", "catppt", "catdoc", {"-d", "utf-8", "@"}, false},
-    {"application/CDFV2", "catdoc", "catdoc", {"-d", "utf-8", "-w", "@"}, false},
+    {"application/pdf", "pdftotext", PD_PDFTOTEXT, "poppler-utils", {"-q", "-enc", "UTF-8", "-layout", "@", "-"}, true},
+    {"application/msword", "catdoc", PD_CATDOC, "catdoc", {"-d", "utf-8", "-w", "@"}, false},
+    {"application/vnd.ms-excel", "xls2csv", PD_XLS2CSV, "catdoc", {"-d", "utf-8", "@"}, false},
+    {"application/vnd.ms-powerpoint", "catppt", PD_CATPPT, "catdoc", {"-d", "utf-8", "@"}, false},
+    {"application/CDFV2", "catdoc", PD_CATDOC, "catdoc", {"-d", "utf-8", "-w", "@"}, false},
 };
 
 static const struct extractor *find(const char *mime)
@@ -49,27 +47,25 @@ static const struct extractor *find(const char *mime)
 
 static bool accepts(const char *mime) { return find(mime) != NULL; }
 
-/* The tool's absolute path, found before the child starts (it makes system calls only). */
-static bool locate(const char *tool, char *out, size_t cap)
+/* The tool reopens /dev/fd/3, which checks the file's permissions: a tool that runs as another
+ * user (pdpscan as root) can reopen only a file anyone may read. */
+static bool tool_may_reopen(int fd)
 {
-    const char *path = getenv("PATH");
-    char dirs[4096];
-    snprintf(dirs, sizeof dirs, "%s", path && *path ? path : "/usr/bin:/bin");
-    char *save = NULL;
-    for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(out, cap, "%s/%s", d, tool);
-        if (access(out, X_OK) == 0)
-            return true;
-    }
-    return false;
+    struct stat st;
+    return geteuid() != 0 || (fstat(fd, &st) == 0 && (st.st_mode & S_IROTH));
 }
 
-/* The document as an fd the child can open as /dev/fd/3: the file itself, or a memfd copy. */
+/* The document as an fd the child can open as /dev/fd/3: the file itself, or a memfd copy (mode
+ * 0777, so the tools' user can reopen it). */
 static int document_fd(struct pd_source *src, bool *owned, char *why, size_t cap)
 {
     *owned = false;
-    if (src->fd >= 0 && src->rewind && src->rewind(src) == 0)
+    if (src->fd >= 0 && tool_may_reopen(src->fd) && src->rewind && src->rewind(src) == 0)
         return src->fd;
+    if (src->rewind && src->rewind(src) != 0) {
+        snprintf(why, cap, "cannot read the document again from its start: %s", strerror(errno));
+        return -1;
+    }
     int fd = memfd_create("pdpscan-document", MFD_CLOEXEC);
     if (fd < 0) {
         snprintf(why, cap, "cannot hold the document in memory: %s", strerror(errno));
@@ -120,7 +116,7 @@ static ssize_t child_read(struct pd_source *src, void *buf, size_t n)
         long ms = (c->deadline.tv_sec - now.tv_sec) * 1000 + (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
         if (ms <= 0 || (c->stop && atomic_load(c->stop))) {
             c->timed_out = ms <= 0;
-            kill(c->pid, SIGKILL);
+            kill(-c->pid, SIGKILL); /* its process group: whatever it started goes too */
             snprintf(src->error, sizeof src->error, c->timed_out ? "extractor timed out after %u s" : "scan interrupted",
                      c->timeout);
             errno = ETIMEDOUT;
@@ -141,72 +137,14 @@ static ssize_t child_read(struct pd_source *src, void *buf, size_t n)
 
 static void child_close(struct pd_source *src) { (void)src; }
 
-struct child_setup {
-    const char *tool;
-    char *const *argv;
-    int out, doc; /* become its standard output and fd 3 */
-    unsigned timeout;
-};
-
-/* The child until exec. It shares the parent's memory (CLONE_VM), so it makes system calls only
- * and writes nothing but its own stack; signals stay blocked until their handlers are reset. */
-static int child_main(void *arg)
-{
-    const struct child_setup *c = arg;
-    struct sigaction dfl = {.sa_handler = SIG_DFL};
-    for (int sig = 1; sig < NSIG; sig++)
-        sigaction(sig, &dfl, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    int devnull = open("/dev/null", O_RDWR);
-    dup2(devnull, 0);
-    dup2(devnull, 2);
-    dup2(c->out, 1);
-    /* dup2 clears close-on-exec on the copy, but does nothing when the document is fd 3 already
-     * (a scan without -o leaves 3 free for it): then the flag is cleared by hand, or the tool
-     * finds no /dev/fd/3 and every PDF and .doc fails */
-    if (c->doc == 3)
-        fcntl(3, F_SETFD, 0);
-    else
-        dup2(c->doc, 3);
-    close_range(4, ~0U, 0);
-    struct rlimit cpu = {c->timeout, c->timeout + 1}, mem = {CHILD_MEMORY, CHILD_MEMORY}, none_l = {0, 0};
-    setrlimit(RLIMIT_CPU, &cpu);
-    setrlimit(RLIMIT_AS, &mem);
-    setrlimit(RLIMIT_FSIZE, &none_l); /* it may write nothing but its pipe */
-    setrlimit(RLIMIT_CORE, &none_l);
-    execv(c->tool, c->argv);
-    _exit(127);
-}
-
-/* Starts the tool the way posix_spawn does, with the limits posix_spawn cannot set: fork() copied
- * the page tables of a scanner holding tens of MB and made its threads fault on every page they
- * wrote until the exec, 8 ms a document against 3. Returns the pid, or -1 with errno set. */
-static pid_t spawn(struct child_setup *setup)
-{
-    char *stack = malloc(CHILD_STACK);
-    if (!stack)
-        return -1;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    /* CLONE_VFORK: this thread waits until the child has exec'd or exited, then frees its stack */
-    pid_t pid = clone(child_main, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, setup);
-    int saved = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    free(stack);
-    errno = saved;
-    return pid;
-}
-
 static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, unsigned depth)
 {
     const struct extractor *x = find(u->mime);
-    char tool[512], why[200];
-    if (!locate(x->tool, tool, sizeof tool)) {
-        pd_unit_set(u, PD_UNIT_SKIPPED, "%s is needed to read %s and is not installed (Debian package %s)", x->tool,
-                    u->mime, x->package);
+    char buf[512], why[200];
+    const char *tool = pd_sandbox_tool_path(x->path, x->tool, buf, sizeof buf);
+    if (access(tool, X_OK) != 0) {
+        pd_unit_set(u, PD_UNIT_SKIPPED, "%s is needed to read %s and is not installed at %s (Debian package %s)",
+                    x->tool, u->mime, tool, x->package);
         return;
     }
     bool owned;
@@ -226,12 +164,13 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     for (int i = 0; i < 6 && x->args[i]; i++)
         argv[i + 1] = strcmp(x->args[i], "@") == 0 ? "/dev/fd/3" : x->args[i];
     unsigned timeout = pd_worker_config_of(w)->extractor_timeout ? pd_worker_config_of(w)->extractor_timeout : 60;
-    struct child_setup setup = {.tool = tool, .argv = (char *const *)argv, .out = pipefd[1], .doc = doc,
-                                .timeout = timeout};
-    pid_t pid = spawn(&setup);
+    struct pd_sandbox_job job = {.tool = tool, .argv = (char *const *)argv, .out = pipefd[1], .doc = doc,
+                                 .timeout = timeout, .user = pd_worker_config_of(w)->extractor_user};
+    pid_t pid = pd_sandbox_spawn(&job);
     close(pipefd[1]);
     if (pid < 0) {
-        pd_unit_set(u, PD_UNIT_ERROR, "cannot start %s: %s", x->tool, strerror(errno));
+        pd_unit_set(u, PD_UNIT_ERROR, "cannot start %s in its sandbox %s: %s", x->tool, pd_sandbox_helper_path(),
+                    strerror(errno));
         close(pipefd[0]);
         if (owned)
             close(doc);
@@ -248,7 +187,7 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
     pd_worker_scan_text(w, u, &out, depth, PD_ENC_UTF8);
     memcpy(u->mime, mime, sizeof mime);
     u->bytes_scanned = document_size; /* the whole document went to the tool; its text is shorter */
-    kill(pid, SIGKILL); /* finished or not, it has nothing more to say */
+    kill(-pid, SIGKILL); /* finished or not, it and its group have nothing more to say */
     close(pipefd[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -257,7 +196,9 @@ static void scan(struct pd_worker *w, struct pd_unit *u, struct pd_source *src, 
         close(doc);
     if (c.timed_out)
         return; /* the text scan already says "extractor timed out" */
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+    if (WIFEXITED(status) && pd_sandbox_failure(WEXITSTATUS(status)))
+        pd_unit_set(u, PD_UNIT_ERROR, "%s: %s", pd_sandbox_failure(WEXITSTATUS(status)), x->tool);
+    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
         pd_unit_set(u, u->n_findings ? PD_UNIT_PARTIAL : PD_UNIT_ERROR, "%s failed on this file (exit status %d)",
                     x->tool, WEXITSTATUS(status));
     else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)

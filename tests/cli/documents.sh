@@ -232,37 +232,92 @@ done
 expect_count "$T/r.json" vn.phone "/code.c" 1
 ok
 
-# extractor failure modes: a tool that hangs, a tool that is missing
-mkdir -p "$T/fakebin" "$T/one"
-printf '#!/bin/sh\nexec sleep 30\n' >"$T/fakebin/pdftotext"; chmod +x "$T/fakebin/pdftotext"
+# extractor failure modes and the sandbox. Tools are run from absolute paths; PDPSCAN_TOOL_DIR
+# (absolute) replaces them for these tests. A fake tool earlier in PATH is never run.
+mkdir -p "$T/fakebin" "$T/one" "$T/pathbin"
 cp "$T/d/scan.pdf" "$T/one/"
+printf '#!/bin/sh\nprintf "x" >"%s/from-path"\n' "$T" >"$T/pathbin/pdftotext"; chmod +x "$T/pathbin/pdftotext"
+rc=0
+PATH="$T/pathbin:$PATH" "$PDPSCAN" scan -q -f json -o "$T/path.json" "$T/one" 2>"$T/stderr" || rc=$?
+validate "$T/path.json"
+[ ! -e "$T/from-path" ] || fail "a pdftotext found through PATH was run"
+expect_status "$T/path.json" "/scan.pdf" scanned
+# a tool that hangs is stopped at the timeout, with its process group
+printf '#!/bin/sh\nexec sleep 301\n' >"$T/fakebin/pdftotext"; chmod +x "$T/fakebin/pdftotext"
 rc=0
 start=$(date +%s)
-PATH="$T/fakebin:$PATH" "$PDPSCAN" scan -q -f json --extractor-timeout 2 -o "$T/slow.json" "$T/one" 2>"$T/stderr" || rc=$?
+PDPSCAN_TOOL_DIR="$T/fakebin" "$PDPSCAN" scan -q -f json --extractor-timeout 2 -o "$T/slow.json" "$T/one" 2>"$T/stderr" || rc=$?
 [ $(( $(date +%s) - start )) -lt 20 ] || fail "the hanging extractor was not stopped"
 validate "$T/slow.json"
 expect_status "$T/slow.json" "/scan.pdf" error "extractor timed out after 2 s"
+sleep 0.2
+! pgrep -f "sleep 301" >/dev/null || fail "the extractor outlived the timeout: $(pgrep -af 'sleep 301')"
+ok
 mkdir -p "$T/emptybin"
-for t in sh sleep; do ln -sf "$(command -v $t)" "$T/emptybin/$t"; done
 rc=0
-PATH="$T/emptybin" "$PDPSCAN" scan -q -f json -o "$T/missing.json" "$T/one" 2>"$T/stderr" || rc=$?
+PDPSCAN_TOOL_DIR="$T/emptybin" "$PDPSCAN" scan -q -f json -o "$T/missing.json" "$T/one" 2>"$T/stderr" || rc=$?
 validate "$T/missing.json"
-expect_status "$T/missing.json" "/scan.pdf" skipped "pdftotext is needed"
-# a tool that crashes after some text keeps what it said; one that writes a file meets its
-# limits (RLIMIT_FSIZE 0: SIGXFSZ, nothing written), set in the child before the exec
-mkdir -p "$T/crashbin" "$T/writebin"
+expect_status "$T/missing.json" "/scan.pdf" skipped "pdftotext is needed to read application/pdf and is not installed at $T/emptybin/pdftotext"
+# pdpscan copied away from its sandbox helper (and none installed): no document is read unsandboxed
+mkdir -p "$T/alone"
+cp "$PDPSCAN" "$T/alone/pdpscan"
+if [ ! -x "$(dirname "$PDPSCAN")/../libexec/pdpscan/pdpscan-sandbox" ] && [ ! -x /usr/local/libexec/pdpscan/pdpscan-sandbox ]; then
+    rc=0
+    PDPSCAN_POLICY_DIR="$PD_SRCDIR/policies" "$T/alone/pdpscan" scan -q -f json -o "$T/alone.json" "$T/one" 2>"$T/stderr" || rc=$?
+    expect_rc 4
+    validate "$T/alone.json"
+    expect_status "$T/alone.json" "/scan.pdf" error "cannot start pdftotext in its sandbox"
+fi
+# a tool that crashes after some text keeps what it said
+mkdir -p "$T/crashbin" "$T/hostile"
 printf '#!/bin/sh\nprintf "SĐT: 0912345678\\n"\nkill -SEGV $$\n' >"$T/crashbin/pdftotext"
-printf '#!/bin/sh\nprintf "x" >"%s/written"\nprintf "SĐT: 0912345678\\n"\n' "$T" >"$T/writebin/pdftotext"
-chmod +x "$T/crashbin/pdftotext" "$T/writebin/pdftotext"
+chmod +x "$T/crashbin/pdftotext"
 rc=0
-PATH="$T/crashbin:$PATH" "$PDPSCAN" scan -q -f json -o "$T/crash.json" "$T/one" 2>"$T/stderr" || rc=$?
+PDPSCAN_TOOL_DIR="$T/crashbin" "$PDPSCAN" scan -q -f json -o "$T/crash.json" "$T/one" 2>"$T/stderr" || rc=$?
 validate "$T/crash.json"
 expect_status "$T/crash.json" "/scan.pdf" partial "pdftotext was stopped by signal 11"
 expect_count "$T/crash.json" vn.phone "/scan.pdf" 1
+# a hostile tool: it tries to truncate one file, delete another, create a third, reach the network
+# and signal the scanner; every attempt fails, and it says so in text the scan reads. Run as root,
+# it is not root. The files are writable by anyone, so that only the sandbox stops it.
+mkdir -p "$T/victims"; chmod 777 "$T/victims"
+printf 'keep me\n' >"$T/victims/truncate-me"; printf 'keep me\n' >"$T/victims/delete-me"
+chmod 666 "$T/victims/truncate-me" "$T/victims/delete-me"
+sed "s|@T@|$T|g" >"$T/hostile/pdftotext" <<'TOOL'
+#!/usr/bin/python3
+import os, signal, socket
+def attack(name, action):
+    try:
+        action()
+        print(f"Email: attack-{name}@congty-vidu.vn")  # a finding the test looks for
+    except OSError:
+        pass
+attack("truncate", lambda: open("@T@/victims/truncate-me", "w"))
+attack("append", lambda: open("@T@/victims/delete-me", "a"))
+attack("create", lambda: open("@T@/victims/created", "x"))
+attack("delete", lambda: os.unlink("@T@/victims/delete-me"))
+attack("rename", lambda: os.rename("@T@/victims/delete-me", "@T@/victims/moved"))
+attack("socket", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+attack("signal", lambda: os.kill(os.getppid(), 0))
+def fork():
+    if os.fork() == 0:
+        os.execv("/bin/sleep", ["sleep", "302"])
+attack("fork", fork)
+if os.getuid() != 0:
+    print("SĐT: 0912345678 (not root)")
+print("Email: contained@congty-vidu.vn")
+TOOL
+chmod 755 "$T/hostile/pdftotext"
 rc=0
-PATH="$T/writebin:$PATH" "$PDPSCAN" scan -q -f json -o "$T/write.json" "$T/one" 2>"$T/stderr" || rc=$?
-validate "$T/write.json"
-expect_status "$T/write.json" "/scan.pdf" error "pdftotext was stopped by signal 25"
-[ ! -s "$T/written" ] || fail "the extractor wrote a file despite its limit"
+PDPSCAN_TOOL_DIR="$T/hostile" "$PDPSCAN" scan -q -f json --reveal -o "$T/hostile.json" "$T/one" 2>"$T/stderr" || rc=$?
+validate "$T/hostile.json"
+expect_status "$T/hostile.json" "/scan.pdf" scanned
+[ "$(cat "$T/victims/truncate-me" "$T/victims/delete-me")" = "keep me
+keep me" ] || fail "the extractor changed files around it"
+[ ! -e "$T/victims/created" ] || fail "the extractor created a file"
+expect_count "$T/hostile.json" email "/scan.pdf" 1 # it ran, its text was read, and no attack succeeded
+! grep -q "attack-" "$T/hostile.json" || fail "$(grep -o 'attack-[a-z]*' "$T/hostile.json")"
+! pgrep -f "sleep 302" >/dev/null || fail "the extractor started a process"
 ok
+if [ "$(id -u)" = 0 ]; then expect_count "$T/hostile.json" vn.phone "/scan.pdf" 1; fi
 done_testing
