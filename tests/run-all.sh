@@ -22,5 +22,13 @@ run_variant() { # NAME CONFIGURE-FLAGS...
 run_variant plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_variant sanitize --enable-asan --enable-ubsan
+echo "=== packaging: distcheck, in-tree build, make install DESTDIR"
+tests/packaging.sh "$top/build-plain" || status=1
+# the fuzz targets under libFuzzer, 60 s per parser corpus, where clang is installed
+if command -v clang >/dev/null 2>&1; then
+    echo "=== fuzz smoke (clang, libFuzzer)"
+    mkdir -p "$top/build-fuzz"
+    (cd "$top/build-fuzz" && CC=clang "$top/configure" -q --enable-fuzzing && make -s -j"$jobs" fuzz-smoke) || status=1
+fi
 [ "$status" = 0 ] && echo "all test suites passed" || echo "some tests failed"
 exit "$status"

@@ -34,20 +34,49 @@ static const char *seeds[] = {
     "<HoTen>Đỗ C</HoTen>\n<tr><th>Dân tộc</th></tr><tr><td>Tày</td></tr>\n",
 };
 
+/* A seed file given on the command line (a corpus of real files: archives, documents, mail). */
+static char *read_seed(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    if (f && fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n >= 0 && n < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)n + 1)) != NULL &&
+            fread(data, 1, (size_t)n, f) != (size_t)n) {
+            free(data);
+            data = NULL;
+        }
+        *len = n > 0 ? (size_t)n : 0;
+    }
+    if (f)
+        fclose(f);
+    if (!data) {
+        fprintf(stderr, "fuzz driver: cannot read seed %s\n", path);
+        exit(99);
+    }
+    return data;
+}
+
+/* fuzz-TARGET [ROUNDS [SEED-FILE...]]: with seed files, only they are mutated */
 int main(int argc, char **argv)
 {
     long rounds = argc > 1 ? strtol(argv[1], NULL, 10) : 3000;
-    size_t cap = 70000;
+    int n_files = argc > 2 ? argc - 2 : 0;
+    size_t cap = 1u << 21;
     uint8_t *buf = malloc(cap);
     long runs = 0;
     for (long r = 0; r < rounds; r++) {
         const char *seed = seeds[r % (sizeof seeds / sizeof seeds[0])];
         size_t len = strlen(seed);
-        if (seed[0] == '\xFF')
+        char *file = NULL;
+        if (n_files) {
+            seed = file = read_seed(argv[2 + r % n_files], &len);
+        } else if (seed[0] == '\xFF') {
             len = 28; /* the UTF-16 seed holds NUL bytes */
+        }
         size_t n = 0;
         /* repeat the seed (sometimes far past one window) and flip bytes */
-        size_t reps = 1 + (r % 17 == 0 ? next() % 600 : next() % 4);
+        size_t reps = file ? 1 : 1 + (r % 17 == 0 ? next() % 600 : next() % 4);
         for (size_t k = 0; k < reps && n + len < cap; k++, n += len)
             memcpy(buf + n, seed, len);
         size_t flips = next() % 12;
@@ -56,6 +85,7 @@ int main(int argc, char **argv)
         if (n && next() % 5 == 0)
             n = next() % n; /* truncate anywhere, mid-character included */
         LLVMFuzzerTestOneInput(buf, n);
+        free(file);
         runs++;
     }
     pd_fuzz_cleanup();
