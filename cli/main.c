@@ -12,6 +12,7 @@
 #include "policies/policy.h"
 #include "reports/report.h"
 #include "cli/options.h"
+#include "cli/policy.h"
 #include "cli/scan.h"
 
 static void usage(FILE *out)
@@ -21,7 +22,7 @@ static void usage(FILE *out)
             "       (DATABASE: sqlite:///path/app.db, postgresql://user@host:port/db?sslmode=require,\n"
             "        mariadb://user@host:port/db)\n"
             "       pdpscan detectors [--patterns | --full-patterns]\n"
-            "       pdpscan policy check [--strict] FILE...\n"
+            "       pdpscan policy check [--strict] [--root DIR]... FILE...\n"
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan key init [--system]\n"
@@ -55,78 +56,6 @@ static int list_detectors(int patterns)
         }
     }
     return 0;
-}
-
-static void print_warning(void *arg, const char *message)
-{
-    (void)arg;
-    fprintf(stderr, "pdpscan policy check: warning: %s\n", message);
-}
-
-/* pdpscan policy check|list|explain: policies without a scan. */
-static int policy_command(int argc, char **argv)
-{
-    if (argc < 3) {
-        fprintf(stderr, "pdpscan policy: say check, list or explain\n");
-        return PD_EXIT_FATAL;
-    }
-    const char *sub = argv[2];
-    char **files = calloc((size_t)argc, sizeof *files);
-    size_t n = 0;
-    bool no_defaults = false, strict = false;
-    const char *rule = NULL;
-    int code = PD_EXIT_FATAL;
-    for (int i = 3; files && i < argc; i++) {
-        if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc)
-            files[n++] = argv[++i];
-        else if (strcmp(argv[i], "--no-default-policies") == 0)
-            no_defaults = true;
-        else if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--strict") == 0)
-            strict = true;
-        else if (strcmp(sub, "check") == 0)
-            files[n++] = argv[i];
-        else if (strcmp(sub, "explain") == 0 && !rule)
-            rule = argv[i];
-        else {
-            fprintf(stderr, "pdpscan policy %s: unexpected argument '%s'\n", sub, argv[i]);
-            goto done;
-        }
-    }
-    if (strcmp(sub, "check") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "explain") != 0) {
-        fprintf(stderr, "pdpscan policy: unknown subcommand '%s' (check, list, explain)\n", sub);
-        goto done;
-    }
-    if (strcmp(sub, "check") == 0 && n == 0) {
-        fprintf(stderr, "pdpscan policy check: name the policy files to check\n");
-        goto done;
-    }
-    if (strcmp(sub, "explain") == 0 && !rule) {
-        fprintf(stderr, "pdpscan policy explain: name a rule id (see 'pdpscan policy list')\n");
-        goto done;
-    }
-    struct pd_policy_set *set = pd_cli_load_policies(files, n, no_defaults);
-    if (!set)
-        goto done;
-    code = 0;
-    if (strcmp(sub, "check") == 0) {
-        size_t warnings = pd_policy_lint(set, print_warning, NULL);
-        printf("ok: %zu file%s valid; %zu rules loaded%s", n, n == 1 ? "" : "s", pd_policy_rule_count(set),
-               no_defaults ? "" : " with the shipped policies");
-        printf(warnings ? "; %zu warning%s\n" : "\n", warnings, warnings == 1 ? "" : "s");
-        if (warnings && strict) {
-            fprintf(stderr, "pdpscan policy check: --strict: %zu warning%s\n", warnings, warnings == 1 ? "" : "s");
-            code = PD_EXIT_FATAL;
-        }
-    } else if (strcmp(sub, "list") == 0) {
-        pd_report_policy_list(set, stdout);
-    } else if (!pd_report_policy_explain(set, rule, stdout)) {
-        fprintf(stderr, "pdpscan policy explain: no rule '%s' (see 'pdpscan policy list')\n", rule);
-        code = PD_EXIT_FATAL;
-    }
-    pd_policy_destroy(set);
-done:
-    free(files);
-    return code;
 }
 
 int main(int argc, char **argv)
@@ -174,7 +103,7 @@ int main(int argc, char **argv)
                               : strcmp(argv[2], "--full-patterns") == 0 ? 2
                                                                         : 0);
     if (strcmp(cmd, "policy") == 0)
-        return policy_command(argc, argv);
+        return pd_cli_policy(argc, argv);
     if (strcmp(cmd, "scan") == 0) {
         struct pd_scan_options opts;
         int code = PD_EXIT_FATAL;

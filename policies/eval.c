@@ -596,6 +596,24 @@ void pd_policy_each_expired(const struct pd_policy_set *set, void (*fn)(void *ar
                 fn(arg, &set->rules[r].exceptions[i]);
 }
 
+void pd_policy_each_glob(const struct pd_policy_set *set,
+                         void (*fn)(void *arg, const char *what, const char *where, const char *glob), void *arg)
+{
+    for (size_t i = 0; i < set->n_classes; i++)
+        for (size_t g = 0; g < set->classes[i].n_globs; g++)
+            fn(arg, "location class", set->classes[i].name, set->classes[i].globs[g]);
+    for (size_t c = 0; c < set->n_conds; c++)
+        for (size_t k = 0; set->all_conds[c]->kind == PD_C_PATH && k < set->all_conds[c]->n_strs; k++)
+            fn(arg, "a rule's path condition", NULL, set->all_conds[c]->strs[k]);
+    for (size_t i = 0; i < set->n_exceptions; i++)
+        if (set->exceptions[i].path)
+            fn(arg, "exception of policy", set->exceptions[i].policy, set->exceptions[i].path);
+    for (size_t r = 0; r < set->n_rules; r++)
+        for (size_t i = 0; i < set->rules[r].n_exceptions; i++)
+            if (set->rules[r].exceptions[i].path)
+                fn(arg, "exception to rule", set->rules[r].id, set->rules[r].exceptions[i].path);
+}
+
 size_t pd_policy_rule_count(const struct pd_policy_set *set) { return set->n_rules; }
 const struct pd_rule *pd_policy_rule(const struct pd_policy_set *set, size_t i) { return &set->rules[i]; }
 size_t pd_policy_file_count(const struct pd_policy_set *set) { return set->n_policies; }

@@ -91,6 +91,11 @@ const struct pd_class *pd_policy_class(const struct pd_policy_set *set, size_t i
  * policy-level ones first, then each rule's, in file order. */
 void pd_policy_each_expired(const struct pd_policy_set *set, void (*fn)(void *arg, const struct pd_exception *x),
                             void *arg);
+/* Every path glob the policies hold, for checking them against real trees: location-class globs
+ * (where: the class name), path conditions (where: NULL) and exception paths (where: the rule or
+ * policy). */
+void pd_policy_each_glob(const struct pd_policy_set *set,
+                         void (*fn)(void *arg, const char *what, const char *where, const char *glob), void *arg);
 /* Mistakes that load but do nothing: a location class no rule uses (with the nearest used name),
  * a glob without a wildcard, an expired exception. Calls warn for each; returns how many. */
 size_t pd_policy_lint(const struct pd_policy_set *set, void (*warn)(void *arg, const char *message), void *arg);

@@ -72,6 +72,25 @@ rc=0
 "$PDPSCAN" policy check --strict "$PD_SRCDIR"/policies/*.json >"$T/out" 2>"$T/err" || rc=$?
 [ "$rc" = 0 ] || fail "the shipped policies are not --strict clean: $(cat "$T/err")"
 ok
+# --root: globs that match nothing in the tree the policy is for (a misspelled share, an empty
+# folder is fine: its files may come later); canonical paths, as the scan matches them
+mkdir -p "$T/tree/srv/share/hr" "$T/tree/srv/share/ke-toan"
+touch "$T/tree/srv/share/ke-toan/a.txt"
+printf '{%s, "title": {"vi": "t", "en": "t"}, "location_classes": {"network_share": ["*/srv/share/*", "*/srv/shrae/*"]}, "rules": [{"id": "PDPL-CREDENTIALS", "exceptions": [{"path": "*/hr/*", "reason": "a", "expires": "2099-01-31"}, {"path": "*/payrol/*", "reason": "b", "expires": "2099-01-31"}, {"path": "/*/srv/share/ke-toan/a.txt", "reason": "c", "expires": "2099-01-31"}]}]}' "$HEAD" >"$T/roots.json"
+rc=0
+(cd "$T/tree" && "$PDPSCAN" policy check --root ./srv/../srv "$T/roots.json") >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 0 ] || fail "policy check --root: exit $rc: $(cat "$T/err")"
+grep -q 'location class "network_share": glob "\*/srv/shrae/\*" matches nothing under ./srv/../srv' "$T/err" || fail "misspelled share: $(cat "$T/err")"
+grep -q 'exception to rule "PDPL-CREDENTIALS": glob "\*/payrol/\*" matches nothing' "$T/err" || fail "misspelled exception: $(cat "$T/err")"
+[ "$(grep -c 'matches nothing' "$T/err")" = 2 ] || fail "globs that match were warned about: $(cat "$T/err")"
+grep -q "; 2 warnings" "$T/out" || fail "warning count: $(cat "$T/out")"
+rc=0
+"$PDPSCAN" policy check --strict --root "$T/tree" "$T/roots.json" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 2 ] || fail "--strict --root with unmatched globs: exit $rc"
+rc=0
+"$PDPSCAN" policy check --root "$T/no-such-tree" "$T/roots.json" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" = 2 ] && grep -q -- "--root $T/no-such-tree: No such file or directory" "$T/err" || fail "missing --root: exit $rc: $(cat "$T/err")"
+ok
 # an overlay that means to change a shipped rule, its id misspelled: said so, with the nearest id
 printf '{%s, "rules": [{"id": "PDPL-SENSITIVE-EXPOSD", "enabled": false}]}' "$HEAD" | stage
 bad misspelled-override '$.rules[0].id: no rule "PDPL-SENSITIVE-EXPOSD" to override (the nearest is "PDPL-SENSITIVE-EXPOSED")'
