@@ -2,7 +2,6 @@
  * conditions, overrides of the shipped rules it is layered on) and the linter. A malformed file
  * must be refused with a message, never crash or half-load. Built with -fsanitize=fuzzer it is a
  * libFuzzer target; in `make check` the driver feeds it a deterministic corpus. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
