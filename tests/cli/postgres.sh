@@ -115,6 +115,25 @@ kill $locker 2>/dev/null; wait $locker 2>/dev/null || true
 psql_ -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
 # the server stops in the middle of a table: that table is partial or in error, the report is whole
 psql_ -d postgres -c "CREATE TABLE crm.big AS SELECT i, '0790870' || lpad((i % 100000)::text, 5, '0') AS so_cccd, repeat('x', 200) AS pad FROM generate_series(1, 400000) AS i; GRANT SELECT ON crm.big TO auditor;" >/dev/null
+# the connection dropped in the middle of a table (the backend terminated, the server stays): that
+# table is partial with the rows read so far, every other table is still scanned
+rc=0
+"$PDPSCAN" scan -q -j 1 -f json --db-sample 0 --skip-detectors state_secret -o "$T/drop.json" "$URI" 2>"$T/stderr" &
+pid=$!
+i=0
+until psql_ -d postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pdpscan' AND query LIKE 'FETCH%'" 2>/dev/null | grep -q '^[1-9]'; do
+    i=$((i + 1)); [ $i -lt 300 ] || fail "pdpscan never started fetching"; sleep 0.05
+done
+sleep 0.3 # into the 400,000 rows of crm.big: the other tables take milliseconds
+psql_ -d postgres -At -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pdpscan'" >/dev/null
+wait $pid || rc=$?
+[ "$rc" = 1 ] || fail "after a dropped connection: exit $rc: $(cat "$T/stderr")"
+validate "$T/drop.json"
+dropped=$(rq "$T/drop.json" "[u['path'].rsplit('#', 1)[1] for u in r['units'] if u['status'] == 'partial' and 'after' in (u['reason'] or '') and 'rows' in u['reason']]")
+[ "$dropped" != "[]" ] || fail "no table partial after the drop: $(rq "$T/drop.json" "[(u['path'], u['status'], u['reason']) for u in r['units']]")"
+[ "$(rq "$T/drop.json" "sum(1 for u in r['units'] if u['status'] == 'scanned')")" -ge 3 ] ||
+    fail "the other tables were not scanned after the drop: $(rq "$T/drop.json" "[(u['path'], u['status'], u['reason']) for u in r['units']]")"
+ok
 rc=0
 "$PDPSCAN" scan -q -j 1 -f json --db-sample 0 --skip-detectors state_secret -o "$T/stop.json" "$URI" 2>"$T/stderr" &
 pid=$!
