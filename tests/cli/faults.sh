@@ -70,6 +70,41 @@ expect_status "$T/g.json" "/grow.log" scanned
 [ "$(rq "$T/g.json" "r['units'][0]['bytes_scanned'] >= 64 << 20")" = True ] || fail "growing file: read short of its size at open"
 ok
 
+# a file truncated, and a file replaced (renamed over), while it is read: the truncated one is
+# partial ("shrank") with what was read; the replaced one is read whole as it was when opened.
+# The scan is stopped as soon as it opens the file, changed, and continued.
+"$PY" - "$T/big-trunc.txt" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.writelines(f"Khách hàng {n}: SĐT 09{n % 10}{n:07d}\n" for n in range(400_000))
+PYEOF
+cp "$T/big-trunc.txt" "$T/big-replace.txt"
+printf 'nothing here\n' >"$T/replacement.txt"
+for change in trunc replace; do
+    rc=0
+    "$PDPSCAN" scan -q -j 1 -f json -o "$T/$change.json" "$T/big-$change.txt" 2>"$T/stderr" &
+    pid=$!
+    i=0
+    until ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "big-$change.txt"; do
+        i=$((i + 1))
+        [ $i -lt 20000 ] && kill -0 $pid 2>/dev/null || fail "the scan never opened big-$change.txt"
+    done
+    kill -STOP $pid
+    if [ $change = trunc ]; then truncate -s 0 "$T/big-trunc.txt"; else mv "$T/replacement.txt" "$T/big-replace.txt"; fi
+    kill -CONT $pid
+    wait $pid || rc=$?
+    validate "$T/$change.json"
+    if [ $change = trunc ]; then
+        expect_rc 1
+        expect_status "$T/trunc.json" big-trunc.txt partial "shrank while it was read"
+    else
+        expect_rc 1
+        expect_status "$T/replace.json" big-replace.txt scanned
+        [ "$(rq "$T/replace.json" "r['counters']['findings']")" = 400000 ] || fail "the replaced file was not read whole"
+        ok
+    fi
+done
+
 # kernel pseudo-filesystems: /proc and /sys inside a tree are not entered (some files never end,
 # sizes are fiction); named as roots they are read, an endless file up to a cap
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
