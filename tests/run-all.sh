@@ -1,18 +1,21 @@
 #!/bin/sh
 # The whole test suite: configure and build out of tree, run `make check` plain, then again
-# with AddressSanitizer and UndefinedBehaviorSanitizer. Warnings are errors.
+# with AddressSanitizer and UndefinedBehaviorSanitizer, the multithreaded suites under
+# ThreadSanitizer, the packaging checks, and the fuzz targets where clang is installed. Warnings
+# are errors.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 [ -x configure ] && [ configure -nt configure.ac ] && [ Makefile.in -nt Makefile.am ] || autoreconf -fi
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
-run_variant() { # NAME CONFIGURE-FLAGS...
+run_variant() { # NAME CONFIGURE-FLAGS... (ONLY_TESTS: a subset of the suites)
     name=$1; shift
     dir="$top/build-$name"
     mkdir -p "$dir"
-    echo "=== $name build: $*"
-    (cd "$dir" && "$top/configure" -q --enable-werror "$@" && make -s -j"$jobs" && make -s -j"$jobs" check) || {
+    echo "=== $name build: $* ${ONLY_TESTS:+(tests: $ONLY_TESTS)}"
+    (cd "$dir" && "$top/configure" -q --enable-werror "$@" && make -s -j"$jobs" &&
+        if [ -n "${ONLY_TESTS:-}" ]; then make -s -j"$jobs" check TESTS="$ONLY_TESTS"; else make -s -j"$jobs" check; fi) || {
         status=1
         for log in "$dir"/tests/*/*.log; do
             grep -q "^FAIL\|^ERROR" "$log" 2>/dev/null && { echo "--- $log"; tail -n 30 "$log"; }
@@ -22,6 +25,11 @@ run_variant() { # NAME CONFIGURE-FLAGS...
 run_variant plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_variant sanitize --enable-asan --enable-ubsan
+# ThreadSanitizer over the tests whose scans use every thread: archives, documents, mail, slices
+# and the databases (suppressions, for races inside uninstrumented libraries only: tests/tsan.supp)
+TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp" \
+    ONLY_TESTS="tests/cli/containers.sh tests/cli/documents.sh tests/cli/mail.sh tests/cli/slices.sh \
+    tests/cli/sqlite.sh tests/cli/postgres.sh tests/cli/mariadb.sh" run_variant tsan --enable-tsan
 echo "=== packaging: distcheck, in-tree build, make install DESTDIR"
 tests/packaging.sh "$top/build-plain" || status=1
 # the fuzz targets under libFuzzer, 60 s per parser corpus, where clang is installed

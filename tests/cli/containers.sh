@@ -136,8 +136,10 @@ if [ -e "$T/a/encrypted.zip" ]; then
 fi
 # bombs end partial with the limit that stopped them
 expect_status "$T/r.json" "/deep.zip" partial "nested deeper than 17 levels"
-expect_status "$T/r.json" "/bomb.zip" partial "(--archive-max-"
-expect_status "$T/r.json" "/overlap.zip" partial "(--archive-max-"
+# (ThreadSanitizer runs 5-15 times slower: there the time budget may be the one that stops them)
+bomb_limit="(--archive-max-"; [ "${PD_SANITIZED:-}" = yes ] && bomb_limit="(--archive-"
+expect_status "$T/r.json" "/bomb.zip" partial "$bomb_limit"
+expect_status "$T/r.json" "/overlap.zip" partial "$bomb_limit"
 secs=$(tail -n 1 "$T/cost" | cut -d' ' -f1); rss=$(tail -n 1 "$T/cost" | cut -d' ' -f2)
 limit=250000; case "${PD_SANITIZED:-}" in yes) limit=800000 ;; esac
 [ "$rss" -lt "$limit" ] || fail "peak RSS $rss KiB while reading the bombs"
