@@ -84,12 +84,7 @@ for change in trunc replace; do
     rc=0
     "$PDPSCAN" scan -q -j 1 -f json -o "$T/$change.json" "$T/big-$change.txt" 2>"$T/stderr" &
     pid=$!
-    i=0
-    until ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "big-$change.txt"; do
-        i=$((i + 1))
-        [ $i -lt 20000 ] && kill -0 $pid 2>/dev/null || fail "the scan never opened big-$change.txt"
-    done
-    kill -STOP $pid
+    stop_when_open $pid "big-$change.txt"
     if [ $change = trunc ]; then truncate -s 0 "$T/big-trunc.txt"; else mv "$T/replacement.txt" "$T/big-replace.txt"; fi
     kill -CONT $pid
     wait $pid || rc=$?

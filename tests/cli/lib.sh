@@ -79,3 +79,15 @@ wait_open() {
     done
     fail "pdpscan never opened $2"
 }
+
+# stop_when_open PID NAME: stops process PID (SIGSTOP) as soon as it has a file named NAME open,
+# polling without sleeping, so that a test can change the file at a known point of the scan; the
+# caller sends SIGCONT.
+stop_when_open() {
+    i=0
+    until ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "$2"; do
+        i=$((i + 1))
+        [ $i -lt 20000 ] && kill -0 "$1" 2>/dev/null || fail "pdpscan never opened $2"
+    done
+    kill -STOP "$1"
+}

@@ -21,6 +21,12 @@ $as_pg "$PGBIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/server.log" -w -t 60 \
 stop_server() { $as_pg "$PGBIN/pg_ctl" -D "$T/pg/data" -m immediate stop >/dev/null 2>&1 || true; }
 trap 'stop_server; cleanup' EXIT
 psql_() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$T/pg" -p "$port" -U postgres "$@"; }
+wait_fetching() { # until pdpscan's session is fetching rows from a cursor
+    i=0
+    until psql_ -d postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pdpscan' AND query LIKE 'FETCH%'" 2>/dev/null | grep -q '^[1-9]'; do
+        i=$((i + 1)); [ $i -lt 300 ] || fail "pdpscan never started fetching"; sleep 0.05
+    done
+}
 psql_ -d postgres <<'SQL' || fail "seeding failed"
 CREATE ROLE auditor LOGIN PASSWORD 'Audit-Pw-2026';
 CREATE SCHEMA crm;
@@ -120,10 +126,7 @@ psql_ -d postgres -c "CREATE TABLE crm.big AS SELECT i, '0790870' || lpad((i % 1
 rc=0
 "$PDPSCAN" scan -q -j 1 -f json --db-sample 0 --skip-detectors state_secret -o "$T/drop.json" "$URI" 2>"$T/stderr" &
 pid=$!
-i=0
-until psql_ -d postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pdpscan' AND query LIKE 'FETCH%'" 2>/dev/null | grep -q '^[1-9]'; do
-    i=$((i + 1)); [ $i -lt 300 ] || fail "pdpscan never started fetching"; sleep 0.05
-done
+wait_fetching
 sleep 0.3 # into the 400,000 rows of crm.big: the other tables take milliseconds
 psql_ -d postgres -At -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pdpscan'" >/dev/null
 wait $pid || rc=$?
@@ -137,10 +140,7 @@ ok
 rc=0
 "$PDPSCAN" scan -q -j 1 -f json --db-sample 0 --skip-detectors state_secret -o "$T/stop.json" "$URI" 2>"$T/stderr" &
 pid=$!
-i=0
-until psql_ -d postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pdpscan' AND query LIKE 'FETCH%'" 2>/dev/null | grep -q '^[1-9]'; do
-    i=$((i + 1)); [ $i -lt 300 ] || fail "pdpscan never started fetching"; sleep 0.1
-done
+wait_fetching
 stop_server
 wait $pid || rc=$?
 [ "$rc" -le 4 ] || fail "pdpscan exited $rc after the server stopped"

@@ -59,12 +59,7 @@ for change in delete grow; do
     rc=0
     "$PDPSCAN" scan -q -j 2 --split-size 8M -f json -o "$T/d-$change.json" "$T/d-$change.txt" 2>"$T/stderr" &
     pid=$!
-    i=0
-    until ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "d-$change.txt"; do
-        i=$((i + 1))
-        [ $i -lt 20000 ] && kill -0 $pid 2>/dev/null || fail "the scan never opened d-$change.txt"
-    done
-    kill -STOP $pid
+    stop_when_open $pid "d-$change.txt"
     if [ $change = delete ]; then rm "$T/d-$change.txt"; else printf 'x 0912345678 x@congty-vidu.vn\n' >>"$T/d-$change.txt"; fi
     kill -CONT $pid
     wait $pid || rc=$?
