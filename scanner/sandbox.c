@@ -129,18 +129,22 @@ pid_t pd_sandbox_spawn(const struct pd_sandbox_job *job)
     sigemptyset(&none);
     sigfillset(&all);
     pid_t pid = -1;
-    int rc = posix_spawn_file_actions_init(&fa);
+    /* the descriptors the child is given must lie above the 0-3 it rearranges: a scan started
+     * with standard input closed (cron can do that) may hold its pipe or document there */
+    int out = job->out < 4 ? fcntl(job->out, F_DUPFD_CLOEXEC, 4) : job->out;
+    int doc = job->doc < 4 ? fcntl(job->doc, F_DUPFD_CLOEXEC, 4) : job->doc;
+    int rc = out < 0 || doc < 0 ? errno : posix_spawn_file_actions_init(&fa);
     if (rc == 0 && (rc = posix_spawnattr_init(&attr)) != 0)
         posix_spawn_file_actions_destroy(&fa);
     if (rc == 0) {
-        /* standard input and error are /dev/null; a dup2 onto the same number clears close-on-exec */
-        rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        /* the text goes to the pipe, the document is fd 3, standard input and error are /dev/null */
+        rc = posix_spawn_file_actions_adddup2(&fa, out, 1);
         if (!rc)
-            rc = posix_spawn_file_actions_adddup2(&fa, job->out, 1);
+            rc = posix_spawn_file_actions_adddup2(&fa, doc, 3);
+        if (!rc)
+            rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
         if (!rc)
             rc = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-        if (!rc)
-            rc = posix_spawn_file_actions_adddup2(&fa, job->doc, 3);
         if (!rc)
             rc = posix_spawn_file_actions_addclosefrom_np(&fa, 4);
         /* a process group of its own, so that a timeout kills whatever it became */
@@ -159,6 +163,10 @@ pid_t pd_sandbox_spawn(const struct pd_sandbox_job *job)
         posix_spawnattr_destroy(&attr);
     }
     free(argv);
+    if (out >= 0 && out != job->out)
+        close(out);
+    if (doc >= 0 && doc != job->doc)
+        close(doc);
     if (rc != 0) {
         errno = rc;
         return -1;

@@ -242,6 +242,11 @@ PATH="$T/pathbin:$PATH" "$PDPSCAN" scan -q -f json -o "$T/path.json" "$T/one" 2>
 validate "$T/path.json"
 [ ! -e "$T/from-path" ] || fail "a pdftotext found through PATH was run"
 expect_status "$T/path.json" "/scan.pdf" scanned
+# standard input, output and error closed, as some schedulers start jobs: the PDF is still read
+rc=0
+"$PDPSCAN" scan -q -f json -o "$T/closed.json" "$T/one" 0<&- 1>&- 2>&- || rc=$?
+expect_rc 1
+expect_count "$T/closed.json" vn.cccd "/scan.pdf" 1
 # a tool that hangs is stopped at the timeout, with its process group
 printf '#!/bin/sh\nexec sleep 301\n' >"$T/fakebin/pdftotext"; chmod +x "$T/fakebin/pdftotext"
 rc=0
