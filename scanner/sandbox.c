@@ -219,7 +219,7 @@ static bool install_filter(void)
     ok = ok && deny(ctx, EPERM, SCMP_SYS(clone), 1, &no_thread) &&
          deny(ctx, ENOSYS, seccomp_syscall_resolve_name("clone3"), 0, NULL);
     /* signals to itself only */
-    struct scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)getpid());
+    struct scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)getpid(), 0);
     ok = ok && deny(ctx, EPERM, SCMP_SYS(kill), 1, &other) && deny(ctx, EPERM, SCMP_SYS(tkill), 1, &other) &&
          deny(ctx, EPERM, SCMP_SYS(tgkill), 1, &other);
     ok = ok && seccomp_load(ctx) == 0;

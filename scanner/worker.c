@@ -709,3 +709,24 @@ struct pd_unit *pd_worker_scan_buffer(struct pd_worker *w, const char *location,
     src.close(&src);
     return u;
 }
+
+struct pd_unit *pd_worker_scan_buffer_as(struct pd_worker *w, const char *location, const unsigned char *data,
+                                         size_t len, const char *mime)
+{
+    struct pd_unit *u = pd_unit_create(location);
+    if (!u)
+        return NULL;
+    const struct pd_format *reader = pd_format_for(mime);
+    snprintf(u->mime, sizeof u->mime, "%s", mime);
+    u->size = len;
+    if (!reader) {
+        pd_unit_set(u, PD_UNIT_ERROR, "no reader for %s", mime);
+        return u;
+    }
+    struct pd_source src;
+    pd_source_open_memory(&src, data, len);
+    pd_budget_start(&w->budget, w->cfg.limits ? w->cfg.limits : &pd_budget_defaults, len);
+    reader->scan(w, u, &src, 0);
+    src.close(&src);
+    return u;
+}

@@ -59,4 +59,10 @@ struct pd_unit *pd_worker_scan_slice(struct pd_worker *worker, struct pd_slice *
 struct pd_unit *pd_worker_scan_buffer(struct pd_worker *worker, const char *location, const unsigned char *data,
                                       size_t len);
 
+/* The same, handed straight to the format reader of mime, as if sniffing had said so (fuzzing a
+ * reader with inputs sniffing would send elsewhere). The unit is in error when no reader takes
+ * mime. */
+struct pd_unit *pd_worker_scan_buffer_as(struct pd_worker *worker, const char *location, const unsigned char *data,
+                                         size_t len, const char *mime);
+
 #endif

@@ -19,7 +19,12 @@ while read -r target corpora; do
     "./tests/fuzz/$target" "${PD_FUZZ_ROUNDS:-400}" $files >"$T/out" || { echo "FAIL: $target over $corpora"; exit 1; }
     runs=$((runs + 1))
 done <<'LIST'
-fuzz-scan archive office workbook word-table mail
+fuzz-scan archive office mail fields legacy
+fuzz-archive archive
+fuzz-office office
+fuzz-workbook workbook
+fuzz-word-table word-table
+fuzz-mail mail
 fuzz-fields fields
 fuzz-policy policy
 fuzz-legacy legacy
