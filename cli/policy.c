@@ -69,6 +69,9 @@ static bool mark_under(struct glob_uses *g, const char *root, size_t *left)
     while (*left && (e = fts_read(fts)) != NULL) {
         if (e->fts_info == FTS_DP)
             continue;
+        if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) /* its globs may be reported unmatched */
+            fprintf(stderr, "pdpscan policy check: warning: cannot read %s under --root: %s\n", e->fts_path,
+                    strerror(e->fts_errno));
         for (size_t i = 0; i < g->n; i++) {
             struct glob_use *u = &g->v[i];
             if (u->matched)
