@@ -25,10 +25,11 @@ run_variant() { # NAME CONFIGURE-FLAGS... (ONLY_TESTS: a subset of the suites)
 run_variant plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_variant sanitize --enable-asan --enable-ubsan
-# ThreadSanitizer over the tests whose scans use every thread: archives, documents, mail, slices
-# and the databases (suppressions, for races inside uninstrumented libraries only: tests/tsan.supp)
+# ThreadSanitizer over the tests whose scans use every thread: the queue, slices, archives,
+# documents, mail, interruption, report files and the databases (suppressions, for races inside uninstrumented libraries only: tests/tsan.supp)
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp" \
-    ONLY_TESTS="tests/cli/containers.sh tests/cli/documents.sh tests/cli/mail.sh tests/cli/slices.sh \
+    ONLY_TESTS="tests/unit/test-queue tests/unit/test-split tests/unit/test-worker tests/cli/containers.sh \
+    tests/cli/documents.sh tests/cli/mail.sh tests/cli/slices.sh tests/cli/interrupt.sh tests/cli/report-files.sh \
     tests/cli/sqlite.sh tests/cli/postgres.sh tests/cli/mariadb.sh" run_variant tsan --enable-tsan
 echo "=== packaging: distcheck, in-tree build, make install DESTDIR"
 tests/packaging.sh "$top/build-plain" || status=1
