@@ -26,7 +26,8 @@ run_variant plain
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_variant sanitize --enable-asan --enable-ubsan
 # ThreadSanitizer over the tests whose scans use every thread: the queue, slices, archives,
-# documents, mail, interruption, report files and the databases (suppressions, for races inside uninstrumented libraries only: tests/tsan.supp)
+# documents, mail, interruption, report files and the databases (suppressions, for races inside
+# uninstrumented libraries only: tests/tsan.supp)
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp" \
     ONLY_TESTS="tests/unit/test-queue tests/unit/test-split tests/unit/test-worker tests/cli/containers.sh \
     tests/cli/documents.sh tests/cli/mail.sh tests/cli/slices.sh tests/cli/interrupt.sh tests/cli/report-files.sh \
