@@ -1,5 +1,7 @@
 /* Fuzz target: arbitrary bytes through sniffing, decoding (UTF-8, UTF-16), folding and every
- * detector. Built with -fsanitize=fuzzer it is a libFuzzer target; in `make check` the driver
+ * detector. Built with -DPD_FUZZ_MIME='"type"' (fuzz-archive, fuzz-office, fuzz-workbook,
+ * fuzz-word-table, fuzz-mail) the input goes straight to that format's reader, as if sniffing had
+ * named its type, so that every input reaches the parser under test. Built with -fsanitize=fuzzer it is a libFuzzer target; in `make check` the driver
  * feeds it a deterministic corpus. It must never crash, leak or read out of bounds. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,7 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pd_worker_create(&cfg, &worker, &diag) != PD_OK)
             abort();
     }
+#ifdef PD_FUZZ_MIME
+    struct pd_unit *u = pd_worker_scan_buffer_as(worker, "fuzz", data, size, PD_FUZZ_MIME);
+#else
     struct pd_unit *u = pd_worker_scan_buffer(worker, "fuzz", data, size);
+#endif
     if (!u)
         abort();
     for (size_t i = 0; i < u->n_findings; i++)
