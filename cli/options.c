@@ -172,6 +172,12 @@ static bool set_extractor_timeout(struct pd_scan_options *o, const char *a)
     return ok;
 }
 static bool set_db_sample(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->db_sample); }
+static bool set_binary(struct pd_scan_options *o, const char *a)
+{
+    (void)a;
+    o->read_binary = true;
+    return true;
+}
 static bool add_policy(struct pd_scan_options *o, const char *a) { return add_string(&o->policies, &o->n_policies, a); }
 static bool set_no_default_policies(struct pd_scan_options *o, const char *a)
 {
@@ -240,6 +246,9 @@ const struct pd_option pd_scan_option_table[] = {
      "seconds for pdftotext/catdoc per document"},
     {"db-sample", 0, "N", set_db_sample, "10000", NULL, "a number of rows (0: every row)",
      "rows read per database table (0: all)"},
+    {"binary", 0, NULL, set_binary, NULL, NULL, NULL,
+     "read the printable strings of binary files that are no\n"
+     "archive or document (skipped by default, and counted)"},
     {"policy", 0, "FILE", add_policy, NULL, NULL, NULL, "policy file layered over the shipped ones (repeatable)"},
     {"no-default-policies", 0, NULL, set_no_default_policies, NULL, NULL, NULL, "use only the --policy files"},
     {"fail-on", 0, "SEVERITY", set_fail_on, NULL, NULL, "info, low, medium, high or critical",

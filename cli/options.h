@@ -39,6 +39,7 @@ struct pd_scan_options {
     unsigned extractor_timeout;     /* seconds for pdftotext, catdoc... */
     struct pd_sandbox_user extractor_user; /* who runs them when pdpscan is root */
     uint64_t db_sample;             /* rows per database table; 0: all */
+    bool read_binary;               /* --binary: read binary files' printable strings */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
 };
 

@@ -116,6 +116,7 @@ static struct json_object *options_json(const struct pd_scan_options *o, bool ep
     json_object_object_add(j, "root_ids", ids);
     json_object_object_add(j, "max_file_size", json_object_new_int64((int64_t)o->max_file_size));
     json_object_object_add(j, "db_sample", json_object_new_int64((int64_t)o->db_sample));
+    json_object_object_add(j, "binary", json_object_new_boolean(o->read_binary));
     json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
     json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
     json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
@@ -250,7 +251,7 @@ static bool setup_report(struct run *run)
                                   .roots = run->shown_roots ? run->shown_roots : opts->roots,
                                   .n_roots = opts->n_roots, .resolved = run->roots.v,
                                   .options = run->options, .reveal = opts->reveal,
-                                  .policies = run->policies};
+                                  .read_binary = opts->read_binary, .policies = run->policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->format, opts->output, summary, &run->info, &run->report, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
@@ -268,7 +269,8 @@ static bool setup_scan(struct run *run)
         .worker = {.engine = run->engine, .max_file_size = opts->max_file_size, .window_size = opts->window_size,
                    .limits = &opts->limits, .extractor_timeout = opts->extractor_timeout,
                    .extractor_user = &opts->extractor_user,
-                   .db_sample = opts->db_sample, .split_size = opts->split_size},
+                   .db_sample = opts->db_sample, .read_binary = opts->read_binary,
+                   .split_size = opts->split_size},
         .jobs = opts->jobs,
         .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .resolved = run->roots.v, .excludes = opts->excludes,
                  .n_excludes = opts->n_excludes, .follow_symlinks = opts->follow_symlinks},

@@ -206,6 +206,8 @@ static void count_unit(struct pd_report *r, const struct pd_unit *u)
     struct pd_report_summary *s = &r->sum;
     s->units++;
     s->by_status[u->status]++;
+    if (u->binary)
+        s->binary_units++;
     s->bytes_total += u->size;
     s->bytes_scanned += u->bytes_scanned;
     uint64_t total = u->n_findings + u->findings_unlisted;

@@ -174,6 +174,10 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
             (unsigned long long)s->units, (unsigned long long)s->by_status[PD_UNIT_SCANNED],
             (unsigned long long)s->by_status[PD_UNIT_PARTIAL], (unsigned long long)s->by_status[PD_UNIT_SKIPPED],
             (unsigned long long)s->by_status[PD_UNIT_ERROR], scanned);
+    if (s->binary_units) /* skipped binary files are a choice the reader should see */
+        fprintf(o, "Binary files: %llu (%s)\n", (unsigned long long)s->binary_units,
+                s->info->read_binary ? "their printable strings read"
+                                     : "skipped; --binary reads their printable strings");
     fprintf(o, "Findings: %llu in %llu units (basic %llu, sensitive %llu, state_secret %llu)\n",
             (unsigned long long)s->findings, (unsigned long long)s->units_with_findings,
             (unsigned long long)s->by_category[PD_CAT_BASIC], (unsigned long long)s->by_category[PD_CAT_SENSITIVE],

@@ -24,6 +24,7 @@ struct pd_report_info {
     const struct pd_root *resolved; /* n_roots of them (scanner/roots.h), or NULL */
     struct json_object *options; /* what was asked, never secrets; owned by the caller */
     bool reveal;
+    bool read_binary; /* --binary: binary files were read for their strings, not skipped */
     const struct pd_policy_set *policies; /* NULL: no policy evaluation */
 };
 
@@ -49,6 +50,7 @@ struct pd_report_summary {
     uint64_t by_status[PD_UNIT_STATUS_COUNT];
     uint64_t bytes_total, bytes_scanned;
     uint64_t findings, findings_unlisted, units_with_findings;
+    uint64_t binary_units; /* binary files: skipped, or their printable strings read (--binary) */
     uint64_t by_category[PD_CAT_COUNT];
     struct pd_detector_total *by_detector; /* in table order */
     size_t n_detectors;

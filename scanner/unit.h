@@ -61,6 +61,7 @@ struct pd_unit {
     bool have_stat;
     char mime[96];
     const char *encoding; /* static string or NULL */
+    bool binary;          /* binary data: skipped, or only its printable strings read (--binary) */
     /* findings in chunks that never move: a growing array was copied at every doubling */
     struct pd_finding *chunks[(PD_UNIT_MAX_FINDINGS + PD_FINDING_CHUNK - 1) / PD_FINDING_CHUNK];
     size_t n_findings;

@@ -125,6 +125,17 @@ static bool unreadable_format(const char *mime)
     return false;
 }
 
+/* Whether more than one byte in twenty of p[0, n) is a control byte (NUL included) other than
+ * white space: binary data, not text damaged here and there (a log with a few NULs in it, which
+ * libmagic calls binary too, is still read as text). */
+static bool mostly_control_bytes(const unsigned char *p, size_t n)
+{
+    size_t controls = 0;
+    for (size_t i = 0; i < n; i++)
+        controls += (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f') || p[i] == 0x7F;
+    return n > 0 && controls * 20 > n;
+}
+
 /* libmagic calls many mailboxes text/plain; an mbox begins "From sender date-ending-in-a-year". */
 static bool looks_like_mbox(const unsigned char *p, size_t n)
 {
@@ -252,9 +263,17 @@ static const struct pd_format *sniff(struct pd_worker *w, struct pd_unit *u, con
             pd_unit_set(u, PD_UNIT_SKIPPED, "format not supported: Apache Parquet");
             return NULL;
         }
-        if (strcmp(charset, "binary") == 0)
-            pd_text_guess_utf16(p, n, enc); /* otherwise raw bytes: identifiers in data files still count */
-        else if (!pd_text_guess_legacy(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc))
+        if (strcmp(charset, "binary") == 0 && !pd_text_guess_utf16(p, n, enc) &&
+            mostly_control_bytes(p, n < SNIFF_BYTES ? n : SNIFF_BYTES)) {
+            /* binary data that no reader opens: as ripgrep does, skipped, and counted; with
+             * --binary its printable strings are read, as strings(1) prints them */
+            u->binary = true;
+            if (!w->cfg.read_binary) {
+                pd_unit_set(u, PD_UNIT_SKIPPED, "binary data (give --binary to read its printable strings)");
+                return NULL;
+            }
+            *enc = PD_ENC_BINARY;
+        } else if (strcmp(charset, "binary") != 0) if (!pd_text_guess_legacy(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc))
             pd_text_guess_viqr(p, n < SNIFF_BYTES ? n : SNIFF_BYTES, enc);
     }
     u->encoding = pd_encoding_name(*enc);
@@ -507,6 +526,8 @@ static bool has_fields(struct pd_worker *w, struct pd_unit *u, const unsigned ch
 {
     size_t sample = n < SNIFF_BYTES ? n : SNIFF_BYTES;
     const char *text = (const char *)buf;
+    if (enc == PD_ENC_BINARY) /* strings in data have no structure that labels them */
+        return false;
     if (enc != PD_ENC_UTF8) {
         w->text.fields = NULL;
         enum pd_error err = pd_text_build(&w->text, buf, sample, enc);

@@ -25,6 +25,7 @@ struct pd_worker_config {
     unsigned extractor_timeout;            /* seconds for pdftotext and friends (0: 60) */
     const struct pd_sandbox_user *extractor_user; /* who runs them when pdpscan is root; NULL: nobody */
     uint64_t db_sample;                    /* rows per table, 0: every row */
+    bool read_binary;                      /* binary data: its printable strings read, not skipped */
     /* Receives archive members and document parts as units of their own (takes ownership).
      * NULL: they are counted into their parent only. */
     void (*emit)(void *arg, struct pd_unit *unit);

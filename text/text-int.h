@@ -131,6 +131,7 @@ enum pd_error pd_text_decode_utf8_repair(struct pd_text *t);             /* utf.
 enum pd_error pd_text_decode_utf16(struct pd_text *t, bool big_endian);  /* utf.c */
 enum pd_error pd_text_decode_legacy(struct pd_text *t, enum pd_encoding enc); /* legacy.c: 8-bit and *_IN_UTF8 */
 enum pd_error pd_text_decode_viqr(struct pd_text *t);                    /* viqr.c */
+enum pd_error pd_text_decode_strings(struct pd_text *t);                 /* strings.c: binary data */
 /* Folds the UTF-8 view into the fold view (fold.c); with stop_on_invalid, PD_ERR_FORMAT at the
  * first invalid sequence. */
 enum pd_error pd_text_fold_view(struct pd_text *t, bool stop_on_invalid);

@@ -24,6 +24,7 @@ const char *pd_encoding_name(enum pd_encoding enc)
     case PD_ENC_VIQR: return "viqr";
     case PD_ENC_TCVN3_IN_UTF8: return "tcvn3-in-utf8";
     case PD_ENC_VNI_IN_UTF8: return "vni-in-utf8";
+    case PD_ENC_BINARY: return "binary";
     }
     return "unknown";
 }
@@ -162,6 +163,9 @@ enum pd_error pd_text_build(struct pd_text *t, const unsigned char *raw, size_t 
         if ((err = pd_text_decode_utf8_repair(t)) != PD_OK || (err = label_fields(t)) != PD_OK)
             return err;
         return pd_text_fold_view(t, false);
+    } else if (enc == PD_ENC_BINARY) {
+        if ((err = pd_text_decode_strings(t)) != PD_OK)
+            return err;
     } else if (enc == PD_ENC_VIQR) {
         if ((err = pd_text_decode_viqr(t)) != PD_OK)
             return err;

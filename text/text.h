@@ -28,6 +28,7 @@ enum pd_encoding {
     PD_ENC_VIQR,    /* 7-bit Vietnamese: marks written after the vowel, "Vie^.t Nam" */
     PD_ENC_TCVN3_IN_UTF8, /* TCVN3 bytes shown as Windows-1252 characters, then saved as UTF-8 */
     PD_ENC_VNI_IN_UTF8,   /* the same for VNI (what catdoc prints for .VnTime / VNI-Times text) */
+    PD_ENC_BINARY,  /* binary data: only its runs of printable characters are read (text/strings.c) */
 };
 
 const char *pd_encoding_name(enum pd_encoding enc);

@@ -43,7 +43,7 @@ truncate -s 1G "$T/slow.bin"
 printf 'Số CCCD: 001087123456\n' >>"$T/slow.bin"
 for i in 1 2 3 4 5 6 7 8 9 10; do printf 'SĐT: 0912345678\n' >"$T/share/victims/v$i.txt"; done
 rc=0
-"$PDPSCAN" scan -q -j 1 -f json -o "$T/v.json" "$T/slow.bin" "$T/share/victims" 2>"$T/stderr" &
+"$PDPSCAN" scan -q -j 1 --binary -f json -o "$T/v.json" "$T/slow.bin" "$T/share/victims" 2>"$T/stderr" & # zeros: binary
 pid=$!
 wait_open $pid slow.bin
 sleep 0.5 # the walker lists victims/ right after queueing slow.bin: let it finish
@@ -58,11 +58,11 @@ ok
 
 # a file that grows while it is read (a log being written): read up to where the writer was when
 # the read caught up, never chased for ever, never an error
-truncate -s 64M "$T/grow.log"
+truncate -s 64M "$T/grow.log" # its zeros are binary data: --binary below
 (for i in $(seq 300); do printf 'SĐT: 0912345678\n' >>"$T/grow.log"; sleep 0.01; done) &
 writer=$!
 rc=0
-timeout 60 "$PDPSCAN" scan -q -j 1 -f json -o "$T/g.json" "$T/grow.log" 2>"$T/stderr" || rc=$?
+timeout 60 "$PDPSCAN" scan -q -j 1 --binary -f json -o "$T/g.json" "$T/grow.log" 2>"$T/stderr" || rc=$?
 wait $writer
 [ "$rc" -le 1 ] || fail "growing file: exit code $rc (124: the scan chased the file)"
 validate "$T/g.json"
@@ -115,10 +115,11 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
     [ "$(rq "$T/h.json" "r['counters']['units']")" = 3 ] || fail "the walk went into a pseudo-filesystem"
     ok
 fi
+# (pagemap is binary data: --binary has it read)
 if [ -r /proc/self/pagemap ] && [ -d /sys/kernel ]; then
     sysdir=$(find /sys/kernel -maxdepth 2 -type f -readable 2>/dev/null | head -n 1)
     rc=0
-    timeout 60 "$PDPSCAN" scan -q -f json -o "$T/p.json" /proc/self/pagemap "$sysdir" 2>"$T/stderr" || rc=$?
+    timeout 60 "$PDPSCAN" scan -q --binary -f json -o "$T/p.json" /proc/self/pagemap "$sysdir" 2>"$T/stderr" || rc=$?
     [ "$rc" = 4 ] || fail "pseudo-files named as roots: exit $rc (124: read without end)"
     validate "$T/p.json"
     expect_status "$T/p.json" /proc/self/pagemap partial "read up to its first 16 MiB"

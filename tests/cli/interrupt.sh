@@ -8,7 +8,7 @@ truncate -s 2G "$T/share/slow.bin"
 for i in $(seq 1 200); do printf 'SĐT: 0912345678\n' >"$T/share/f$i.txt"; done
 for sig in INT TERM; do
     rc=0
-    "$PDPSCAN" scan -q -j 2 -f json -o "$T/$sig.json" "$T/share" 2>"$T/stderr" &
+    "$PDPSCAN" scan -q -j 2 --binary -f json -o "$T/$sig.json" "$T/share" 2>"$T/stderr" & # zeros: binary
     pid=$!
     wait_open $pid slow.bin
     kill -s $sig $pid

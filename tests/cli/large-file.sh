@@ -1,13 +1,13 @@
 #!/bin/sh
 # A 1 GiB sparse file with values at both ends: streamed in windows, found, and peak memory
-# stays far below the 200 MB design limit.
+# stays far below the 200 MB design limit. Its zeros make it binary data: --binary reads it.
 . "$PD_SRCDIR/tests/cli/lib.sh"
 printf 'Số CCCD: 001087123456\n' >"$T/huge.dat"
 truncate -s 1G "$T/huge.dat"
 printf 'SĐT: 0912345678\n' >>"$T/huge.dat"
 size=$(stat -c %s "$T/huge.dat")
 rc=0
-/usr/bin/time -f '%M' -o "$T/rss" "$PDPSCAN" scan -q -j 2 -f json -o "$T/r.json" "$T/huge.dat" 2>"$T/stderr" || rc=$?
+/usr/bin/time -f '%M' -o "$T/rss" "$PDPSCAN" scan -q -j 2 -f json --binary -o "$T/r.json" "$T/huge.dat" 2>"$T/stderr" || rc=$?
 expect_rc 1
 validate "$T/r.json"
 expect_count "$T/r.json" vn.cccd huge.dat 1

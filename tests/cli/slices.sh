@@ -71,10 +71,11 @@ for change in delete grow; do
     ok
 done
 
-# SIGINT while slices of a big file are being scanned: a valid report, the file partial
+# SIGINT while slices of a big file are being scanned: a valid report, the file partial (read
+# with --binary: zeros are binary data, skipped otherwise)
 truncate -s 1G "$T/big/zeros.bin"
 rc=0
-"$PDPSCAN" scan -q -j 2 --split-size 64M -f json -o "$T/int.json" "$T/big/zeros.bin" 2>"$T/stderr" &
+"$PDPSCAN" scan -q -j 2 --binary --split-size 64M -f json -o "$T/int.json" "$T/big/zeros.bin" 2>"$T/stderr" &
 pid=$!
 wait_open $pid zeros.bin
 kill -s INT $pid

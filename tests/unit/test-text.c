@@ -210,8 +210,28 @@ static void test_limit(void)
     pd_text_release(&t);
 }
 
+/* Binary data read for its strings: runs of four or more printable characters stay where they
+ * are, every other byte becomes a space; runs at the window's edges may go on, so they stay. */
+static void test_strings_view(void)
+{
+    struct pd_text t;
+    pd_text_init(&t, 0);
+    const char in[] = "ab\x00\x01Số CCCD\x00xyz\xff\xc3\x01MẬT\x02\x80\x80qrst\x00" "e\xe1\xbb";
+    const char want[] = "ab  Số CCCD" "               " "qrst e  ";
+    size_t n = sizeof in - 1;
+    CHECK(pd_text_build(&t, (const unsigned char *)in, n, PD_ENC_BINARY) == PD_OK);
+    CHECK(t.utf8_len == n && memcmp(t.utf8, want, n) == 0);
+    CHECK(strcmp(pd_encoding_name(PD_ENC_BINARY), "binary") == 0);
+    /* "MẬT" is three characters: too short; "Số CCCD" folds, and keeps its raw offsets */
+    const char *v = memmem(t.fold, t.fold_len, "so cccd", 7);
+    CHECK(v && pd_text_raw_offset(&t, (size_t)(v - t.fold)) == 4);
+    CHECK(!memmem(t.fold, t.fold_len, "mat", 3));
+    pd_text_release(&t);
+}
+
 int main(void)
 {
+    test_strings_view();
     test_fold();
     test_fold_matches_per_character();
     test_offsets();
