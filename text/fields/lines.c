@@ -337,12 +337,26 @@ static bool wrapped_cell(const struct lines_state *s, const char *in, size_t ls,
 
 /* ---- HTML tables: <th> cells name the <td> cells below them ---- */
 
+/* The first place of w in in[from, to), letters matched in either case, or to. When w starts
+ * with no letter, a memchr finds the places to compare: a case-blind comparison at every byte
+ * took a tenth of the time of scanning HTML. */
 static size_t find_ci(const char *in, size_t from, size_t to, const char *w)
 {
     size_t k = strlen(w);
-    for (size_t i = from; i + k <= to; i++)
-        if (strncasecmp(in + i, w, k) == 0)
+    if (isalpha((unsigned char)w[0])) {
+        for (size_t i = from; i + k <= to; i++)
+            if (strncasecmp(in + i, w, k) == 0)
+                return i;
+        return to;
+    }
+    for (size_t i = from; i + k <= to; i++) {
+        const char *at = memchr(in + i, w[0], to - k + 1 - i);
+        if (!at)
+            break;
+        i = (size_t)(at - in);
+        if (strncasecmp(at + 1, w + 1, k - 1) == 0)
             return i;
+    }
     return to;
 }
 
