@@ -2,9 +2,11 @@
 """Writes a deterministic corpus of synthetic Vietnamese office text for the benchmark: prose
 with a labelled record after about one line in eight, and CSV exports with three or four
 identifiers on every row (together a finding every 150 bytes or so: a dense case).
-Usage: gen-corpus.py DIR [MEGABYTES] [--docs | --small]   (default 256). Same arguments, same
-bytes. With --docs the same text is packed into DOCX, XLSX, PDF and zip files instead; with
---small it is cut into the many small files (1-32 KiB) a department share mostly holds."""
+Usage: gen-corpus.py DIR [MEGABYTES] [--docs | --small | --kinds]   (default 256). Same
+arguments, same bytes. With --docs the same text is packed into DOCX, XLSX, PDF and zip files
+instead; with --small it is cut into the many small files (1-32 KiB) a department share mostly
+holds; with --kinds DIR gets one folder per kind of file the speed targets name: prose (.txt,
+.md, .log, .html), csv, jsonl, binary (NUL bytes, with a few strings in them) and small."""
 import os
 import random
 import sys
@@ -75,6 +77,76 @@ def csv_file(r, size):
     return "".join(out)
 
 
+def jsonl_file(r, size):
+    """Customer records as a data team exports them: one JSON object a line, keys as labels."""
+    out, n = [], 0
+    while n < size:
+        line = (f'{{"id": {r.randint(1, 10**7)}, "ho_ten": "{name(r)}", "so_cccd": "{cccd(r)}", '
+                f'"sdt": "{phone(r)}", "email": "nv{r.randint(1, 99999)}@congty-vidu.vn", '
+                f'"ngay_sinh": "{r.randint(1, 28):02d}/{r.randint(1, 12):02d}/{r.randint(1950, 2010)}", '
+                f'"trang_thai": "{r.choice(["mới", "đã xử lý", "chờ duyệt"])}", "ghi_chu": "{r.choice(PROSE)[:48]}"}}\n')
+        out.append(line)
+        n += len(line.encode())
+    return "".join(out)
+
+
+def binary_file(r, size):
+    """Bytes as an executable or a database page holds them: mostly NUL and random bytes, with a
+    printable string now and then (a log line, a record, a path) as strings(1) would find."""
+    out, n = bytearray(), 0
+    while n < size:
+        block = bytearray(r.getrandbits(8) for _ in range(r.randint(64, 512)))
+        block[r.randint(0, len(block) - 1)] = 0
+        block += b"\0" * r.randint(1, 64)
+        if r.random() < 0.2:
+            block += (record(r) if r.random() < 0.5 else r.choice(PROSE)).encode() + b"\0"
+        out += block
+        n += len(block)
+    return bytes(out[:size])
+
+
+def prose_as(kind, text):
+    """Prose written as Markdown, a log or an HTML page."""
+    lines = text.split("\n")
+    if kind == "md":
+        return "".join(("## " if i % 40 == 0 else "- " if i % 7 == 3 else "") + l + "\n" for i, l in enumerate(lines))
+    if kind == "log":
+        return "".join(f"2026-11-{i % 28 + 1:02d}T08:{i % 60:02d}:00Z INFO app[{i % 97}]: {l}\n"
+                       for i, l in enumerate(lines))
+    if kind == "html":
+        body = "".join(f"<p>{l}</p>\n" for l in lines)
+        return f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo</title></head>\n<body>\n{body}</body></html>\n'
+    return text
+
+
+def main_kinds(root, total):
+    """One folder per kind, in the proportions of the 2 GB share the speed issue measured: prose
+    is most of it (1.8 GB), then CSV (96 MB), JSON Lines (73 MB) and binary files (36 MB)."""
+    r = random.Random(20261204)
+    share = {"prose": 0.86, "csv": 0.05, "jsonl": 0.035, "binary": 0.02}
+    for kind, part in share.items():
+        sub = os.path.join(root, kind)
+        os.makedirs(sub, exist_ok=True)
+        written, i = 0, 0
+        while written < total * part:
+            size = min(r.choice([64, 256, 1024, 4096, 8192]) * 1024, int(total * part) - written + 1)
+            if kind == "prose":
+                ext = ["txt", "md", "log", "html"][i % 4]
+                data = prose_as(ext, prose_file(r, size)).encode()
+            elif kind == "csv":
+                ext, data = "csv", csv_file(r, size).encode()
+            elif kind == "jsonl":
+                ext, data = "jsonl", jsonl_file(r, size).encode()
+            else:
+                ext, data = ["bin", "dat", "so", "pak"][i % 4], binary_file(r, min(size, 1024 * 1024))
+            with open(os.path.join(sub, f"f{i:05d}.{ext}"), "wb") as f:
+                f.write(data)
+            written += len(data)
+            i += 1
+        print(f"{kind}: {i} files, {written / 1048576:.0f} MiB")
+    main_small(os.path.join(root, "small"), total * 35 // 1000)
+
+
 def pdf_text(text):
     """A PDF of the text, 50 lines a page, in ASCII (the base-14 fonts have no Vietnamese)."""
     import unicodedata
@@ -128,6 +200,8 @@ def main():
         return main_docs(root, total)
     if "--small" in sys.argv:
         return main_small(root, total)
+    if "--kinds" in sys.argv:
+        return main_kinds(root, total)
     r = random.Random(20261129)
     os.makedirs(root, exist_ok=True)
     written, i = 0, 0
