@@ -4,7 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,30 +50,32 @@ static bool entry_name(const char *const *patterns, const unsigned *flags, const
     memset(&platform, 0, sizeof platform); /* padding is hashed too */
     if (hs_populate_platform(&platform) != HS_SUCCESS)
         return false;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
     const char *version = hs_version();
     unsigned mode = HS_MODE_BLOCK;
-    ok = ok && EVP_DigestUpdate(ctx, version, strlen(version) + 1) &&
-         EVP_DigestUpdate(ctx, &platform, sizeof platform) && EVP_DigestUpdate(ctx, &mode, sizeof mode);
-    for (unsigned i = 0; ok && i < count; i++)
-        ok = EVP_DigestUpdate(ctx, patterns[i], strlen(patterns[i]) + 1) &&
-             EVP_DigestUpdate(ctx, &flags[i], sizeof flags[i]) && EVP_DigestUpdate(ctx, &ids[i], sizeof ids[i]);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &len) && len == SHA256_LEN;
-    EVP_MD_CTX_free(ctx);
-    if (ok) {
-        hex(md, SHA256_LEN, name);
-        memcpy(name + 2 * SHA256_LEN, ".hsdb", sizeof ".hsdb"); /* the buffer holds 2 * 32 + 8 */
+    sha256_update(&ctx, strlen(version) + 1, (const uint8_t *)version);
+    sha256_update(&ctx, sizeof platform, (const uint8_t *)&platform);
+    sha256_update(&ctx, sizeof mode, (const uint8_t *)&mode);
+    for (unsigned i = 0; i < count; i++) {
+        sha256_update(&ctx, strlen(patterns[i]) + 1, (const uint8_t *)patterns[i]);
+        sha256_update(&ctx, sizeof flags[i], (const uint8_t *)&flags[i]);
+        sha256_update(&ctx, sizeof ids[i], (const uint8_t *)&ids[i]);
     }
-    return ok;
+    unsigned char md[SHA256_LEN];
+    sha256_digest(&ctx, SHA256_LEN, md);
+    hex(md, SHA256_LEN, name);
+    memcpy(name + 2 * SHA256_LEN, ".hsdb", sizeof ".hsdb"); /* the buffer holds 2 * 32 + 8 */
+    return true;
 }
 
 static bool sha256(const void *p, size_t n, unsigned char md[SHA256_LEN])
 {
-    unsigned len = 0;
-    return EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) && len == SHA256_LEN;
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, p);
+    sha256_digest(&ctx, SHA256_LEN, md);
+    return true;
 }
 
 /* Reads a whole entry if it is a regular file of ours that nobody else can write. */

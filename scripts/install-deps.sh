@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages pdpscan needs to build, test and benchmark. Idempotent.
 set -eu
 packages="build-essential autoconf automake libtool pkg-config
-  libpcre2-dev libmagic-dev libmagic-mgc libarchive-dev libjson-c-dev libutf8proc-dev libssl-dev libexpat1-dev libgmime-3.0-dev
+  libpcre2-dev libmagic-dev libmagic-mgc libarchive-dev libjson-c-dev libutf8proc-dev nettle-dev libexpat1-dev libgmime-3.0-dev
   libseccomp-dev libsqlite3-dev libpq-dev postgresql sqlite3 libmariadb-dev mariadb-server mariadb-client
   poppler-utils catdoc
   python3 python3-jsonschema util-linux time gzip bzip2 xz-utils zstd lz4 zip p7zip-full libarchive-tools
