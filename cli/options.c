@@ -5,6 +5,7 @@
 #include "cli/options.h"
 
 #include "policies/policy.h"
+#include "reports/report.h"
 #include "scanner/db/db.h"
 
 #include <errno.h>
@@ -61,17 +62,6 @@ static bool add_string(char ***list, size_t *n, const char *s)
     return true;
 }
 
-static const char *format_for_path(const char *path)
-{
-    if (!path || strcmp(path, "-") == 0)
-        return "text";
-    const char *dot = strrchr(path, '.');
-    if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0))
-        return "jsonl";
-    if (dot && strcmp(dot, ".txt") == 0)
-        return "text";
-    return "json";
-}
 
 /* ---- one parser per kind of argument; false: the argument is not of the option's kind ---- */
 
@@ -86,7 +76,7 @@ static bool set_jobs(struct pd_scan_options *o, const char *a)
 static bool set_output(struct pd_scan_options *o, const char *a) { o->output = a; return true; }
 static bool set_format(struct pd_scan_options *o, const char *a)
 {
-    if (strcmp(a, "json") && strcmp(a, "jsonl") && strcmp(a, "text"))
+    if (!pd_report_format_known(a))
         return false;
     o->format = a;
     return true;
@@ -200,8 +190,8 @@ const struct pd_option pd_scan_option_table[] = {
      "worker threads"},
     {"output", 'o', "FILE", set_output, NULL, NULL, NULL,
      "write the report to FILE (created 0600; '-' for stdout)"},
-    {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl or text",
-     "json, jsonl or text"},
+    {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl, csv, sarif or text",
+     "json, jsonl, csv, sarif or text"},
     {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL, "no terminal summary besides the report"},
     {"exclude", 0, "GLOB", add_exclude, NULL, NULL, NULL, "skip names or paths matching GLOB (repeatable)"},
     {"root-id", 0, "NAME", add_root_id, NULL, "the root's real absolute path", "a non-empty name",
@@ -367,8 +357,18 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
                 o->n_root_ids, o->n_root_ids == 1 ? "" : "s", n_files, n_files == 1 ? "" : "s");
         return false;
     }
-    if (!o->format)
-        o->format = format_for_path(o->output);
+    /* without -f the output's extension decides; one no writer claims is a mistake to say, not
+     * a reason to write JSON under a name that promises something else */
+    if (!o->format && (!o->output || strcmp(o->output, "-") == 0))
+        o->format = "text";
+    if (!o->format && !(o->format = pd_report_format_for_path(o->output))) {
+        char formats[128], extensions[160];
+        pd_report_formats(formats, sizeof formats, false);
+        pd_report_formats(extensions, sizeof extensions, true);
+        fprintf(stderr, "pdpscan scan: cannot tell the report format from the name '%s': give -f (%s) or a file "
+                        "ending in %s\n", o->output, formats, extensions);
+        return false;
+    }
     return true;
 }
 

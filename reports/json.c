@@ -128,6 +128,7 @@ static void json_destroy(void *state)
 
 const struct pd_writer pd_writer_json = {
     .format = "json",
+    .extensions = "json",
     .description = "one JSON document (the documented, versioned contract)",
     .atomic = true,
     .begin = json_begin,

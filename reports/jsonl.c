@@ -84,6 +84,7 @@ static void jsonl_destroy(void *state)
 
 const struct pd_writer pd_writer_jsonl = {
     .format = "jsonl",
+    .extensions = "jsonl ndjson",
     .description = "JSON Lines: start, finding, unit and end events, one per line",
     .atomic = false,
     .begin = jsonl_begin,

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,46 @@ const struct pd_writer *pd_writer_find(const char *format)
         if (strcmp(writers[i]->format, format) == 0)
             return writers[i];
     return NULL;
+}
+
+const char *pd_report_format_for_path(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash) || !dot[1])
+        return NULL;
+    size_t n = strlen(dot + 1);
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
+        for (const char *e = writers[i]->extensions; e && *e;) {
+            size_t k = strcspn(e, " ");
+            if (k == n && strncasecmp(e, dot + 1, n) == 0)
+                return writers[i]->format;
+            e += k + (e[k] == ' ');
+        }
+    return NULL;
+}
+
+bool pd_report_format_known(const char *format) { return pd_writer_find(format) != NULL; }
+
+size_t pd_report_formats(char *out, size_t cap, bool extensions)
+{
+    size_t o = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0] && o < cap; i++) {
+        const char *e = writers[i]->extensions;
+        if (extensions) {
+            for (; *e && o < cap;) {
+                size_t k = strcspn(e, " ");
+                int w = snprintf(out + o, cap - o, "%s.%.*s", o ? ", " : "", (int)k, e);
+                o += w > 0 ? (size_t)w : 0;
+                e += k + (e[k] == ' ');
+            }
+        } else {
+            int w = snprintf(out + o, cap - o, "%s%s", o ? ", " : "", writers[i]->format);
+            o += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return o < cap ? o : cap ? cap - 1 : 0;
 }
 
 struct output {
@@ -308,8 +349,11 @@ enum pd_error pd_report_open(const char *format, const char *path, bool summary_
                              const struct pd_report_info *info, struct pd_report **out, struct pd_diag *diag)
 {
     const struct pd_writer *writer = pd_writer_find(format);
-    if (!writer)
-        return pd_fail(diag, PD_ERR_USAGE, "unknown report format '%s' (json, jsonl, text)", format);
+    if (!writer) {
+        char known[128];
+        pd_report_formats(known, sizeof known, false);
+        return pd_fail(diag, PD_ERR_USAGE, "unknown report format '%s' (%s)", format, known);
+    }
     struct pd_report *r = calloc(1, sizeof *r);
     if (!r)
         return PD_ERR_NOMEM;

@@ -32,6 +32,14 @@ void pd_report_submit(struct pd_report *report, struct pd_unit *unit);
 enum pd_error pd_report_close(struct pd_report *report, const char *interrupted_by,
                               struct pd_report_summary *out_summary, struct pd_diag *diag);
 
+/* The format an output file's name asks for by its extension (".json", ".csv"...; any case), or
+ * NULL when no writer claims it. */
+const char *pd_report_format_for_path(const char *path);
+bool pd_report_format_known(const char *format);
+/* The formats ("json, jsonl, ...") or the extensions (".json, .jsonl, ...") in table order, for
+ * messages; returns the length written. */
+size_t pd_report_formats(char *out, size_t cap, bool extensions);
+
 /* Text for `pdpscan policy list`, and for `pdpscan policy explain RULE` (false: no such rule). */
 void pd_report_policy_list(const struct pd_policy_set *set, FILE *out);
 bool pd_report_policy_explain(const struct pd_policy_set *set, const char *rule_id, FILE *out);

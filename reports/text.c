@@ -228,6 +228,7 @@ static void text_destroy(void *state)
 
 const struct pd_writer pd_writer_text = {
     .format = "text",
+    .extensions = "txt",
     .description = "terminal summary (counts, top units, masked sample of findings)",
     .atomic = true,
     .begin = text_begin,

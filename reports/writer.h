@@ -63,6 +63,7 @@ struct pd_report_summary {
 
 struct pd_writer {
     const char *format;
+    const char *extensions; /* space-separated: the output file endings that choose this format */
     const char *description;
     bool atomic; /* written to a temporary file renamed into place at the end */
     enum pd_error (*begin)(void **state, FILE *out, const struct pd_report_info *info);
@@ -75,6 +76,8 @@ struct pd_writer {
 #define PD_WRITER_LIST(X) \
     X(json)               \
     X(jsonl)              \
+    X(csv)                \
+    X(sarif)              \
     X(text)
 
 #define PD_WRITER_DECLARE(name) extern const struct pd_writer pd_writer_##name;

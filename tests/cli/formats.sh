@@ -137,4 +137,134 @@ for name in ("report.jsonl", "stdout.jsonl"):
     assert own and own[0]["status"] == "skipped", (name, own)
 PYEOF
 ok
+# The format follows -f, else the output's extension; a name no format claims is a usage error
+# (exit 2, nothing written), never JSON under a name that promises something else.
+for name in report.html report.xml report; do
+    rc=0
+    "$PDPSCAN" scan -q -o "$T/$name" "$T/own" 2>"$T/stderr" || rc=$?
+    expect_rc 2
+    grep -q "cannot tell the report format from the name '$T/$name'" "$T/stderr" || fail "$name: $(cat "$T/stderr")"
+    [ ! -e "$T/$name" ] || fail "$name was written"
+done
+rc=0
+"$PDPSCAN" scan -q -f yaml -o "$T/r.yaml" "$T/own" 2>"$T/stderr" || rc=$?
+expect_rc 2
+rc=0
+"$PDPSCAN" scan -q -f json -o "$T/forced.out" "$T/own" 2>/dev/null || rc=$?
+expect_rc 1
+validate "$T/forced.out"
+
+# CSV: one row per finding, masked; RFC 4180 quoting; cells a spreadsheet would run as formulas
+# are neutralised, names that are not UTF-8 are repaired; with --reveal the clear value.
+mkdir "$T/csv"
+printf 'Số CCCD: 001087123456\nSĐT: 0912345678\n' >"$T/csv/a,\"b\".txt"
+printf 'Số CCCD: 079193001234\n' >"$T/csv/=HYPERLINK(1).txt"
+printf 'Số CCCD: 001087123456\n' >"$T/csv/$(printf 'bad\377').txt"
+rc=0
+"$PDPSCAN" scan -q -o "$T/r.CSV" "$T/csv" 2>"$T/stderr" || rc=$?
+expect_rc 1
+[ "$(stat -c %a "$T/r.CSV")" = 600 ] || fail "CSV report mode is not 0600"
+scan "$T/csv.json" "$T/csv"
+"$PY" - "$T/r.CSV" "$T/csv.json" "$T/csv" <<'PYEOF' || fail "CSV report"
+import csv, json, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.startswith(b"fingerprint,detector,category,"), raw[:80]
+assert raw.count(b"\r\n") == raw.count(b"\n"), "rows end in CRLF"
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+r = json.load(open(sys.argv[2], encoding="utf-8"))
+assert len(rows) == len(r["findings"]) == 4, (len(rows), len(r["findings"]))
+cell = lambda v: "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v  # formulas neutralised
+by_fp = {f["fingerprint"]: f for f in r["findings"]}
+text = raw.decode("utf-8")  # valid UTF-8 throughout, the bad name repaired
+assert "001087123456" not in text and "0912345678" not in text, "a value in clear"
+for row in rows:
+    f = by_fp[row["fingerprint"]]
+    assert row["detector"] == f["detector"] and int(row["line"]) == f["location"]["line"], row
+    assert int(row["offset"]) == f["location"]["offset"] and int(row["column"]) == f["location"]["column"], row
+    assert row["value_masked"] == cell(f["value"]["masked"]) and row["value_hash"] == f["value"]["hash"], row
+    assert row["value_clear"] == "" and row["path"] == f["location"]["path"], row
+phone = [row for row in rows if row["detector"] == "vn.phone"]
+assert phone and phone[0]["value_masked"].startswith("'+84"), phone
+paths = sorted(row["path"].rsplit("/", 1)[1] for row in rows)
+assert paths == ["=HYPERLINK(1).txt", 'a,"b".txt', 'a,"b".txt', "bad\ufffd.txt"], paths
+PYEOF
+ok
+# a path given relative that starts like a formula is neutralised in its cell too
+rc=0
+(cd "$T/csv" && "$PDPSCAN" scan -q -f csv -o "$T/rel.csv" "=HYPERLINK(1).txt") 2>/dev/null || rc=$?
+expect_rc 1
+grep -q "^[0-9a-f]*,vn.cccd,basic,[0-9]*,[a-z]*,\"'=HYPERLINK(1).txt\"," "$T/rel.csv" ||
+    fail "a formula-like path was not neutralised: $(cat "$T/rel.csv")"
+rc=0
+"$PDPSCAN" scan -q --reveal -f csv -o "$T/clear.csv" "$T/csv" 2>/dev/null || rc=$?
+expect_rc 1
+tr -d '\r' <"$T/clear.csv" | grep -q ',001087123456$' || fail "--reveal: no clear value in the CSV report"
+
+# SARIF 2.1.0: valid against the official schema; a rule per detector and policy rule; a result
+# per finding (its fingerprint as partialFingerprints, masked) and per violation (level from the
+# severity, legal basis on the rule); members located in their file with the chain as a logical
+# location; units not read whole as notifications, and the run then not successful.
+mkdir "$T/sarif"
+cp -r "$PD_SRCDIR/examples/share/." "$T/sarif/"
+"$PY" - "$T/sarif" <<'PYEOF'
+import io, os, sys, tarfile, zipfile
+d = sys.argv[1]
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w") as z:
+    z.writestr("ho so/nhan vien.txt", "Số CCCD: 079193001234\n")
+open(os.path.join(d, "luu tru #1.zip"), "wb").write(b.getvalue())
+t = io.BytesIO()
+with tarfile.open(fileobj=t, mode="w") as tar:  # cut in its second member: an archive in error
+    for name, size in (("a.txt", 600), ("b.txt", 4000)):
+        info = tarfile.TarInfo(name)
+        info.size = size
+        tar.addfile(info, io.BytesIO(b"x" * size))
+open(os.path.join(d, "broken.tar"), "wb").write(t.getvalue()[:3000])
+PYEOF
+rc=0
+"$PDPSCAN" scan -q -o "$T/r.sarif" "$T/sarif" 2>"$T/stderr" || rc=$?
+[ "$rc" = 1 ] || [ "$rc" = 4 ] || fail "SARIF scan exited $rc: $(cat "$T/stderr")"
+"$PY" "$PD_SRCDIR/tests/validate-sarif.py" "$PD_SRCDIR/tests/schemas/sarif-schema-2.1.0.json" "$T/r.sarif" ||
+    fail "the SARIF report does not validate against the SARIF 2.1.0 schema"
+ok
+scan "$T/sarif.json" "$T/sarif"
+"$PY" - "$T/r.sarif" "$T/sarif.json" <<'PYEOF' || fail "SARIF report"
+import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8"))
+r = json.load(open(sys.argv[2], encoding="utf-8"))
+assert s["version"] == "2.1.0" and len(s["runs"]) == 1
+run = s["runs"][0]
+rules = {x["id"]: x for x in run["tool"]["driver"]["rules"]}
+text = open(sys.argv[1], encoding="utf-8").read()
+assert "079193001234" not in text and "001087123456" not in text, "a value in clear"
+findings = [x for x in run["results"] if rules[x["ruleId"]]["properties"]["kind"] == "detector"]
+violations = [x for x in run["results"] if rules[x["ruleId"]]["properties"]["kind"] == "policy"]
+assert sorted(x["partialFingerprints"]["pdpscan/finding/v2"] for x in findings) == \
+    sorted(f["fingerprint"] for f in r["findings"]), "findings differ from the JSON report's"
+assert len(violations) == len(r["violations"]) and violations, (len(violations), len(r["violations"]))
+level = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+for v in violations:
+    assert v["level"] == level[v["properties"]["severity"]], v
+    rule = rules[v["ruleId"]]
+    assert rule["properties"]["legal_basis"] and rule["help"]["text"] and rule["properties"]["remediation"]["vi"], rule
+by_fp = {f["fingerprint"]: f for f in r["findings"]}
+for x in findings:
+    f = by_fp[x["partialFingerprints"]["pdpscan/finding/v2"]]
+    assert x["properties"]["masked"] == f["value"]["masked"] and f["value"]["masked"] in x["message"]["text"], x
+member = [x for x in findings if "!" in f'{by_fp[x["partialFingerprints"]["pdpscan/finding/v2"]]["location"]["path"]}']
+assert member, "no finding in the zip"
+loc = member[0]["locations"][0]
+assert loc["physicalLocation"]["artifactLocation"]["uri"].endswith("/luu%20tru%20%231.zip"), loc
+assert loc["logicalLocations"][0]["kind"] == "member", loc
+assert loc["logicalLocations"][0]["fullyQualifiedName"].endswith("luu tru #1.zip!ho so/nhan vien.txt"), loc
+plain = [x for x in findings if x["locations"][0].get("physicalLocation", {}).get("region")]
+assert plain and all(p["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for p in plain)
+inv = run["invocations"][0]
+notes = inv["toolExecutionNotifications"]
+assert inv["executionSuccessful"] is False, inv
+assert any(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("/broken.tar") and
+           n["level"] == "error" for n in notes), notes
+PYEOF
+ok
+
 done_testing

@@ -37,12 +37,12 @@ expect_fail "key file $T/nokey" scan --key-file "$T/nokey" "$T/share"
 # place of a device (a scan run as root must not clobber what a link points at)
 printf 'keep me\n' >"$T/victim"
 chmod 644 "$T/victim"
-for ext in json jsonl txt; do
+for ext in json jsonl txt csv; do
     ln -s "$T/victim" "$T/link.$ext"
     expect_fail "cannot create report $T/link.$ext: it is a symbolic link" scan -o "$T/link.$ext" "$T/share"
 done
 [ "$(cat "$T/victim")" = "keep me" ] && [ "$(stat -c %a "$T/victim")" = 644 ] || fail "a link's target was written"
-expect_fail "cannot create report /dev/full: it is a device" scan -o /dev/full "$T/share"
+expect_fail "cannot create report /dev/full: it is a device" scan -f json -o /dev/full "$T/share"
 [ -c /dev/full ] || fail "/dev/full was replaced"
 expect_fail "cannot create report $T/share: it is a directory" scan -f json -o "$T/share" "$T/share"
 # under cron (env -i: no HOME, no key named): no key is an error that says what to do, not a run
