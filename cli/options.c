@@ -192,7 +192,9 @@ const struct pd_option pd_scan_option_table[] = {
      "write the report to FILE (created 0600; '-' for stdout)"},
     {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl, csv, sarif or text",
      "json, jsonl, csv, sarif or text"},
-    {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL, "no terminal summary besides the report"},
+    {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL,
+     "no terminal summary besides the report; with no -o or -f,\n"
+     "nothing but errors (the exit code tells the result)"},
     {"exclude", 0, "GLOB", add_exclude, NULL, NULL, NULL, "skip names or paths matching GLOB (repeatable)"},
     {"root-id", 0, "NAME", add_root_id, NULL, "the root's real absolute path", "a non-empty name",
      "identity of a PATH for fingerprints, once per PATH in order: the\n"
@@ -359,6 +361,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     }
     /* without -f the output's extension decides; one no writer claims is a mistake to say, not
      * a reason to write JSON under a name that promises something else */
+    o->no_report = o->quiet && !o->output && !o->format; /* the exit code says what it found */
     if (!o->format && (!o->output || strcmp(o->output, "-") == 0))
         o->format = "text";
     if (!o->format && !(o->format = pd_report_format_for_path(o->output))) {

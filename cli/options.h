@@ -29,6 +29,7 @@ struct pd_scan_options {
     bool ephemeral_key; /* with no key file, hash with a key of this run only */
     const char *key_file;      /* HMAC key for value hashes and fingerprints */
     bool quiet;
+    bool no_report;                 /* -q without -o or -f: nothing printed but errors */
     bool no_cache;             /* always compile the detectors (no compiled-database cache) */
     size_t window_size;        /* bytes read and scanned at a time */
     char **policies;           /* policy files layered over the shipped ones */

@@ -253,7 +253,8 @@ static bool setup_report(struct run *run)
                                   .options = run->options, .reveal = opts->reveal,
                                   .read_binary = opts->read_binary, .policies = run->policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
-    if (pd_report_open(opts->format, opts->output, summary, &run->info, &run->report, &diag) != PD_OK) {
+    if (pd_report_open(opts->no_report ? NULL : opts->format, opts->output, summary, &run->info, &run->report,
+                       &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         return false;
     }

@@ -348,8 +348,8 @@ static void report_free(struct pd_report *r, bool keep_files)
 enum pd_error pd_report_open(const char *format, const char *path, bool summary_to_terminal,
                              const struct pd_report_info *info, struct pd_report **out, struct pd_diag *diag)
 {
-    const struct pd_writer *writer = pd_writer_find(format);
-    if (!writer) {
+    const struct pd_writer *writer = format ? pd_writer_find(format) : NULL;
+    if (format && !writer) {
         char known[128];
         pd_report_formats(known, sizeof known, false);
         return pd_fail(diag, PD_ERR_USAGE, "unknown report format '%s' (%s)", format, known);
@@ -372,13 +372,13 @@ enum pd_error pd_report_open(const char *format, const char *path, bool summary_
             goto fail;
         r->sum.policy_notes = pd_expired_exceptions_json(info->policies);
     }
-    r->n_outs = 1;
-    if ((err = open_output(&r->outs[0], writer, path, stdout, info, diag)) != PD_OK)
+    r->n_outs = 0; /* no format: counts and policies only, for the exit code (-q) */
+    if (writer && (err = open_output(&r->outs[r->n_outs++], writer, path, stdout, info, diag)) != PD_OK)
         goto fail;
     bool to_stdout = !path || strcmp(path, "-") == 0;
-    if (summary_to_terminal && !(to_stdout && writer == &pd_writer_text)) {
-        r->n_outs = 2;
-        if ((err = open_output(&r->outs[1], &pd_writer_text, NULL, to_stdout ? stderr : stdout, info, diag)) != PD_OK)
+    if (writer && summary_to_terminal && !(to_stdout && writer == &pd_writer_text)) {
+        if ((err = open_output(&r->outs[r->n_outs++], &pd_writer_text, NULL, to_stdout ? stderr : stdout, info,
+                               diag)) != PD_OK)
             goto fail;
     }
     if (pthread_create(&r->thread, NULL, report_thread, r) != 0) {

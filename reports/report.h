@@ -12,7 +12,8 @@
 struct pd_report;
 
 /* Opens the report in format to path (NULL or "-": standard output), created mode 0600.
- * With summary_to_terminal, a text summary also goes to standard error at the end. */
+ * With summary_to_terminal, a text summary also goes to standard error at the end. A NULL
+ * format writes nothing: the report only counts and evaluates policies, for the exit code. */
 enum pd_error pd_report_open(const char *format, const char *path, bool summary_to_terminal,
                              const struct pd_report_info *info, struct pd_report **out, struct pd_diag *diag);
 

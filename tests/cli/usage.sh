@@ -108,4 +108,23 @@ diff -u "$T/readme-options" "$T/help-options" >"$T/options.diff" ||
 ok
 scan "$T/r.json" "$T/share"
 expect_rc 0
+# -q with no -o or -f prints nothing but errors; the exit code still tells what was found, and
+# an unreadable root is still said
+mkdir "$T/qshare"
+printf 'SĐT: 0912345678\n' >"$T/qshare/phone.txt"
+rc=0
+"$PDPSCAN" scan -q "$T/qshare" >"$T/q.out" 2>"$T/q.err" || rc=$?
+expect_rc 1
+[ ! -s "$T/q.out" ] || fail "-q printed a report: $(head -3 "$T/q.out")"
+! grep -q "^Units:\|^Findings:" "$T/q.err" || fail "-q printed a summary on stderr"
+rc=0
+"$PDPSCAN" scan -q "$T/qshare" "$T/no-such-root" >"$T/q.out" 2>"$T/q.err" || rc=$?
+expect_rc 1
+grep -q "no-such-root" "$T/q.err" || fail "-q hid an unreadable root"
+[ ! -s "$T/q.out" ] || fail "-q printed a report"
+# with -f it is the report, to standard output
+rc=0
+"$PDPSCAN" scan -q -f json "$T/qshare" >"$T/q.json" 2>/dev/null || rc=$?
+expect_rc 1
+validate "$T/q.json"
 done_testing
