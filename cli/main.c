@@ -26,6 +26,7 @@ static void usage(FILE *out)
             "       pdpscan policy list [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan key init [--system]\n"
+            "       pdpscan diff [-f text|json] OLD.json NEW.json   (exit 0: nothing new, 1: something new)\n"
             "       pdpscan --version | --help\n"
             "\n"
             "Scan options:\n");
@@ -104,6 +105,21 @@ int main(int argc, char **argv)
                                                                         : 0);
     if (strcmp(cmd, "policy") == 0)
         return pd_cli_policy(argc, argv);
+    if (strcmp(cmd, "diff") == 0) { /* pdpscan diff [-f text|json] OLD.json NEW.json */
+        bool json = argc == 6 && strcmp(argv[2], "-f") == 0 && strcmp(argv[3], "json") == 0;
+        bool text = argc == 6 && strcmp(argv[2], "-f") == 0 && strcmp(argv[3], "text") == 0;
+        if (argc != 4 && !json && !text) {
+            fprintf(stderr, "pdpscan diff: usage: pdpscan diff [-f text|json] OLD.json NEW.json\n");
+            return PD_EXIT_FATAL;
+        }
+        struct pd_diag diag = {{0}};
+        bool anything_new = false;
+        if (pd_report_diff(argv[argc - 2], argv[argc - 1], json, stdout, &anything_new, &diag) != PD_OK) {
+            fprintf(stderr, "pdpscan diff: %s\n", diag.text);
+            return PD_EXIT_FATAL;
+        }
+        return anything_new ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
+    }
     if (strcmp(cmd, "scan") == 0) {
         struct pd_scan_options opts;
         int code = PD_EXIT_FATAL;

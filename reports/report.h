@@ -4,6 +4,7 @@
 #define PD_REPORT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "reports/writer.h"
 #include "util/error.h"
@@ -40,6 +41,12 @@ bool pd_report_format_known(const char *format);
 /* The formats ("json, jsonl, ...") or the extensions (".json, .jsonl, ...") in table order, for
  * messages; returns the length written. */
 size_t pd_report_formats(char *out, size_t cap, bool extensions);
+
+/* Compares two JSON reports (`pdpscan diff`): findings by fingerprint, violations by rule,
+ * scope and subject; prints new, fixed and unchanged counts and lists, as text or one JSON
+ * object. *anything_new tells whether the new report holds a finding or violation the old lacks. */
+enum pd_error pd_report_diff(const char *old_path, const char *new_path, bool json, FILE *out, bool *anything_new,
+                             struct pd_diag *diag);
 
 /* Text for `pdpscan policy list`, and for `pdpscan policy explain RULE` (false: no such rule). */
 void pd_report_policy_list(const struct pd_policy_set *set, FILE *out);

@@ -1,0 +1,68 @@
+#!/bin/sh
+# pdpscan diff: two JSON reports compared by fingerprint (findings) and by rule, scope and subject
+# (violations); new, fixed and unchanged, in text or JSON; exit 0 when nothing is new, 1 when
+# something is, 2 on error. Values stay masked.
+. "$PD_SRCDIR/tests/cli/lib.sh"
+cp -r "$PD_SRCDIR/examples/share" "$T/share"
+scan "$T/night1.json" "$T/share"
+# the second night: nothing changed but lines inserted above values: nothing new
+f="$T/share/hr/ho-so-nhan-su.txt"
+printf 'Ghi chú\n\n' | cat - "$f" >"$T/tmp" && mv "$T/tmp" "$f"
+scan "$T/night2.json" "$T/share"
+rc=0
+"$PDPSCAN" diff "$T/night1.json" "$T/night2.json" >"$T/out" 2>"$T/stderr" || rc=$?
+expect_rc 0
+grep -q "^Findings: 0 new, 0 fixed, $(rq "$T/night1.json" "len(r['findings'])") unchanged" "$T/out" ||
+    fail "an unchanged share is not unchanged: $(cat "$T/out")"
+# the third night: a planted file, and a file removed
+printf 'Số CCCD: 079193001234\n' >"$T/share/planted.txt"
+rm "$T/share/hr/nhan-vien.csv"
+scan "$T/night3.json" "$T/share"
+rc=0
+"$PDPSCAN" diff "$T/night2.json" "$T/night3.json" >"$T/out" 2>"$T/stderr" || rc=$?
+expect_rc 1
+removed=$(rq "$T/night2.json" "sum(1 for f in r['findings'] if f['location']['path'].endswith('nhan-vien.csv'))")
+grep -q "^Findings: 1 new, $removed fixed, " "$T/out" || fail "diff counts: $(head -2 "$T/out")"
+grep -q "^  + vn.cccd .*planted.txt:1  079\*\*\*\*\*\*\*34" "$T/out" || fail "the planted finding is not listed: $(cat "$T/out")"
+! grep -q "079193001234" "$T/out" || fail "diff printed a value in clear"
+ok
+rc=0
+"$PDPSCAN" diff -f json "$T/night2.json" "$T/night3.json" >"$T/diff.json" 2>"$T/stderr" || rc=$?
+expect_rc 1
+"$PY" - "$T/diff.json" "$T/night3.json" <<'PYEOF' || fail "diff -f json"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+r = json.load(open(sys.argv[2], encoding="utf-8"))
+new = d["findings"]["new"]
+planted = [f["fingerprint"] for f in r["findings"] if f["location"]["path"].endswith("planted.txt")]
+assert [f["fingerprint"] for f in new] == planted and len(planted) == 1, (new, planted)
+assert all(f["location"]["path"].endswith("nhan-vien.csv") for f in d["findings"]["fixed"]) and d["findings"]["fixed"]
+assert d["findings"]["unchanged"] == len(r["findings"]) - 1
+assert "clear" not in json.dumps(d)
+PYEOF
+ok
+# violations compare by rule, scope and subject: a new one is listed with its severity
+printf 'Tôn giáo: Phật giáo\n' >"$T/share/planted.txt"
+scan "$T/night4.json" "$T/share"
+rc=0
+"$PDPSCAN" diff "$T/night3.json" "$T/night4.json" >"$T/out" 2>"$T/stderr" || rc=$?
+expect_rc 1
+grep -q "^Violations: [1-9][0-9]* new" "$T/out" && grep -q "^  + [a-z]* *PDPL-[A-Z-]* .*planted.txt" "$T/out" ||
+    fail "a new violation is not listed: $(cat "$T/out")"
+ok
+# errors: a missing report, a file that is no pdpscan report, an ephemeral key, bad usage
+printf 'a,b\n' >"$T/not-a-report.csv"
+for args in "$T/none.json $T/night1.json" "$T/night1.json $T/not-a-report.csv" "-f xml $T/night1.json $T/night2.json" \
+    "$T/night1.json"; do
+    rc=0
+    # shellcheck disable=SC2086
+    "$PDPSCAN" diff $args >/dev/null 2>"$T/stderr" || rc=$?
+    expect_rc 2
+done
+env -i PATH="$PATH" HOME="$T/nohome" "$PDPSCAN" scan -q --ephemeral-key -o "$T/eph.json" "$T/share" 2>/dev/null || true
+rc=0
+"$PDPSCAN" diff "$T/night1.json" "$T/eph.json" >/dev/null 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "ephemeral-key" "$T/stderr" || fail "an ephemeral-key report is not refused: $(cat "$T/stderr")"
+ok
+done_testing
