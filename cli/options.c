@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 bool pd_parse_size(const char *s, uint64_t *out)
@@ -162,6 +163,19 @@ static bool set_extractor_timeout(struct pd_scan_options *o, const char *a)
     return ok;
 }
 static bool set_db_sample(struct pd_scan_options *o, const char *a) { return pd_parse_size(a, &o->db_sample); }
+static bool set_keep(struct pd_scan_options *o, const char *a)
+{
+    long v;
+    if (!parse_int(a, 1, 100000, &v))
+        return false;
+    o->keep = (unsigned)v;
+    return true;
+}
+static bool set_baseline(struct pd_scan_options *o, const char *a)
+{
+    o->baseline = a;
+    return *a != '\0';
+}
 static bool set_binary(struct pd_scan_options *o, const char *a)
 {
     (void)a;
@@ -243,6 +257,12 @@ const struct pd_option pd_scan_option_table[] = {
      "archive or document (skipped by default, and counted)"},
     {"policy", 0, "FILE", add_policy, NULL, NULL, NULL, "policy file layered over the shipped ones (repeatable)"},
     {"no-default-policies", 0, NULL, set_no_default_policies, NULL, NULL, NULL, "use only the --policy files"},
+    {"keep", 0, "N", set_keep, NULL, "all", "a whole number from 1 to 100000",
+     "with -o naming reports by date (%Y-%m-%d...), remove all but\n"
+     "the newest N of them once this one is in place"},
+    {"baseline", 0, "OLD.json", set_baseline, NULL, NULL, "a JSON report of an earlier scan",
+     "report, count and gate (exit code, --fail-on) only findings\n"
+     "and violations that OLD.json does not hold"},
     {"fail-on", 0, "SEVERITY", set_fail_on, NULL, NULL, "info, low, medium, high or critical",
      "exit 1 only for a violation at least this severe\n"
      "(info, low, medium, high, critical); 0 otherwise"},
@@ -361,6 +381,28 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     }
     /* without -f the output's extension decides; one no writer claims is a mistake to say, not
      * a reason to write JSON under a name that promises something else */
+    if (o->output && pd_report_name_has_date(o->output)) { /* -o /var/lib/pdpscan/%Y-%m-%d.json */
+        const char *slash = strrchr(o->output, '/');
+        const char *pct = strchr(o->output, '%');
+        if (slash && pct < slash) {
+            fprintf(stderr, "pdpscan scan: -o %s: only the file name may hold date conversions, not its folder\n",
+                    o->output);
+            return false;
+        }
+        struct pd_diag diag = {{0}};
+        if (!(o->output_expanded = malloc(4096)) ||
+            pd_report_name_expand(o->output, time(NULL), o->output_expanded, 4096, &diag) != PD_OK) {
+            fprintf(stderr, "pdpscan scan: %s\n", o->output_expanded ? diag.text : "out of memory");
+            return false;
+        }
+        o->output_pattern = o->output;
+        o->output = o->output_expanded;
+    }
+    if (o->keep && !o->output_pattern) {
+        fprintf(stderr, "pdpscan scan: --keep needs -o with a date in the name (such as -o reports/%%Y-%%m-%%d.json): "
+                        "it removes only earlier reports of that pattern\n");
+        return false;
+    }
     o->no_report = o->quiet && !o->output && !o->format; /* the exit code says what it found */
     if (!o->format && (!o->output || strcmp(o->output, "-") == 0))
         o->format = "text";
@@ -377,6 +419,7 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
 
 void pd_scan_options_free(struct pd_scan_options *o)
 {
+    free(o->output_expanded);
     for (size_t i = 0; i < o->n_roots; i++)
         free(o->roots[i]);
     for (size_t i = 0; i < o->n_excludes; i++)

@@ -40,6 +40,10 @@ struct pd_scan_options {
     unsigned extractor_timeout;     /* seconds for pdftotext, catdoc... */
     struct pd_sandbox_user extractor_user; /* who runs them when pdpscan is root */
     uint64_t db_sample;             /* rows per database table; 0: all */
+    const char *output_pattern;     /* -o as given when it holds strftime conversions; output: expanded */
+    char *output_expanded;
+    unsigned keep;                  /* --keep N: earlier reports of output_pattern kept (0: all) */
+    const char *baseline;           /* --baseline: an earlier JSON report whose findings are left out */
     bool read_binary;               /* --binary: read binary files' printable strings */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
 };

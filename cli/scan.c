@@ -35,6 +35,7 @@ struct run {
     char **shown_roots;
     struct pd_roots roots; /* canonical paths and identities */
     struct pd_report_info info; /* the report keeps a pointer to it */
+    struct pd_baseline *baseline; /* --baseline */
     struct pd_report *report;
     struct pd_scan *scan;
     struct pd_scan_config config;
@@ -107,6 +108,8 @@ static struct json_object *options_json(const struct pd_scan_options *o, bool ep
     json_object_object_add(j, "jobs", json_object_new_int((int)o->jobs));
     json_object_object_add(j, "format", json_object_new_string(o->format));
     json_object_object_add(j, "output", o->output ? json_object_new_string(o->output) : NULL);
+    json_object_object_add(j, "output_pattern", o->output_pattern ? json_object_new_string(o->output_pattern) : NULL);
+    json_object_object_add(j, "keep", o->keep ? json_object_new_int((int)o->keep) : NULL);
     for (size_t i = 0; i < o->n_excludes; i++)
         json_object_array_add(ex, json_object_new_string(o->excludes[i]));
     json_object_object_add(j, "exclude", ex);
@@ -117,6 +120,7 @@ static struct json_object *options_json(const struct pd_scan_options *o, bool ep
     json_object_object_add(j, "max_file_size", json_object_new_int64((int64_t)o->max_file_size));
     json_object_object_add(j, "db_sample", json_object_new_int64((int64_t)o->db_sample));
     json_object_object_add(j, "binary", json_object_new_boolean(o->read_binary));
+    json_object_object_add(j, "baseline", o->baseline ? json_object_new_string(o->baseline) : NULL);
     json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
     json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
     json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
@@ -237,6 +241,10 @@ static bool setup_report(struct run *run)
     const struct pd_scan_options *opts = run->opts;
     struct pd_diag diag = {{0}};
     run->options = options_json(opts, run->ephemeral_key);
+    if (opts->baseline && pd_baseline_load(opts->baseline, &run->baseline, &diag) != PD_OK) {
+        fprintf(stderr, "pdpscan: --baseline: %s\n", diag.text);
+        return false;
+    }
     if (pd_roots_resolve(opts->roots, opts->n_roots, opts->root_ids, opts->n_root_ids, &run->roots, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         return false;
@@ -251,7 +259,8 @@ static bool setup_report(struct run *run)
                                   .roots = run->shown_roots ? run->shown_roots : opts->roots,
                                   .n_roots = opts->n_roots, .resolved = run->roots.v,
                                   .options = run->options, .reveal = opts->reveal,
-                                  .read_binary = opts->read_binary, .policies = run->policies};
+                                  .read_binary = opts->read_binary, .baseline = run->baseline,
+                                  .policies = run->policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->no_report ? NULL : opts->format, opts->output, summary, &run->info, &run->report,
                        &diag) != PD_OK) {
@@ -325,6 +334,7 @@ static void teardown(struct run *run)
     free(run->shown_roots);
     pd_roots_free(&run->roots);
     pd_policy_destroy(run->policies);
+    pd_baseline_free(run->baseline);
     memset(run->key, 0, sizeof run->key);
 }
 
@@ -352,6 +362,9 @@ int pd_cli_scan(const struct pd_scan_options *opts)
         fprintf(stderr, "pdpscan: %s\n", diag.text);
     else if (!walk_err)
         code = exit_code(opts, sig, &sum);
+    unsigned removed = 0; /* older reports go only once this one is in place */
+    if (!rerr && opts->keep && pd_report_keep_latest(opts->output_pattern, opts->keep, &removed, &diag) != PD_OK)
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
 done:
     teardown(&run);
     return code;

@@ -8,56 +8,20 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/reports-int.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-static const char *str(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-                                                                                             : NULL;
-}
+static const char *str(struct json_object *o, const char *key) { return pd_report_string(o, key); }
 
 static struct json_object *member(struct json_object *o, const char *key, json_type type)
 {
-    struct json_object *v;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, type) ? v : NULL;
+    return pd_report_member(o, key, type);
 }
 
-/* Loads a pdpscan JSON report; NULL with the reason in diag. */
-static struct json_object *load(const char *path, struct pd_diag *diag)
-{
-    struct json_object *r = json_object_from_file(path);
-    if (!r) {
-        const char *why = json_util_get_last_err();
-        pd_fail(diag, PD_ERR_IO, "%s: not a readable JSON report (%s)", path, why ? why : "unknown error");
-        return NULL;
-    }
-    const char *version = str(r, "schema_version");
-    struct json_object *tool = member(r, "tool", json_type_object), *scan = member(r, "scan", json_type_object);
-    struct json_object *options = scan ? member(scan, "options", json_type_object) : NULL, *eph;
-    if (!version || strncmp(version, "1.", 2) != 0 || !tool || !str(tool, "name") ||
-        strcmp(str(tool, "name"), "pdpscan") != 0 || !member(r, "findings", json_type_array)) {
-        pd_fail(diag, PD_ERR_FORMAT, "%s: not a pdpscan JSON report (schema 1.x)", path);
-    } else if (options && json_object_object_get_ex(options, "ephemeral_key", &eph) && json_object_get_boolean(eph)) {
-        pd_fail(diag, PD_ERR_USAGE, "%s was hashed with a key of its run only (--ephemeral-key): its fingerprints "
-                                    "match no other report's", path);
-    } else {
-        return r;
-    }
-    json_object_put(r);
-    return NULL;
-}
-
-/* The identity of a violation across runs: rule, scope and subject. */
 static char *violation_key(struct json_object *v)
 {
-    const char *rule = str(v, "rule"), *scope = str(v, "scope"), *subject = str(v, "subject");
-    size_t n = strlen(rule ? rule : "") + strlen(scope ? scope : "") + strlen(subject ? subject : "") + 3;
-    char *k = malloc(n);
-    if (k)
-        snprintf(k, n, "%s\x1f%s\x1f%s", rule ? rule : "", scope ? scope : "", subject ? subject : "");
-    return k;
+    return pd_report_violation_key(str(v, "rule"), str(v, "scope"), str(v, "subject"));
 }
 
 struct side {
@@ -118,7 +82,7 @@ static void print_violation(FILE *out, char sign, struct json_object *v)
 enum pd_error pd_report_diff(const char *old_path, const char *new_path, bool json, FILE *out, bool *anything_new,
                              struct pd_diag *diag)
 {
-    struct json_object *old = load(old_path, diag), *new = old ? load(new_path, diag) : NULL;
+    struct json_object *old = pd_report_load(old_path, diag), *new = old ? pd_report_load(new_path, diag) : NULL;
     if (!new) {
         json_object_put(old);
         return PD_ERR_FORMAT;

@@ -450,6 +450,10 @@ struct json_object *pd_json_counters(const struct pd_report_summary *s)
     json_object_object_add(o, "findings_unlisted", json_object_new_int64((int64_t)s->findings_unlisted));
     json_object_object_add(o, "units_with_findings", json_object_new_int64((int64_t)s->units_with_findings));
     json_object_object_add(o, "binary", json_object_new_int64((int64_t)s->binary_units));
+    if (s->info->baseline) { /* known since the baseline report, left out of everything else */
+        json_object_object_add(o, "baseline_findings", json_object_new_int64((int64_t)s->baseline_findings));
+        json_object_object_add(o, "baseline_violations", json_object_new_int64((int64_t)s->baseline_violations));
+    }
     return o;
 }
 

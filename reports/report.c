@@ -278,6 +278,11 @@ static void on_violation(void *arg, const struct pd_violation *v)
 {
     struct pd_report *r = arg;
     struct pd_report_summary *s = &r->sum;
+    const struct pd_baseline *b = s->info->baseline;
+    if (b && pd_baseline_has_violation(b, pd_violation_rule(v)->id, v->scope, v->subject)) {
+        s->baseline_violations++; /* known since the baseline: neither reported nor gated */
+        return;
+    }
     s->violations++;
     s->by_severity[v->severity]++;
     const char *laws[PD_MAX_LAWS];
@@ -313,14 +318,23 @@ static void start_writeback(struct output *o, const struct pd_unit *u)
     o->synced = at;
 }
 
+static bool in_baseline(const void *arg, const struct pd_finding *f)
+{
+    return pd_baseline_has_finding(arg, f->fingerprint);
+}
+
 static void *report_thread(void *arg)
 {
     struct pd_report *r = arg;
     struct pd_unit *u;
     while ((u = pd_queue_pop(r->queue)) != NULL) {
-        count_unit(r, u);
+        /* the policies see every finding (a violation may be new though its findings are not);
+         * what the baseline held is then left out of the counts and the outputs */
         if (r->policy_eval)
             pd_policy_eval_unit(r->policy_eval, u, on_violation, r);
+        if (r->sum.info->baseline)
+            r->sum.baseline_findings += pd_unit_drop_findings(u, in_baseline, r->sum.info->baseline);
+        count_unit(r, u);
         for (size_t i = 0; i < r->n_outs && !r->write_err; i++) {
             note_write_error(r, i, r->outs[i].writer->unit(r->outs[i].state, u));
             start_writeback(&r->outs[i], u);

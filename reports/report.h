@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "reports/writer.h"
 #include "util/error.h"
@@ -41,6 +42,23 @@ bool pd_report_format_known(const char *format);
 /* The formats ("json, jsonl, ...") or the extensions (".json, .jsonl, ...") in table order, for
  * messages; returns the length written. */
 size_t pd_report_formats(char *out, size_t cap, bool extensions);
+
+/* Reports named by date: whether a -o name holds strftime conversions (%Y...; "%%" is a "%"), its
+ * expansion for a time, and, once a report is in place, the removal of all but the newest `keep`
+ * files of its directory whose names fit the pattern (each conversion as "*"; only regular files
+ * of this user). *removed counts them. */
+bool pd_report_name_has_date(const char *pattern);
+enum pd_error pd_report_name_expand(const char *pattern, time_t when, char *out, size_t cap, struct pd_diag *diag);
+enum pd_error pd_report_keep_latest(const char *pattern, unsigned keep, unsigned *removed, struct pd_diag *diag);
+
+/* The findings and violations of an earlier JSON report (--baseline): a scan given one reports,
+ * counts and gates only what that report lacks. */
+struct pd_baseline;
+enum pd_error pd_baseline_load(const char *path, struct pd_baseline **out, struct pd_diag *diag);
+void pd_baseline_free(struct pd_baseline *baseline);
+bool pd_baseline_has_finding(const struct pd_baseline *baseline, const char *fingerprint);
+bool pd_baseline_has_violation(const struct pd_baseline *baseline, const char *rule, const char *scope,
+                               const char *subject);
 
 /* Compares two JSON reports (`pdpscan diff`): findings by fingerprint, violations by rule,
  * scope and subject; prints new, fixed and unchanged counts and lists, as text or one JSON

@@ -14,6 +14,7 @@
 struct unit_line {
     char *path;
     char *text;
+    char *more; /* a violation's further lines, '\n'-separated, each printed escaped */
     uint64_t count;
 };
 
@@ -31,6 +32,37 @@ struct text_writer {
 };
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+/* Whether a member name is a part of its document rather than a file of its own: the XML parts of
+ * OOXML and ODF packages, the body parts and forwarded headers of a message (attachments keep
+ * their file names). */
+static bool internal_part(const char *member)
+{
+    static const char *const prefixes[] = {"word/", "xl/", "ppt/", "docProps/", "part-", "forwarded-", NULL};
+    static const char *const names[] = {"content.xml", "styles.xml", "meta.xml", NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (strncmp(member, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(member, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The name a reader acts on: "x.docx", not "x.docx!word/document.xml" (archive members, which are
+ * files of their own, keep their chain); a database column as the JSON report names it. Writes
+ * into out (cap bytes). */
+static void subject_name(const char *path, const char *column, char *out, size_t cap)
+{
+    if (column) {
+        snprintf(out, cap, "%s.%s", path, column);
+        return;
+    }
+    size_t n = strlen(path);
+    for (const char *bang; (bang = memrchr(path, '!', n)) != NULL && internal_part(bang + 1);)
+        n = (size_t)(bang - path);
+    snprintf(out, cap, "%.*s", (int)n, path);
+}
 
 static enum pd_error text_begin(void **state, FILE *out, const struct pd_report_info *info)
 {
@@ -96,10 +128,17 @@ static enum pd_error text_unit(void *state, const struct pd_unit *u)
     if (count)
         remember_top(w, u, count);
     for (size_t i = 0; i < u->n_findings && w->n_shown < SHOWN_FINDINGS; i++) {
+        /* fixed-width columns first, the location (of any length) last */
         const struct pd_finding *f = pd_unit_finding(u, i);
-        char line[512];
-        snprintf(line, sizeof line, "%s:%llu:%llu  %-22s %-6s %s", u->path, (unsigned long long)f->line,
-                 (unsigned long long)f->column, f->detector->id, pd_confidence_name(f->confidence), f->masked);
+        char where[400], line[600];
+        bool column = f->field && u->columns;
+        subject_name(u->path, column ? f->field : NULL, where, sizeof where);
+        size_t chars = 0; /* the value's width on screen: characters, not bytes */
+        for (const char *p = f->masked; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        int pad = chars < 18 ? (int)(18 - chars) : 0;
+        snprintf(line, sizeof line, "%-20s %-6s %s%*s %s%s%llu", f->detector->id, pd_confidence_name(f->confidence),
+                 f->masked, pad, "", where, column ? " row " : ":", (unsigned long long)f->line);
         w->shown[w->n_shown++].text = strdup(line);
     }
     if (u->status == PD_UNIT_ERROR || u->status == PD_UNIT_PARTIAL) {
@@ -122,16 +161,26 @@ static enum pd_error text_violation(void *state, const struct pd_violation *v)
         at--;
     if (at >= SHOWN_VIOLATIONS)
         return PD_OK;
-    if (w->n_violations == SHOWN_VIOLATIONS)
-        free(w->violations[--w->n_violations].text);
+    if (w->n_violations == SHOWN_VIOLATIONS) {
+        struct unit_line *last = &w->violations[--w->n_violations];
+        free(last->text);
+        free(last->path);
+        free(last->more);
+    }
     const struct pd_rule *rule = pd_violation_rule(v);
-    char line[1024];
-    snprintf(line, sizeof line, "%-8s %s: %s\n           %s (%llu findings, %llu distinct values)",
-             pd_severity_name(v->severity), rule->id, rule->title.en ? rule->title.en : "",
-             v->subject ? v->subject : "(whole scan)", (unsigned long long)v->findings,
-             (unsigned long long)v->distinct);
+    char line[1024], more[1024], expired[400] = "";
+    snprintf(line, sizeof line, "%-8s %s: %s", pd_severity_name(v->severity), rule->id,
+             rule->title.en ? rule->title.en : "");
+    if (v->expired_exception)
+        snprintf(expired, sizeof expired, "\nan exception would apply but has expired: %s", v->expired_exception);
+    snprintf(more, sizeof more, "(%llu findings, %llu distinct values)\nwhat to do: %s%s",
+             (unsigned long long)v->findings, (unsigned long long)v->distinct,
+             rule->remediation.en ? rule->remediation.en : "", expired);
+    char subject[512]; /* a name, escaped when printed: kept apart from the lines around it */
+    subject_name(v->subject ? v->subject : "(whole scan)", NULL, subject, sizeof subject);
     memmove(&w->violations[at + 1], &w->violations[at], (w->n_violations - at) * sizeof w->violations[0]);
-    w->violations[at] = (struct unit_line){.text = strdup(line), .count = (uint64_t)v->severity};
+    w->violations[at] = (struct unit_line){.text = strdup(line), .path = strdup(subject), .more = strdup(more),
+                                           .count = (uint64_t)v->severity};
     w->n_violations++;
     return PD_OK;
 }
@@ -159,10 +208,23 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
                 (unsigned long long)s->violations, (unsigned long long)s->by_severity[PD_SEV_CRITICAL],
                 (unsigned long long)s->by_severity[PD_SEV_HIGH], (unsigned long long)s->by_severity[PD_SEV_MEDIUM],
                 (unsigned long long)s->by_severity[PD_SEV_LOW], (unsigned long long)s->by_severity[PD_SEV_INFO]);
-        for (size_t i = 0; i < w->n_violations; i++)
+        for (size_t i = 0; i < w->n_violations; i++) {
             put_line(o, w->violations[i].text);
+            fputs("           ", o);
+            put_escaped(o, w->violations[i].path ? w->violations[i].path : "");
+            fputc('\n', o);
+            for (const char *p = w->violations[i].more; p && *p;) { /* remediation, expired exception */
+                char piece[1024];
+                size_t n = strcspn(p, "\n");
+                snprintf(piece, sizeof piece, "%.*s", (int)n, p);
+                fputs("           ", o);
+                put_escaped(o, piece);
+                fputc('\n', o);
+                p += n + (p[n] == '\n');
+            }
+        }
         if (s->violations > w->n_violations)
-            fprintf(o, "  ... and %llu more (see the JSON report)\n", (unsigned long long)(s->violations - w->n_violations));
+            fprintf(o, "  ... and %llu more (see the report)\n", (unsigned long long)(s->violations - w->n_violations));
         for (size_t i = 0; i < s->n_laws; i++)
             fprintf(o, "  under %s: %llu\n", s->by_law[i].number, (unsigned long long)s->by_law[i].violations);
         fputc('\n', o);
@@ -190,14 +252,18 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
                         (unsigned long long)s->by_detector[i].findings, (unsigned long long)s->by_detector[i].units);
         fprintf(o, "\nUnits with most findings:\n");
         for (size_t i = 0; i < w->n_top; i++) {
+            char name[512];
+            subject_name(w->top[i].path ? w->top[i].path : "", NULL, name, sizeof name);
             fprintf(o, "  %8llu  ", (unsigned long long)w->top[i].count);
-            put_escaped(o, w->top[i].path ? w->top[i].path : "");
+            put_escaped(o, name);
             fputc('\n', o);
         }
-        fprintf(o, "\nFindings (masked%s):\n", s->findings > w->n_shown ? ", first ones only" : "");
+        fprintf(o, "\nFindings (masked):\n  %-20s %-6s %-18s %s\n", "detector", "conf.", "value", "where");
         for (size_t i = 0; i < w->n_shown; i++)
             if (w->shown[i].text)
                 put_line(o, w->shown[i].text);
+        if (s->findings > w->n_shown)
+            fprintf(o, "  ... and %llu more (see the report)\n", (unsigned long long)(s->findings - w->n_shown));
     }
     if (w->n_problems) {
         fprintf(o, "\nNot read whole:\n");
@@ -205,7 +271,7 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
             if (w->problems[i].text)
                 put_line(o, w->problems[i].text);
         if (w->more_problems)
-            fprintf(o, "  ... and %llu more (see the JSON report)\n", (unsigned long long)w->more_problems);
+            fprintf(o, "  ... and %llu more (see the report)\n", (unsigned long long)w->more_problems);
     }
     return ferror(o) ? PD_ERR_IO : PD_OK;
 }
@@ -221,8 +287,11 @@ static void text_destroy(void *state)
         free(w->problems[i].text);
     for (size_t i = 0; i < w->n_shown; i++)
         free(w->shown[i].text);
-    for (size_t i = 0; i < w->n_violations; i++)
+    for (size_t i = 0; i < w->n_violations; i++) {
         free(w->violations[i].text);
+        free(w->violations[i].path);
+        free(w->violations[i].more);
+    }
     free(w);
 }
 

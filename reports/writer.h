@@ -25,6 +25,7 @@ struct pd_report_info {
     struct json_object *options; /* what was asked, never secrets; owned by the caller */
     bool reveal;
     bool read_binary; /* --binary: binary files were read for their strings, not skipped */
+    const struct pd_baseline *baseline; /* --baseline: what an earlier report held, left out; or NULL */
     const struct pd_policy_set *policies; /* NULL: no policy evaluation */
 };
 
@@ -51,6 +52,7 @@ struct pd_report_summary {
     uint64_t bytes_total, bytes_scanned;
     uint64_t findings, findings_unlisted, units_with_findings;
     uint64_t binary_units; /* binary files: skipped, or their printable strings read (--binary) */
+    uint64_t baseline_findings, baseline_violations; /* left out: the baseline report held them */
     uint64_t by_category[PD_CAT_COUNT];
     struct pd_detector_total *by_detector; /* in table order */
     size_t n_detectors;

@@ -112,6 +112,23 @@ enum pd_error pd_unit_add_finding(struct pd_unit *u, struct pd_finding *f)
     return PD_OK;
 }
 
+size_t pd_unit_drop_findings(struct pd_unit *u, bool (*drop)(const void *arg, const struct pd_finding *f), const void *arg)
+{
+    size_t kept = 0, n = u->n_findings;
+    for (size_t i = 0; i < n; i++) {
+        struct pd_finding *f = pd_unit_finding(u, i);
+        if (drop(arg, f)) {
+            pd_finding_clear(f);
+            continue;
+        }
+        if (kept != i)
+            *pd_unit_finding(u, kept) = *f;
+        kept++;
+    }
+    u->n_findings = kept;
+    return n - kept;
+}
+
 size_t pd_unit_bytes(const struct pd_unit *u)
 {
     size_t chunks = (u->n_findings + PD_FINDING_CHUNK - 1) / PD_FINDING_CHUNK;

@@ -102,4 +102,9 @@ static inline struct pd_finding *pd_unit_finding(const struct pd_unit *unit, siz
 /* Bytes the unit holds in memory, for queue budgets. */
 size_t pd_unit_bytes(const struct pd_unit *unit);
 
+/* Removes the listed findings drop() says so of, keeping the others in order; returns how many
+ * went. */
+size_t pd_unit_drop_findings(struct pd_unit *unit, bool (*drop)(const void *arg, const struct pd_finding *f),
+                             const void *arg);
+
 #endif

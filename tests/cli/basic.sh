@@ -69,7 +69,7 @@ rc=0
 expect_rc 1
 esc=$(printf '\033')
 ! grep -q "$esc" "$T/esc.txt" || fail "an escape sequence in a file name reached the terminal"
-grep -q 'a\\033]0;pwned\\007\\033\[31mred\\nline.txt:1:' "$T/esc.txt" || fail "name not escaped: $(grep red "$T/esc.txt" | cat -v)"
+grep -q 'a\\033]0;pwned\\007\\033\[31mred\\nline.txt:1$' "$T/esc.txt" || fail "name not escaped: $(grep red "$T/esc.txt" | cat -v)"
 scan "$T/esc.json" "$T/esc"
 [ "$(rq "$T/esc.json" "[u['path'].endswith('/a\x1b]0;pwned\x07\x1b[31mred\nline.txt') for u in r['units']]")" = "[True]" ] ||
     fail "JSON does not keep the name exact"

@@ -65,4 +65,35 @@ rc=0
 expect_rc 2
 grep -q "ephemeral-key" "$T/stderr" || fail "an ephemeral-key report is not refused: $(cat "$T/stderr")"
 ok
+# --baseline: a scan reports, counts and gates only what the baseline report does not hold
+cp -r "$PD_SRCDIR/examples/share" "$T/nightly"
+scan "$T/n1.json" "$T/nightly"
+scan "$T/n2.json" --baseline "$T/n1.json" "$T/nightly"
+expect_rc 0
+[ "$(rq "$T/n2.json" "(len(r['findings']), r['counters']['findings'], len(r['violations']))")" = "(0, 0, 0)" ] ||
+    fail "a baseline run of an unchanged share reported something"
+[ "$(rq "$T/n2.json" "(r['counters']['baseline_findings'], r['counters']['baseline_violations'])")" = \
+  "$(rq "$T/n1.json" "(len(r['findings']), len(r['violations']))")" ] || fail "baseline counters"
+[ "$(rq "$T/n2.json" "r['scan']['options']['baseline']")" = "$T/n1.json" ] || fail "the baseline is not in the options"
+ok
+# a planted value and a planted sensitive record: exactly those, and --fail-on gates on the new
+# violation only
+printf 'Số CCCD: 079193001234\n' >"$T/nightly/planted.txt"
+scan "$T/n3.json" --baseline "$T/n1.json" "$T/nightly"
+expect_rc 1
+[ "$(rq "$T/n3.json" "[(f['detector'], f['location']['path'].rsplit('/', 1)[1]) for f in r['findings']]")" = \
+  "[('vn.cccd', 'planted.txt')]" ] || fail "the baseline run did not report exactly the planted finding"
+scan "$T/n3h.json" --baseline "$T/n1.json" --fail-on high "$T/nightly"
+expect_rc "$([ "$(rq "$T/n3h.json" "sum(1 for v in r['violations'] if v['severity'] in ('high', 'critical'))")" = 0 ] && echo 0 || echo 1)"
+printf 'Tôn giáo: Phật giáo\n' >"$T/nightly/planted2.txt"
+scan "$T/n4.json" --baseline "$T/n1.json" --fail-on low "$T/nightly"
+expect_rc 1
+[ "$(rq "$T/n4.json" "all('planted' in (v['subject'] or '') or v['scope'] != 'unit' for v in r['violations']) and len(r['violations']) > 0")" = True ] ||
+    fail "the baseline run reported a known violation: $(rq "$T/n4.json" "[(v['rule'], v['subject']) for v in r['violations']]")"
+ok
+# a baseline that is no pdpscan report is a usage error
+rc=0
+"$PDPSCAN" scan -q -f json -o "$T/bad.json" --baseline "$T/not-a-report.csv" "$T/nightly" >/dev/null 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "^pdpscan: --baseline: .*not-a-report.csv" "$T/stderr" || fail "a bad baseline is not said: $(cat "$T/stderr")"
 done_testing

@@ -18,7 +18,7 @@ ok
 expect_status "$T/r.json" huge.dat scanned
 # no core dump while it runs: one would hold the values being scanned, in clear
 truncate -s 4G "$T/huge.dat"
-"$PDPSCAN" scan -q -j 1 -f json -o "$T/r2.json" "$T/huge.dat" 2>/dev/null &
+"$PDPSCAN" scan -q -j 1 --binary -f json -o "$T/r2.json" "$T/huge.dat" 2>/dev/null &
 pid=$!
 limits="" # read until main() has set them, or the scan ends
 for i in $(seq 1 200); do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Report files survive what a nightly job meets: a full disk says so (exit 2) and leaves the
 # previous JSON or text report as it was, with no temporary file; SIGKILL while a report is
-# written leaves the previous one intact and nothing beside it.
+# written leaves the previous one intact and nothing beside it. Reports named by date keep the
+# newest N (--keep), and remove nothing else.
 . "$PD_SRCDIR/tests/cli/lib.sh"
 mkdir -p "$T/share"
 "$PY" - "$T/share" <<'PYEOF'
@@ -54,4 +55,32 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
         ok
     done
 fi
+# -o with strftime conversions names the report by date; --keep N removes all but the newest N
+# reports of that pattern once the new one is in place, and nothing else in the folder
+mkdir -p "$T/nightly"
+printf 'Số CCCD: 001087123456\n' >"$T/share/id.txt"
+for day in 01 02 03 04; do
+    printf 'old\n' >"$T/nightly/2026-11-$day.json"
+    touch -d "2026-11-$day 02:00" "$T/nightly/2026-11-$day.json"
+done
+printf 'keep me\n' >"$T/nightly/notes.json"       # not of the pattern
+printf 'keep me\n' >"$T/nightly/2026-11-05.json.bak" # not of the pattern either
+ln -s "$T/nightly/2026-11-01.json" "$T/nightly/2026-11-link.json" # a link is never removed
+rc=0
+"$PDPSCAN" scan -q -o "$T/nightly/%Y-%m-%d.json" --keep 3 "$T/share" 2>"$T/stderr" || rc=$?
+expect_rc 1
+today=$(date +%Y-%m-%d)
+validate "$T/nightly/$today.json"
+[ "$(rq "$T/nightly/$today.json" "(r['scan']['options']['output_pattern'], r['scan']['options']['keep'])")" = \
+  "('$T/nightly/%Y-%m-%d.json', 3)" ] || fail "the pattern is not in the report's options"
+[ "$(cd "$T/nightly" && ls | sort | tr '\n' ' ')" = "2026-11-03.json 2026-11-04.json 2026-11-05.json.bak 2026-11-link.json $today.json notes.json " ] ||
+    fail "--keep 3 left: $(cd "$T/nightly" && ls | tr '\n' ' ')"
+ok
+# --keep without a date in the name, or a date in the folder's name, is a usage error
+for args in "-o $T/r.json --keep 2" "-o $T/%Y/r.json" "--keep 0 -o $T/%d.json"; do
+    rc=0
+    # shellcheck disable=SC2086
+    "$PDPSCAN" scan -q $args "$T/share" >/dev/null 2>"$T/stderr" || rc=$?
+    expect_rc 2
+done
 done_testing
