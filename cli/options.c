@@ -83,6 +83,8 @@ static bool set_format(struct pd_scan_options *o, const char *a)
     return true;
 }
 static bool set_quiet(struct pd_scan_options *o, const char *a) { o->quiet = true; return true; }
+static bool set_progress(struct pd_scan_options *o, const char *a) { o->progress = 1; return true; }
+static bool set_no_progress(struct pd_scan_options *o, const char *a) { o->progress = 0; return true; }
 static bool add_exclude(struct pd_scan_options *o, const char *a) { return add_string(&o->excludes, &o->n_excludes, a); }
 
 /* A root's identity names the share, not where it is mounted: any text but an empty one. */
@@ -171,6 +173,11 @@ static bool set_keep(struct pd_scan_options *o, const char *a)
     o->keep = (unsigned)v;
     return true;
 }
+static bool set_stdin_name(struct pd_scan_options *o, const char *a)
+{
+    o->stdin_name = a;
+    return *a != '\0';
+}
 static bool set_baseline(struct pd_scan_options *o, const char *a)
 {
     o->baseline = a;
@@ -209,6 +216,12 @@ const struct pd_option pd_scan_option_table[] = {
     {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL,
      "no terminal summary besides the report; with no -o or -f,\n"
      "nothing but errors (the exit code tells the result)"},
+    {"progress", 0, NULL, set_progress, NULL, NULL, NULL,
+     "a progress line on stderr (files, bytes, rate, findings, ETA),\n"
+     "also when it is no terminal (then a line every 5 s)"},
+    {"no-progress", 0, NULL, set_no_progress, NULL, NULL, NULL,
+     "no progress line, even on a terminal (by default there is one\n"
+     "when stderr is a terminal and -q is not given)"},
     {"exclude", 0, "GLOB", add_exclude, NULL, NULL, NULL, "skip names or paths matching GLOB (repeatable)"},
     {"root-id", 0, "NAME", add_root_id, NULL, "the root's real absolute path", "a non-empty name",
      "identity of a PATH for fingerprints, once per PATH in order: the\n"
@@ -257,6 +270,9 @@ const struct pd_option pd_scan_option_table[] = {
      "archive or document (skipped by default, and counted)"},
     {"policy", 0, "FILE", add_policy, NULL, NULL, NULL, "policy file layered over the shipped ones (repeatable)"},
     {"no-default-policies", 0, NULL, set_no_default_policies, NULL, NULL, NULL, "use only the --policy files"},
+    {"stdin-name", 0, "NAME", set_stdin_name, NULL, "-", "a non-empty name",
+     "the name standard input (PATH -) is reported under; its\n"
+     "extension helps tell a table from prose (export.csv)"},
     {"keep", 0, "N", set_keep, NULL, "all", "a whole number from 1 to 100000",
      "with -o naming reports by date (%Y-%m-%d...), remove all but\n"
      "the newest N of them once this one is in place"},
@@ -320,6 +336,7 @@ static void set_defaults(struct pd_scan_options *o)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cpus > 0 ? (unsigned)cpus : 1; /* "online CPUs" */
     o->fail_on = -1;
+    o->progress = -1;
     for (size_t i = 0; i < pd_scan_option_count; i++)
         if (pd_scan_option_table[i].dflt)
             pd_scan_option_table[i].parse(o, pd_scan_option_table[i].dflt);
@@ -379,8 +396,14 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
                 o->n_root_ids, o->n_root_ids == 1 ? "" : "s", n_files, n_files == 1 ? "" : "s");
         return false;
     }
-    /* without -f the output's extension decides; one no writer claims is a mistake to say, not
-     * a reason to write JSON under a name that promises something else */
+    size_t n_stdin = 0; /* standard input can be read once */
+    for (size_t i = 0; i < o->n_roots; i++)
+        n_stdin += strcmp(o->roots[i], "-") == 0;
+    if (n_stdin > 1 || (o->stdin_name && !n_stdin)) {
+        fprintf(stderr, "pdpscan scan: %s\n", n_stdin > 1 ? "standard input (-) can be named once"
+                                                           : "--stdin-name names standard input: give - as a PATH");
+        return false;
+    }
     if (o->output && pd_report_name_has_date(o->output)) { /* -o /var/lib/pdpscan/%Y-%m-%d.json */
         const char *slash = strrchr(o->output, '/');
         const char *pct = strchr(o->output, '%');
@@ -403,6 +426,8 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
                         "it removes only earlier reports of that pattern\n");
         return false;
     }
+    /* without -f the output's extension decides; one no writer claims is a mistake to say, not
+     * a reason to write JSON under a name that promises something else */
     o->no_report = o->quiet && !o->output && !o->format; /* the exit code says what it found */
     if (!o->format && (!o->output || strcmp(o->output, "-") == 0))
         o->format = "text";

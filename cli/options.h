@@ -29,7 +29,8 @@ struct pd_scan_options {
     bool ephemeral_key; /* with no key file, hash with a key of this run only */
     const char *key_file;      /* HMAC key for value hashes and fingerprints */
     bool quiet;
-    bool no_report;                 /* -q without -o or -f: nothing printed but errors */
+    bool no_report;
+    int progress;                   /* --progress 1, --no-progress 0, else -1: when stderr is a terminal */                 /* -q without -o or -f: nothing printed but errors */
     bool no_cache;             /* always compile the detectors (no compiled-database cache) */
     size_t window_size;        /* bytes read and scanned at a time */
     char **policies;           /* policy files layered over the shipped ones */
@@ -43,6 +44,7 @@ struct pd_scan_options {
     const char *output_pattern;     /* -o as given when it holds strftime conversions; output: expanded */
     char *output_expanded;
     unsigned keep;                  /* --keep N: earlier reports of output_pattern kept (0: all) */
+    const char *stdin_name;         /* --stdin-name: what standard input (PATH "-") is called */
     const char *baseline;           /* --baseline: an earlier JSON report whose findings are left out */
     bool read_binary;               /* --binary: read binary files' printable strings */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */

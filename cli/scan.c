@@ -18,6 +18,7 @@
 #include "detectors/hscache.h"
 #include "policies/policy.h"
 #include "reports/report.h"
+#include "cli/progress.h"
 #include "scanner/db/db.h"
 #include "scanner/key.h"
 #include "scanner/roots.h"
@@ -121,6 +122,7 @@ static struct json_object *options_json(const struct pd_scan_options *o, bool ep
     json_object_object_add(j, "db_sample", json_object_new_int64((int64_t)o->db_sample));
     json_object_object_add(j, "binary", json_object_new_boolean(o->read_binary));
     json_object_object_add(j, "baseline", o->baseline ? json_object_new_string(o->baseline) : NULL);
+    json_object_object_add(j, "stdin_name", o->stdin_name ? json_object_new_string(o->stdin_name) : NULL);
     json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
     json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
     json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
@@ -196,7 +198,7 @@ static void warn_missing_roots(const struct pd_scan_options *opts)
 {
     for (size_t i = 0; i < opts->n_roots; i++) {
         struct stat st;
-        if (!pd_database_root(opts->roots[i]) && stat(opts->roots[i], &st) != 0)
+        if (!pd_database_root(opts->roots[i]) && strcmp(opts->roots[i], "-") != 0 && stat(opts->roots[i], &st) != 0)
             fprintf(stderr, "pdpscan: cannot scan %s: %s (reported as a unit in error)\n", opts->roots[i],
                     strerror(errno));
     }
@@ -280,6 +282,7 @@ static bool setup_scan(struct run *run)
                    .limits = &opts->limits, .extractor_timeout = opts->extractor_timeout,
                    .extractor_user = &opts->extractor_user,
                    .db_sample = opts->db_sample, .read_binary = opts->read_binary,
+                   .stdin_name = opts->stdin_name,
                    .split_size = opts->split_size},
         .jobs = opts->jobs,
         .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .resolved = run->roots.v, .excludes = opts->excludes,
@@ -351,7 +354,12 @@ int pd_cli_scan(const struct pd_scan_options *opts)
     warn_missing_roots(opts);
     if (!setup_engine(&run) || !setup_report(&run) || !setup_scan(&run))
         goto done;
+    bool tty = isatty(STDERR_FILENO);
+    struct pd_progress *progress = opts->progress == 1 || (opts->progress < 0 && tty && !opts->quiet)
+                                       ? pd_progress_start(run.scan, run.report, stderr, tty)
+                                       : NULL;
     enum pd_error walk_err = pd_scan_run(run.scan, &diag);
+    pd_progress_stop(progress); /* before the report closes: the line reads its counters */
     if (walk_err)
         fprintf(stderr, "pdpscan: %s\n", diag.text);
     int sig = pd_scan_stopped(run.scan);

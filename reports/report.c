@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,7 +101,16 @@ struct pd_report {
     enum pd_error write_err;
     int write_errno; /* errno of the failed write: "disk full" is said as such */
     char write_err_path[256];
+    /* read by a progress line from another thread: files done (and their bytes), findings */
+    atomic_uint_fast64_t files_done, bytes_done, findings_done;
 };
+
+void pd_report_progress(struct pd_report *r, uint64_t *files, uint64_t *bytes, uint64_t *findings)
+{
+    *files = atomic_load(&r->files_done);
+    *bytes = atomic_load(&r->bytes_done);
+    *findings = atomic_load(&r->findings_done);
+}
 
 size_t pd_report_outputs(const struct pd_report *r, int fds[PD_REPORT_OUTPUTS], const char *replaced[PD_REPORT_OUTPUTS])
 {
@@ -335,6 +345,11 @@ static void *report_thread(void *arg)
         if (r->sum.info->baseline)
             r->sum.baseline_findings += pd_unit_drop_findings(u, in_baseline, r->sum.info->baseline);
         count_unit(r, u);
+        if (!strchr(u->path, '!')) { /* a file or a table the walk queued, not a member of one */
+            atomic_fetch_add(&r->files_done, 1);
+            atomic_fetch_add(&r->bytes_done, u->size);
+        }
+        atomic_store(&r->findings_done, r->sum.findings);
         for (size_t i = 0; i < r->n_outs && !r->write_err; i++) {
             note_write_error(r, i, r->outs[i].writer->unit(r->outs[i].state, u));
             start_writeback(&r->outs[i], u);

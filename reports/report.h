@@ -27,6 +27,10 @@ enum pd_error pd_report_open(const char *format, const char *path, bool summary_
 size_t pd_report_outputs(const struct pd_report *report, int fds[PD_REPORT_OUTPUTS],
                          const char *replaced[PD_REPORT_OUTPUTS]);
 
+/* Files (top-level units) and their bytes taken in so far, and findings counted: for a progress
+ * line, from any thread. */
+void pd_report_progress(struct pd_report *report, uint64_t *files, uint64_t *bytes, uint64_t *findings);
+
 /* Hands a finished unit to the report thread (takes ownership; blocks while the queue is full). */
 void pd_report_submit(struct pd_report *report, struct pd_unit *unit);
 

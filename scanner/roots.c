@@ -13,6 +13,8 @@
  * root), else the given path made absolute, so that its error unit still has one. */
 static char *canonical_of(const char *given)
 {
+    if (strcmp(given, "-") == 0) /* standard input: no path, no file to resolve */
+        return strdup("-");
     char *real = realpath(given, NULL);
     if (real || errno == ENOMEM || given[0] == '/')
         return real ? real : (errno == ENOMEM ? NULL : strdup(given));

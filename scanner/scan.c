@@ -1,6 +1,7 @@
 /* The scan's threads: one walker (the caller's thread) and N workers around one job queue.
  * Jobs are typed: a file, a database table, or a slice of a large file. */
 #include "scanner/scan.h"
+#include "scanner/roots.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,6 +41,9 @@ struct pd_scan {
      * zero, since a job may still add slices of its file until it is done */
     atomic_size_t outstanding;
     atomic_bool walk_over;
+    /* what the walk found, for progress lines */
+    atomic_uint_fast64_t files_found, bytes_found;
+    _Atomic(const struct pd_root *) walking;
 };
 
 enum pd_error pd_scan_create(const struct pd_scan_config *cfg, struct pd_scan **out, struct pd_diag *diag)
@@ -185,7 +189,21 @@ static void *worker_main(void *arg)
  * last would otherwise leave one worker scanning alone at the end. Database tables go first. */
 static bool walk_file(void *arg, char *path, uint64_t size, const struct pd_root *root)
 {
+    struct pd_scan *s = arg;
+    atomic_fetch_add(&s->files_found, 1);
+    atomic_fetch_add(&s->bytes_found, size);
+    atomic_store(&s->walking, root);
     return push(arg, JOB_FILE, path, root, size);
+}
+
+void pd_scan_progress(struct pd_scan *s, struct pd_scan_progress *out)
+{
+    const struct pd_root *root = atomic_load(&s->walking);
+    out->files = atomic_load(&s->files_found);
+    out->bytes = atomic_load(&s->bytes_found);
+    out->queued = atomic_load(&s->outstanding);
+    out->walk_over = atomic_load(&s->walk_over);
+    out->root = root ? root->given : NULL;
 }
 
 static void walk_unit(void *arg, struct pd_unit *u) { submit(arg, u); }

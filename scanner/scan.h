@@ -43,4 +43,13 @@ void pd_scan_stop(struct pd_scan *scan, int sig);
 /* The sig given to pd_scan_stop, or 0. */
 int pd_scan_stopped(const struct pd_scan *scan);
 
+/* What the walk has found so far, for a progress line (from any thread). */
+struct pd_scan_progress {
+    uint64_t files, bytes;    /* files queued by the walk, and their sizes */
+    uint64_t queued;          /* jobs waiting or being scanned */
+    bool walk_over;           /* files and bytes are final: an ETA can be given */
+    const char *root;         /* the root being walked (as given), or NULL */
+};
+void pd_scan_progress(struct pd_scan *scan, struct pd_scan_progress *out);
+
 #endif

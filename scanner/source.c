@@ -83,11 +83,15 @@ static void file_close(struct pd_source *src)
 
 static int file_rewind(struct pd_source *src)
 {
+    /* a pipe cannot seek: what was read and pushed back (the sniffed window) must stay, or a
+     * reader that falls back to reading on would find nothing */
+    if (lseek(src->fd, 0, SEEK_SET) != 0)
+        return -1;
     src->pending = NULL;
     src->pending_len = 0;
     src->file_bytes_read = 0;
     src->file_ended = src->capped = false;
-    return lseek(src->fd, 0, SEEK_SET) == 0 ? 0 : -1;
+    return 0;
 }
 
 #define READAHEAD_COVERS (128 * 1024) /* the kernel's default read-ahead reads such a file whole */
@@ -127,6 +131,27 @@ enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struc
     src->fd = fd;
     src->pseudo = pseudo_filesystem(fd);
     src->file_size = S_ISREG(st->st_mode) && !src->pseudo ? (uint64_t)st->st_size : UINT64_MAX;
+    return PD_OK;
+}
+
+enum pd_error pd_source_open_stdin(struct pd_source *src, struct stat *st, struct pd_diag *diag)
+{
+    memset(src, 0, sizeof *src);
+    src->kind = "standard input";
+    src->read = file_read;
+    src->close = file_close;
+    src->rewind = file_rewind;
+    if (isatty(STDIN_FILENO))
+        return pd_fail(diag, PD_ERR_USAGE, "standard input is a terminal: pipe the data in (... | pdpscan scan -)");
+    int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0 || fstat(fd, st) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return pd_fail(diag, PD_ERR_IO, "cannot read standard input: %s", strerror(e));
+    }
+    src->fd = fd;
+    src->file_size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : UINT64_MAX;
     return PD_OK;
 }
 

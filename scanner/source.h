@@ -43,6 +43,8 @@ struct pd_source {
  * resolve, without updating its access time where the kernel allows, and fills *st.
  * On failure names the cause in diag (errno preserved). */
 enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struct stat *st, struct pd_diag *diag);
+/* Standard input (`pdpscan scan -`): a pipe, or a file redirected into it, read once. */
+enum pd_error pd_source_open_stdin(struct pd_source *src, struct stat *st, struct pd_diag *diag);
 
 /* A source over a file the caller keeps open (fd), read from offset on with pread: slices of one
  * file share its open file, so that a file deleted or replaced mid-scan is still read whole. */

@@ -301,6 +301,14 @@ enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_s
         w.root = opts->resolved ? &opts->resolved[r] : NULL;
         if (pd_database_root(root))
             continue; /* tables were queued by the scan */
+        if (strcmp(root, "-") == 0) { /* standard input: one unit, read by a worker */
+            char *copy = strdup(root);
+            if (!copy)
+                return PD_ERR_NOMEM;
+            if (!sink->file(sink->arg, copy, 0, w.root))
+                break;
+            continue;
+        }
         if (stat(root, &st) != 0) { /* roots named on the command line are followed, like find -H */
             emit_unit(&w, root, PD_UNIT_ERROR, "cannot access: %s", strerror(errno));
             continue;

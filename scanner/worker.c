@@ -677,14 +677,15 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
                                     bool *in_slices)
 {
     *in_slices = false;
-    struct pd_unit *u = pd_unit_create(path);
+    bool from_stdin = root && strcmp(root->given, "-") == 0 && strcmp(path, "-") == 0;
+    struct pd_unit *u = pd_unit_create(from_stdin && w->cfg.stdin_name ? w->cfg.stdin_name : path);
     if (!u)
         return NULL;
     pd_unit_set_root(u, root);
     struct pd_source src;
     struct stat st;
     struct pd_diag diag;
-    if (pd_source_open_file(&src, path, &st, &diag) != PD_OK) {
+    if ((from_stdin ? pd_source_open_stdin(&src, &st, &diag) : pd_source_open_file(&src, path, &st, &diag)) != PD_OK) {
         pd_unit_set(u, PD_UNIT_ERROR, "%s", diag.text);
         return u;
     }
@@ -693,7 +694,9 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
     u->mtime = (int64_t)st.st_mtime;
     u->mode = st.st_mode;
     u->uid = st.st_uid;
-    if (!S_ISREG(st.st_mode)) {
+    if (from_stdin && !S_ISREG(st.st_mode))
+        u->size = 0; /* a pipe's size is what was read from it (below) */
+    if (!S_ISREG(st.st_mode) && !from_stdin) {
         pd_unit_set(u, PD_UNIT_SKIPPED, "not a regular file when opened");
     } else if (w->cfg.max_file_size && u->size > w->cfg.max_file_size) {
         pd_unit_set(u, PD_UNIT_SKIPPED, "larger than --max-file-size (%llu bytes)",
@@ -710,6 +713,8 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
         if (src.capped && u->status == PD_UNIT_SCANNED)
             pd_unit_set(u, PD_UNIT_PARTIAL, "pseudo-filesystem file read up to its first %u MiB: it may have no end",
                         PD_PSEUDO_FILE_MAX >> 20);
+        else if (from_stdin && !S_ISREG(st.st_mode))
+            u->size = u->bytes_scanned;
         else if (!src.pseudo)
             pd_worker_check_shrunk(u);
     }
