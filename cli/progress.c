@@ -28,18 +28,6 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void human(uint64_t n, char out[16])
-{
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = (double)n;
-    int i = 0;
-    while (v >= 1024 && i < 4) {
-        v /= 1024;
-        i++;
-    }
-    snprintf(out, 16, i ? "%.1f %s" : "%.0f %s", v, units[i]);
-}
-
 /* A root's name as it may be printed: no control character reaches the terminal. */
 static void printable(const char *s, char *out, size_t cap)
 {
@@ -57,10 +45,10 @@ static void print_line(struct pd_progress *p)
     pd_report_progress(p->report, &files, &bytes, &findings);
     double elapsed = seconds_since(&p->started);
     double rate = elapsed > 0.1 ? (double)bytes / elapsed : 0;
-    char done[16], total[16], speed[16], line[640];
-    human(bytes, done);
-    human(sp.bytes, total);
-    human((uint64_t)rate, speed);
+    char done[32], total[32], speed[32], line[640];
+    pd_report_human_bytes(bytes, done);
+    pd_report_human_bytes(sp.bytes, total);
+    pd_report_human_bytes((uint64_t)rate, speed);
     if (sp.walk_over) {
         char eta[32] = "";
         if (rate > 0 && sp.bytes > bytes) {

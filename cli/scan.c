@@ -371,7 +371,8 @@ int pd_cli_scan(const struct pd_scan_options *opts)
     else if (!walk_err)
         code = exit_code(opts, sig, &sum);
     unsigned removed = 0; /* older reports go only once this one is in place */
-    if (!rerr && opts->keep && pd_report_keep_latest(opts->output_pattern, opts->keep, &removed, &diag) != PD_OK)
+    /* a partial report (interrupted) is no reason to remove complete ones */
+    if (!rerr && !sig && opts->keep && pd_report_keep_latest(opts->output_pattern, opts->keep, &removed, &diag) != PD_OK)
         fprintf(stderr, "pdpscan: %s\n", diag.text);
 done:
     teardown(&run);

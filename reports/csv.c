@@ -21,8 +21,13 @@ struct csv_writer {
 static void cell(FILE *out, const char *s, bool last)
 {
     if (s && *s) {
-        char fixed[4096];
-        pd_text_repair_utf8(s, fixed, sizeof fixed);
+        char stack[1024], *fixed = stack;
+        size_t need = 3 * strlen(s) + 1; /* a bad byte becomes U+FFFD, three bytes */
+        if (need > sizeof stack && !(fixed = malloc(need))) {
+            fixed = stack; /* out of memory: the cell is cut rather than lost */
+            need = sizeof stack;
+        }
+        pd_text_repair_utf8(s, fixed, need > sizeof stack ? need : sizeof stack);
         bool formula = strchr("=+-@\t\r", fixed[0]) != NULL;
         bool quote = formula || strpbrk(fixed, ",\"\r\n") != NULL;
         if (quote)
@@ -36,6 +41,8 @@ static void cell(FILE *out, const char *s, bool last)
         }
         if (quote)
             fputc('"', out);
+        if (fixed != stack)
+            free(fixed);
     }
     fputs(last ? "\r\n" : ",", out);
 }

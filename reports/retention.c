@@ -39,6 +39,54 @@ enum pd_error pd_report_name_expand(const char *pattern, time_t when, char *out,
     return PD_OK;
 }
 
+/* What each conversion writes, as a glob: digits where it writes digits, so that --keep with
+ * "%Y-%m-%d.json" matches "2026-11-30.json" and not "notes.json". A conversion that writes
+ * names (%a, %b...) matches any letters. */
+static const char *conversion_glob(char c)
+{
+    switch (c) {
+    case 'Y': case 'G': return "[0-9][0-9][0-9][0-9]";
+    case 'm': case 'd': case 'H': case 'M': case 'S': case 'y': case 'g': case 'I': case 'U': case 'W': case 'V':
+    case 'C': case 'e': return "[0-9 ][0-9]";
+    case 'j': return "[0-9][0-9][0-9]";
+    case 'u': case 'w': return "[0-9]";
+    case 'F': return "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]";
+    case 'T': return "[0-9][0-9]:[0-9][0-9]:[0-9][0-9]";
+    case 'R': return "[0-9][0-9]:[0-9][0-9]";
+    case 's': return "[0-9]*";
+    default: return "*";
+    }
+}
+
+static bool name_glob(const char *name, char *glob, size_t cap)
+{
+    size_t g = 0;
+    for (const char *p = name; *p; p++) {
+        const char *add;
+        char one[3] = {0};
+        if (*p == '%' && p[1] == '%') {
+            add = "%";
+            p++;
+        } else if (*p == '%' && p[1]) {
+            p++;
+            while (p[1] && strchr("EO_-0^#", *p)) /* flags and modifiers: %-d, %Ey */
+                p++;
+            add = conversion_glob(*p);
+        } else {
+            one[0] = strchr("*?[\\", *p) ? '\\' : *p;
+            one[1] = strchr("*?[\\", *p) ? *p : '\0';
+            add = one;
+        }
+        size_t k = strlen(add);
+        if (g + k + 1 > cap)
+            return false;
+        memcpy(glob + g, add, k);
+        g += k;
+    }
+    glob[g] = '\0';
+    return true;
+}
+
 struct report_file {
     char *name;
     struct timespec mtime;
@@ -64,24 +112,8 @@ enum pd_error pd_report_keep_latest(const char *pattern, unsigned keep, unsigned
     if (slash && slash == pattern)
         snprintf(dir, sizeof dir, "/");
     const char *base = slash ? slash + 1 : pattern;
-    size_t g = 0;
-    for (const char *p = base; *p && g + 2 < sizeof glob; p++) {
-        if (*p == '%' && p[1] == '%') {
-            glob[g++] = '%';
-            p++;
-        } else if (*p == '%' && p[1]) {
-            glob[g++] = '*';
-            p++;
-            while (p[1] && strchr("EO_-0^#", *p)) /* flags and modifiers: %-d, %Ey */
-                p++;
-        } else if (strchr("*?[\\", *p)) {
-            glob[g++] = '\\';
-            glob[g++] = *p;
-        } else {
-            glob[g++] = *p;
-        }
-    }
-    glob[g] = '\0';
+    if (!name_glob(base, glob, sizeof glob))
+        return pd_fail(diag, PD_ERR_USAGE, "--keep: the name %s is too long for a pattern", base);
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!d) {

@@ -185,7 +185,7 @@ static enum pd_error text_violation(void *state, const struct pd_violation *v)
     return PD_OK;
 }
 
-static void human_bytes(uint64_t n, char out[32])
+void pd_report_human_bytes(uint64_t n, char out[32])
 {
     const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     double v = (double)n;
@@ -202,7 +202,7 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
     struct text_writer *w = state;
     FILE *o = w->out;
     char scanned[32];
-    human_bytes(s->bytes_scanned, scanned);
+    pd_report_human_bytes(s->bytes_scanned, scanned);
     if (s->info->policies) {
         fprintf(o, "Violations: %llu (critical %llu, high %llu, medium %llu, low %llu, info %llu)\n",
                 (unsigned long long)s->violations, (unsigned long long)s->by_severity[PD_SEV_CRITICAL],

@@ -118,5 +118,7 @@ struct json_object *pd_rule_texts_json(const struct pd_policy_set *set, const st
 /* Notes for the report: exceptions that have expired, as an array. */
 struct json_object *pd_expired_exceptions_json(const struct pd_policy_set *set);
 void pd_json_time(char out[32], time_t t);
+/* n bytes for people: "812 B", "3.4 MiB", "1.2 TiB" (text.c; the progress line uses it too). */
+void pd_report_human_bytes(uint64_t n, char out[32]);
 
 #endif

@@ -64,6 +64,7 @@ for day in 01 02 03 04; do
     touch -d "2026-11-$day 02:00" "$T/nightly/2026-11-$day.json"
 done
 printf 'keep me\n' >"$T/nightly/notes.json"       # not of the pattern
+printf 'keep me\n' >"$T/nightly/ab-cd-ef.json"     # the same shape, but not dates
 printf 'keep me\n' >"$T/nightly/2026-11-05.json.bak" # not of the pattern either
 ln -s "$T/nightly/2026-11-01.json" "$T/nightly/2026-11-link.json" # a link is never removed
 rc=0
@@ -73,7 +74,7 @@ today=$(date +%Y-%m-%d)
 validate "$T/nightly/$today.json"
 [ "$(rq "$T/nightly/$today.json" "(r['scan']['options']['output_pattern'], r['scan']['options']['keep'])")" = \
   "('$T/nightly/%Y-%m-%d.json', 3)" ] || fail "the pattern is not in the report's options"
-[ "$(cd "$T/nightly" && ls | sort | tr '\n' ' ')" = "2026-11-03.json 2026-11-04.json 2026-11-05.json.bak 2026-11-link.json $today.json notes.json " ] ||
+[ "$(cd "$T/nightly" && ls | sort | tr '\n' ' ')" = "2026-11-03.json 2026-11-04.json 2026-11-05.json.bak 2026-11-link.json $today.json ab-cd-ef.json notes.json " ] ||
     fail "--keep 3 left: $(cd "$T/nightly" && ls | tr '\n' ' ')"
 ok
 # --keep without a date in the name, or a date in the folder's name, is a usage error
