@@ -27,6 +27,7 @@ static void usage(FILE *out)
             "       pdpscan policy explain RULE-ID [--policy FILE]... [--no-default-policies]\n"
             "       pdpscan key init [--system]\n"
             "       pdpscan diff [-f text|json] OLD.json NEW.json   (exit 0: nothing new, 1: something new)\n"
+            "       pdpscan config [--config FILE] [OPTIONS]   (the settings in effect, and where each is from)\n"
             "       pdpscan --version | --help\n"
             "\n"
             "Scan options:\n");
@@ -105,6 +106,8 @@ int main(int argc, char **argv)
                                                                         : 0);
     if (strcmp(cmd, "policy") == 0)
         return pd_cli_policy(argc, argv);
+    if (strcmp(cmd, "config") == 0) /* pdpscan config [--config FILE] [OPTIONS] */
+        return pd_config_print(argc - 1, argv + 1, stdout);
     if (strcmp(cmd, "diff") == 0) { /* pdpscan diff [-f text|json] OLD.json NEW.json */
         bool json = argc == 6 && strcmp(argv[2], "-f") == 0 && strcmp(argv[3], "json") == 0;
         bool text = argc == 6 && strcmp(argv[2], "-f") == 0 && strcmp(argv[3], "text") == 0;

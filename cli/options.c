@@ -9,6 +9,7 @@
 #include "scanner/db/db.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,11 @@ static bool set_stdin_name(struct pd_scan_options *o, const char *a)
     o->stdin_name = a;
     return *a != '\0';
 }
+static bool set_config(struct pd_scan_options *o, const char *a)
+{
+    (void)o; /* read before the command line (read_configs), so that the command line wins */
+    return *a != '\0';
+}
 static bool set_baseline(struct pd_scan_options *o, const char *a)
 {
     o->baseline = a;
@@ -209,6 +215,9 @@ static bool set_fail_on(struct pd_scan_options *o, const char *a)
 const struct pd_option pd_scan_option_table[] = {
     {"jobs", 'j', "N", set_jobs, NULL, "online CPUs", "a number of threads from 1 to 1024",
      "worker threads"},
+    {"config", 0, "FILE", set_config, NULL, NULL, "a configuration file",
+     "read options from FILE (name = value lines) after\n"
+     "/etc/pdpscan/pdpscan.conf and ~/.config/pdpscan/pdpscan.conf"},
     {"output", 'o', "FILE", set_output, NULL, NULL, NULL,
      "write the report to FILE (created 0600; '-' for stdout)"},
     {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl, csv, sarif or text",
@@ -284,6 +293,8 @@ const struct pd_option pd_scan_option_table[] = {
      "(info, low, medium, high, critical); 0 otherwise"},
 };
 const size_t pd_scan_option_count = sizeof pd_scan_option_table / sizeof pd_scan_option_table[0];
+_Static_assert(sizeof pd_scan_option_table / sizeof pd_scan_option_table[0] <= PD_MAX_OPTIONS,
+               "raise PD_MAX_OPTIONS: each option records where its value came from");
 
 #define HELP_WIDTH 100 /* a default that would run past this goes on a line of its own */
 
@@ -342,7 +353,134 @@ static void set_defaults(struct pd_scan_options *o)
             pd_scan_option_table[i].parse(o, pd_scan_option_table[i].dflt);
 }
 
-bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
+/* Records where option i's value came from. */
+static void note_source(struct pd_scan_options *o, size_t i, const char *source, const char *value)
+{
+    o->source[i] = source;
+    o->value[i] = value ? value : "yes";
+}
+
+/* Applies one `name = value` line of a configuration file; false with the message printed. */
+static bool apply_config_line(struct pd_scan_options *o, const char *file, unsigned line, char *text)
+{
+    char *eq = strchr(text, '='), *name = text, *value = NULL;
+    if (eq) {
+        *eq = '\0';
+        value = eq + 1;
+        while (*value == ' ' || *value == '\t')
+            value++;
+        size_t n = strlen(value);
+        while (n && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+            value[--n] = '\0';
+    }
+    size_t n = strlen(name);
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        name[--n] = '\0';
+    for (size_t i = 0; i < pd_scan_option_count; i++) {
+        const struct pd_option *opt = &pd_scan_option_table[i];
+        if (strcmp(opt->name, name) != 0)
+            continue;
+        if (strcmp(name, "config") == 0) {
+            fprintf(stderr, "pdpscan: %s:%u: a configuration file cannot name another one\n", file, line);
+            return false;
+        }
+        if (!opt->arg && value && strcmp(value, "yes") != 0 && strcmp(value, "true") != 0) {
+            fprintf(stderr, "pdpscan: %s:%u: %s is a switch: write it alone (or = yes)\n", file, line, name);
+            return false;
+        }
+        if (opt->arg && (!value || !*value)) {
+            fprintf(stderr, "pdpscan: %s:%u: %s needs a value (%s = ...)\n", file, line, name, name);
+            return false;
+        }
+        if (!opt->parse(o, opt->arg ? value : NULL)) {
+            fprintf(stderr, "pdpscan: %s:%u: %s takes %s, not '%s'\n", file, line, name,
+                    opt->expects ? opt->expects : "a value", value ? value : "");
+            return false;
+        }
+        note_source(o, i, file, opt->arg ? value : NULL);
+        return true;
+    }
+    fprintf(stderr, "pdpscan: %s:%u: unknown option '%s' (the long names of pdpscan --help, without dashes)\n",
+            file, line, name);
+    return false;
+}
+
+/* Reads one configuration file into o->config_text[slot] and applies it. A missing file is no
+ * error unless it was named with --config; one that others may write is refused, since it could
+ * turn on --reveal or change who runs the extractors. */
+static bool read_config(struct pd_scan_options *o, size_t slot, const char *path, bool named)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        /* the usual files are optional; one behind a folder this user may not enter (HOME still
+         * root's after dropping privileges) is not theirs either */
+        if (!named && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
+            return true;
+        fprintf(stderr, "pdpscan: cannot read configuration %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IWOTH) ||
+        (st.st_uid != 0 && st.st_uid != geteuid())) {
+        fprintf(stderr, "pdpscan: configuration %s is not a regular file owned by you or root and written by no "
+                        "one else: refused\n", path);
+        fclose(f);
+        return false;
+    }
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&text, &cap, '\0', f); /* whole: values point into it */
+    fclose(f);
+    if (n < 0) {
+        free(text);
+        text = strdup("");
+    }
+    if (!text)
+        return false;
+    o->config_text[slot] = text;
+    unsigned line = 0;
+    for (char *p = text, *next; p && *p; p = next) {
+        line++;
+        next = strchr(p, '\n');
+        if (next)
+            *next++ = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strlen(p);
+        if (len && p[len - 1] == '\r')
+            p[--len] = '\0';
+        if (*p == '\0' || *p == '#')
+            continue;
+        if (!apply_config_line(o, path, line, p))
+            return false;
+    }
+    return true;
+}
+
+/* The system, user and named configuration files, in that order. */
+static bool read_configs(struct pd_scan_options *o, int argc, char **argv)
+{
+    const char *named = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            named = argv[++i];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            named = argv[i] + 9;
+        else if (argv[i][0] != '-' || strcmp(argv[i], "--") == 0)
+            break; /* options end at the first PATH, as getopt is told */
+    }
+    static char user[4200];
+    const char *system = getenv("PDPSCAN_SYSTEM_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    user[0] = '\0';
+    if (xdg && *xdg)
+        snprintf(user, sizeof user, "%s/pdpscan/pdpscan.conf", xdg);
+    else if (home && *home)
+        snprintf(user, sizeof user, "%s/.config/pdpscan/pdpscan.conf", home);
+    return read_config(o, 0, system ? system : PD_SYSTEM_CONFIG, false) &&
+           (!user[0] || read_config(o, 1, user, false)) && (!named || read_config(o, 2, named, true));
+}
+
+static bool parse_options(int argc, char **argv, struct pd_scan_options *o, bool settings_only)
 {
     struct option longopts[sizeof pd_scan_option_table / sizeof pd_scan_option_table[0] + 1];
     char shorts[2 + 3 * sizeof pd_scan_option_table / sizeof pd_scan_option_table[0]] = "+";
@@ -359,6 +497,9 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     longopts[pd_scan_option_count] = (struct option){NULL, 0, NULL, 0};
     shorts[ns] = '\0';
     set_defaults(o);
+    o->settings_only = settings_only;
+    if (!read_configs(o, argc, argv))
+        return false;
     optind = 1;
     opterr = 0;
     int c;
@@ -380,11 +521,12 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
                 fprintf(stderr, "pdpscan scan: out of memory for %s\n", name);
             return false;
         }
+        note_source(o, (size_t)(opt - pd_scan_option_table), "command line", opt->arg ? optarg : NULL);
     }
     for (int i = optind; i < argc; i++)
         if (!add_string(&o->roots, &o->n_roots, argv[i]))
             return false;
-    if (o->n_roots == 0) {
+    if (o->n_roots == 0 && !o->settings_only) {
         fprintf(stderr, "pdpscan scan: name at least one PATH to scan\n");
         return false;
     }
@@ -442,9 +584,16 @@ bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
     return true;
 }
 
+bool pd_scan_options_parse(int argc, char **argv, struct pd_scan_options *o)
+{
+    return parse_options(argc, argv, o, false);
+}
+
 void pd_scan_options_free(struct pd_scan_options *o)
 {
     free(o->output_expanded);
+    for (size_t i = 0; i < sizeof o->config_text / sizeof o->config_text[0]; i++)
+        free(o->config_text[i]);
     for (size_t i = 0; i < o->n_roots; i++)
         free(o->roots[i]);
     for (size_t i = 0; i < o->n_excludes; i++)
@@ -458,4 +607,22 @@ void pd_scan_options_free(struct pd_scan_options *o)
     free(o->excludes);
     free(o->policies);
     memset(o, 0, sizeof *o);
+}
+
+int pd_config_print(int argc, char **argv, FILE *out)
+{
+    struct pd_scan_options o;
+    if (!parse_options(argc, argv, &o, true)) {
+        pd_scan_options_free(&o);
+        return 2;
+    }
+    for (size_t i = 0; i < pd_scan_option_count; i++) {
+        const struct pd_option *opt = &pd_scan_option_table[i];
+        if (strcmp(opt->name, "config") == 0)
+            continue;
+        const char *value = o.value[i] ? o.value[i] : opt->dflt ? opt->dflt : opt->shown ? opt->shown : opt->arg ? "" : "no";
+        fprintf(out, "%-22s = %-40s # %s\n", opt->name, value, o.source[i] ? o.source[i] : "default");
+    }
+    pd_scan_options_free(&o);
+    return 0;
 }

@@ -10,6 +10,8 @@
 #include "scanner/budget.h" /* struct pd_budget_limits */
 #include "scanner/sandbox.h" /* struct pd_sandbox_user */
 
+#define PD_MAX_OPTIONS 64 /* the option table's size limit */
+
 struct pd_scan_options {
     char **roots;
     size_t n_roots;
@@ -29,8 +31,8 @@ struct pd_scan_options {
     bool ephemeral_key; /* with no key file, hash with a key of this run only */
     const char *key_file;      /* HMAC key for value hashes and fingerprints */
     bool quiet;
-    bool no_report;
-    int progress;                   /* --progress 1, --no-progress 0, else -1: when stderr is a terminal */                 /* -q without -o or -f: nothing printed but errors */
+    bool no_report;                 /* -q without -o or -f: nothing printed but errors */
+    int progress;                   /* --progress 1, --no-progress 0, else -1: when stderr is a terminal */
     bool no_cache;             /* always compile the detectors (no compiled-database cache) */
     size_t window_size;        /* bytes read and scanned at a time */
     char **policies;           /* policy files layered over the shipped ones */
@@ -48,6 +50,12 @@ struct pd_scan_options {
     const char *baseline;           /* --baseline: an earlier JSON report whose findings are left out */
     bool read_binary;               /* --binary: read binary files' printable strings */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
+    /* where each option's value came from (pdpscan config): NULL the default, else "command
+     * line" or a configuration file's path; and the value as written (the last one given) */
+    const char *source[PD_MAX_OPTIONS];
+    const char *value[PD_MAX_OPTIONS];
+    char *config_text[3];           /* the configuration files read: values point into them */
+    bool settings_only;             /* pdpscan config: no PATH needed */
 };
 
 /* One option of `pdpscan scan`: the single source of its name, argument, help and default. */
@@ -64,6 +72,15 @@ struct pd_option {
 
 extern const struct pd_option pd_scan_option_table[];
 extern const size_t pd_scan_option_count;
+
+/* Configuration files hold the long options' names: `name = value`, or `name` for a flag, one
+ * per line, '#' comments. Read in order, each overriding the one before: /etc/pdpscan/pdpscan.conf
+ * ($PDPSCAN_SYSTEM_CONFIG), ~/.config/pdpscan/pdpscan.conf ($XDG_CONFIG_HOME), then --config FILE;
+ * the command line overrides them all. Repeatable options add up. */
+#define PD_SYSTEM_CONFIG "/etc/pdpscan/pdpscan.conf"
+
+/* pdpscan config [OPTIONS]: the effective settings and where each came from. Returns the exit code. */
+int pd_config_print(int argc, char **argv, FILE *out);
 
 /* Prints the option table as `pdpscan --help` shows it. */
 void pd_scan_options_help(FILE *out);
