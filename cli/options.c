@@ -220,8 +220,8 @@ const struct pd_option pd_scan_option_table[] = {
      "/etc/pdpscan/pdpscan.conf and ~/.config/pdpscan/pdpscan.conf"},
     {"output", 'o', "FILE", set_output, NULL, NULL, NULL,
      "write the report to FILE (created 0600; '-' for stdout)"},
-    {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl, csv, sarif or text",
-     "json, jsonl, csv, sarif or text"},
+    {"format", 'f', "FMT", set_format, NULL, "from FILE's extension, else text", "json, jsonl, csv, sarif, html or text",
+     "json, jsonl, csv, sarif, html or text"},
     {"quiet", 'q', NULL, set_quiet, NULL, NULL, NULL,
      "no terminal summary besides the report; with no -o or -f,\n"
      "nothing but errors (the exit code tells the result)"},

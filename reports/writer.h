@@ -80,6 +80,7 @@ struct pd_writer {
     X(jsonl)              \
     X(csv)                \
     X(sarif)              \
+    X(html)               \
     X(text)
 
 #define PD_WRITER_DECLARE(name) extern const struct pd_writer pd_writer_##name;

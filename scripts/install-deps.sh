@@ -6,7 +6,7 @@ packages="build-essential autoconf automake libtool pkg-config
   libseccomp-dev libsqlite3-dev libpq-dev postgresql sqlite3 libmariadb-dev mariadb-server mariadb-client
   poppler-utils catdoc
   python3 python3-jsonschema util-linux time gzip bzip2 xz-utils zstd lz4 zip p7zip-full libarchive-tools
-  ripgrep bc"
+  ripgrep bc chromium"
 # Hyperscan is x86-64 only; its drop-in fork Vectorscan builds everywhere else
 case "$(dpkg --print-architecture)" in
     amd64) packages="$packages libhyperscan-dev" ;;
