@@ -15,6 +15,7 @@
 #include "reports/writer.h"
 
 #define TOP_FOLDERS 10
+#define MAX_ROWS 20000 /* a page a browser opens in a moment; the JSON report lists them all */
 
 /* Filters the table by the select boxes and the path box, and by the page's #fragment
  * (detector=..&severity=..&path=..) so that a link can open a filtered view. Reads attributes
@@ -151,7 +152,7 @@ static enum pd_error html_unit(void *state, const struct pd_unit *u)
     uint64_t total = u->n_findings + u->findings_unlisted;
     if (total)
         count_folder(w, u, total);
-    for (size_t i = 0; i < u->n_findings; i++) {
+    for (size_t i = 0; i < u->n_findings && w->rows_written < MAX_ROWS; i++) {
         const struct pd_finding *f = pd_unit_finding(u, i);
         struct json_object *sev;
         const char *severity = json_object_object_get_ex(w->severity, f->fingerprint, &sev)
@@ -287,7 +288,7 @@ static enum pd_error html_end(void *state, const struct pd_report_summary *s)
                "<span id=\"shown\">%llu</span> of %llu listed",
             (unsigned long long)w->rows_written, (unsigned long long)w->rows_written);
     if (s->findings > w->rows_written)
-        fprintf(o, " (%llu more counted, not listed: see the JSON report)",
+        fprintf(o, " (<span id=\"not-listed\">%llu</span> more not listed here: see the JSON report)",
                 (unsigned long long)(s->findings - w->rows_written));
     fputs("</p>\n<table id=\"findings\"><thead><tr><th>Detector</th><th>Confidence</th><th>Severity</th><th>Value "
           "(masked)</th><th>Where</th><th>Line</th></tr></thead><tbody>\n",

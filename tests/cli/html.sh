@@ -119,4 +119,18 @@ assert shown and set(shown) == {"vn.cccd"} and len(shown) == want, (len(shown), 
 assert re.search(r'id="shown">%d<' % want, dom), "the shown count"
 PYEOF
 ok
+# a page stays one a browser opens: past 20,000 findings the table stops and says how many more
+mkdir "$T/many"
+"$PY" - "$T/many" <<'PYEOF'
+import sys
+for part in range(3):
+    with open(f"{sys.argv[1]}/ids-{part}.txt", "w") as f:
+        f.writelines(f"Số CCCD: 0010871{part}{n:04d}\n" for n in range(9000))
+PYEOF
+rc=0
+"$PDPSCAN" scan -q -o "$T/many.html" "$T/many" 2>/dev/null || rc=$?
+expect_rc 1
+[ "$(grep -c '^<tr data-detector=' "$T/many.html")" = 20000 ] || fail "rows: $(grep -c '^<tr data-detector=' "$T/many.html")"
+grep -q '<span id="not-listed">7000</span> more not listed here' "$T/many.html" || fail "no 'more not listed' line"
+ok
 done_testing
