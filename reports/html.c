@@ -195,15 +195,6 @@ static enum pd_error html_unit(void *state, const struct pd_unit *u)
     return ferror(w->rows) || ferror(w->problems) ? PD_ERR_IO : PD_OK;
 }
 
-static void copy_spill(FILE *from, FILE *to)
-{
-    char buf[65536];
-    size_t n;
-    rewind(from);
-    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
-        fwrite(buf, 1, n, to);
-}
-
 /* The script's hash for the Content-Security-Policy: only it may run. */
 static void script_hash(char out[64])
 {
@@ -243,8 +234,9 @@ static enum pd_error html_end(void *state, const struct pd_report_summary *s)
     fputs("<h2>Violations by severity</h2>\n<table id=\"violations\"><thead><tr><th>Severity</th><th>Rule</th>"
           "<th>Where</th><th>Legal basis</th><th>What to do</th></tr></thead><tbody>\n",
           o);
-    for (int sev = PD_SEV_COUNT - 1; sev >= 0; sev--)
-        copy_spill(w->violations[sev], o);
+    enum pd_error err = PD_OK;
+    for (int sev = PD_SEV_COUNT - 1; sev >= 0 && !err; sev--)
+        err = pd_report_copy_spill(w->violations[sev], o);
     fputs("</tbody></table>\n<h2>Folders with most findings</h2>\n<table id=\"folders\"><thead><tr><th>Folder</th>"
           "<th>Findings</th></tr></thead><tbody>\n",
           o);
@@ -293,13 +285,15 @@ static enum pd_error html_end(void *state, const struct pd_report_summary *s)
     fputs("</p>\n<table id=\"findings\"><thead><tr><th>Detector</th><th>Confidence</th><th>Severity</th><th>Value "
           "(masked)</th><th>Where</th><th>Line</th></tr></thead><tbody>\n",
           o);
-    copy_spill(w->rows, o);
+    if (!err)
+        err = pd_report_copy_spill(w->rows, o);
     fputs("</tbody></table>\n<h2>Not read whole</h2>\n<table id=\"errors\"><thead><tr><th>Status</th><th>Unit</th>"
           "<th>Why</th></tr></thead><tbody>\n",
           o);
-    copy_spill(w->problems, o);
+    if (!err)
+        err = pd_report_copy_spill(w->problems, o);
     fprintf(o, "</tbody></table>\n<script>%s</script>\n</body></html>\n", script);
-    return ferror(o) ? PD_ERR_IO : PD_OK;
+    return err ? err : ferror(o) ? PD_ERR_IO : PD_OK;
 }
 
 static void html_destroy(void *state)

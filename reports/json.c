@@ -76,25 +76,14 @@ static enum pd_error json_violation(void *state, const struct pd_violation *v)
     return pd_json_put_violation(w->violations, &w->rules, v, NULL);
 }
 
-static enum pd_error copy_spill(FILE *from, FILE *to)
-{
-    rewind(from);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
-        if (fwrite(buf, 1, n, to) != n)
-            return PD_ERR_IO;
-    return ferror(from) ? PD_ERR_IO : PD_OK;
-}
-
 static enum pd_error json_end(void *state, const struct pd_report_summary *s)
 {
     struct json_writer *w = state;
     fputs("],\n\"units\":[", w->out);
-    if (copy_spill(w->units, w->out))
+    if (pd_report_copy_spill(w->units, w->out))
         return PD_ERR_IO;
     fputs("],\n\"violations\":[", w->out);
-    if (copy_spill(w->violations, w->out))
+    if (pd_report_copy_spill(w->violations, w->out))
         return PD_ERR_IO;
     fputs("],\n\"policies\":", w->out);
     if (put(w->out, pd_json_policies(s)))

@@ -503,3 +503,14 @@ struct json_object *pd_json_policies(const struct pd_report_summary *s)
                            s->policy_notes ? json_object_get(s->policy_notes) : json_object_new_array());
     return o;
 }
+
+enum pd_error pd_report_copy_spill(FILE *from, FILE *to)
+{
+    rewind(from);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            return PD_ERR_IO;
+    return ferror(from) ? PD_ERR_IO : PD_OK;
+}

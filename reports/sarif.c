@@ -309,17 +309,13 @@ static enum pd_error sarif_end(void *state, const struct pd_report_summary *s)
     fprintf(w->out, "\n],\n\"invocations\":[{\"executionSuccessful\":%s,\"startTimeUtc\":\"%s\",\"endTimeUtc\":\"%s\","
                     "\"toolExecutionNotifications\":[",
             s->partial || s->by_status[PD_UNIT_ERROR] ? "false" : "true", started, finished);
-    rewind(w->notes);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, w->notes)) > 0)
-        fwrite(buf, 1, n, w->out);
+    enum pd_error err = pd_report_copy_spill(w->notes, w->out);
     struct json_object *props = json_object_new_object();
     json_object_object_add(props, "counters", pd_json_counters(s));
     json_object_object_add(props, "totals", pd_json_totals(s));
     fprintf(w->out, "\n]}],\n\"properties\":%s}]}\n", json_object_to_json_string_ext(props, JSON_FLAGS));
     json_object_put(props);
-    return ferror(w->out) || ferror(w->notes) ? PD_ERR_IO : PD_OK;
+    return err ? err : ferror(w->out) ? PD_ERR_IO : PD_OK;
 }
 
 static void sarif_destroy(void *state)

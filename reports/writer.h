@@ -119,6 +119,8 @@ struct json_object *pd_rule_texts_json(const struct pd_policy_set *set, const st
 /* Notes for the report: exceptions that have expired, as an array. */
 struct json_object *pd_expired_exceptions_json(const struct pd_policy_set *set);
 void pd_json_time(char out[32], time_t t);
+/* Copies a spill file (records kept aside while the scan runs) into the report, from its start. */
+enum pd_error pd_report_copy_spill(FILE *from, FILE *to);
 /* n bytes for people: "812 B", "3.4 MiB", "1.2 TiB" (text.c; the progress line uses it too). */
 void pd_report_human_bytes(uint64_t n, char out[32]);
 
