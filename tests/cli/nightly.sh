@@ -42,8 +42,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     ln -s "pdpscan-scan@.timer" "$T/units/pdpscan-scan@hr.timer"
     systemd-analyze verify --man=no "$T/units/pdpscan-scan@hr.service" "$T/units/pdpscan-scan@hr.timer" \
         >"$T/verify" 2>&1 || fail "systemd-analyze: $(cat "$T/verify")"
-    ! grep -v "Failed to load\|EnvironmentFile\|user.*pdpscan\|not found" "$T/verify" | grep -q . ||
-        fail "systemd-analyze: $(cat "$T/verify")"
+    [ ! -s "$T/verify" ] || fail "systemd-analyze: $(cat "$T/verify")"
     ok
 fi
 done_testing
