@@ -189,6 +189,11 @@ static bool set_baseline(struct pd_scan_options *o, const char *a)
     o->baseline = a;
     return *a != '\0';
 }
+static bool set_state(struct pd_scan_options *o, const char *a)
+{
+    o->state = a;
+    return *a != '\0';
+}
 static bool set_binary(struct pd_scan_options *o, const char *a)
 {
     (void)a;
@@ -288,6 +293,10 @@ const struct pd_option pd_scan_option_table[] = {
     {"baseline", 0, "OLD.json", set_baseline, NULL, NULL, "a JSON report of an earlier scan",
      "report, count and gate (exit code, --fail-on) only findings\n"
      "and violations that OLD.json does not hold"},
+    {"state", 0, "FILE", set_state, NULL, NULL, "a file name",
+     "incremental scans: keep in FILE (SQLite, 0600) what each file\n"
+     "was and what it held; unchanged files are not read again,\n"
+     "their findings carried into the report"},
     {"fail-on", 0, "SEVERITY", set_fail_on, NULL, NULL, "info, low, medium, high or critical",
      "exit 1 only for a violation at least this severe\n"
      "(info, low, medium, high, critical); 0 otherwise"},
@@ -544,6 +553,11 @@ static bool parse_options(int argc, char **argv, struct pd_scan_options *o, bool
     if (n_stdin > 1 || (o->stdin_name && !n_stdin)) {
         fprintf(stderr, "pdpscan scan: %s\n", n_stdin > 1 ? "standard input (-) can be named once"
                                                            : "--stdin-name names standard input: give - as a PATH");
+        return false;
+    }
+    if (o->state && o->reveal) { /* a state never holds a value in clear, so a carried finding has none */
+        fprintf(stderr, "pdpscan scan: --state cannot be given with --reveal: findings carried from the state have "
+                        "no value in clear; run once without --state to see them\n");
         return false;
     }
     if (o->output && pd_report_name_has_date(o->output)) { /* -o /var/lib/pdpscan/%Y-%m-%d.json */

@@ -49,6 +49,7 @@ struct pd_scan_options {
     const char *stdin_name;         /* --stdin-name: what standard input (PATH "-") is called */
     const char *baseline;           /* --baseline: an earlier JSON report whose findings are left out */
     bool read_binary;               /* --binary: read binary files' printable strings */
+    const char *state;              /* --state: the incremental scan's SQLite file */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
     /* where each option's value came from (pdpscan config): NULL the default, else "command
      * line" or a configuration file's path; and the value as written (the last one given) */

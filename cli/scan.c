@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "detectors/digest.h"
 #include "detectors/engine.h"
 #include "detectors/hscache.h"
 #include "policies/policy.h"
@@ -23,6 +24,7 @@
 #include "scanner/key.h"
 #include "scanner/roots.h"
 #include "scanner/scan.h"
+#include "scanner/state.h"
 
 /* Everything one run holds; setup fills it, teardown releases whatever setup got to. */
 struct run {
@@ -40,7 +42,11 @@ struct run {
     struct pd_report *report;
     struct pd_scan *scan;
     struct pd_scan_config config;
-    struct pd_file_id own[2 * PD_REPORT_OUTPUTS];
+    struct pd_state *state; /* --state */
+    struct pd_state_gone *gone;
+    size_t n_gone;
+    char state_notice[512]; /* said when it opened */
+    struct pd_file_id own[2 * PD_REPORT_OUTPUTS + 1];
     pthread_t signal_thread;
     bool signals_up;
     atomic_bool done;
@@ -86,7 +92,7 @@ static void submit_unit(void *arg, struct pd_unit *u)
 
 /* The files the report writes, and the old report an atomic one replaces at the end: a report
  * written inside a scanned tree is not read back (with --reveal it holds values in clear). */
-static size_t report_files(const struct pd_report *report, struct pd_file_id own[2 * PD_REPORT_OUTPUTS])
+static size_t report_files(const struct pd_report *report, struct pd_file_id own[2 * PD_REPORT_OUTPUTS + 1])
 {
     int fds[PD_REPORT_OUTPUTS];
     const char *replaced[PD_REPORT_OUTPUTS];
@@ -94,9 +100,9 @@ static size_t report_files(const struct pd_report *report, struct pd_file_id own
     struct stat st;
     for (size_t i = 0; i < outputs; i++) {
         if (fds[i] >= 0 && fstat(fds[i], &st) == 0 && S_ISREG(st.st_mode))
-            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino};
+            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino, NULL};
         if (replaced[i] && stat(replaced[i], &st) == 0 && S_ISREG(st.st_mode))
-            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino};
+            own[n++] = (struct pd_file_id){st.st_dev, st.st_ino, NULL};
     }
     return n;
 }
@@ -262,6 +268,7 @@ static bool setup_report(struct run *run)
                                   .n_roots = opts->n_roots, .resolved = run->roots.v,
                                   .options = run->options, .reveal = opts->reveal,
                                   .read_binary = opts->read_binary, .baseline = run->baseline,
+                                  .incremental = opts->state != NULL,
                                   .policies = run->policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->no_report ? NULL : opts->format, opts->output, summary, &run->info, &run->report,
@@ -269,6 +276,58 @@ static bool setup_report(struct run *run)
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         return false;
     }
+    return true;
+}
+
+/* Everything that decides what a file's scan gives, for --state: a state written under other
+ * settings carries nothing. The key is named by a keyed digest of a fixed text (one-way). */
+static char *state_settings(const struct run *run)
+{
+    const struct pd_scan_options *o = run->opts;
+    struct pd_digest *d = NULL;
+    char key_id[33] = "";
+    const char *part[] = {"pdpscan-state-key"};
+    if (pd_digest_create(run->key, run->key_len, &d) != PD_OK)
+        return NULL;
+    pd_digest_hex128(d, part, 1, key_id);
+    pd_digest_destroy(d);
+    size_t n = 0, len = 0, cap = 1024;
+    const struct pd_detector *const *dets = pd_engine_detectors(run->engine, &n);
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(dets[i]->id) + 1;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    len = (size_t)snprintf(s, cap, "pdpscan=%s; key=%s; min_confidence=%d; max_file_size=%llu; binary=%d; "
+                           "window=%zu; split=%llu; archive=%llu/%llu/%llu/%llu/%llu; follow_symlinks=%d; detectors=",
+                           PACKAGE_VERSION, key_id, o->min_confidence, (unsigned long long)o->max_file_size,
+                           o->read_binary, o->window_size, (unsigned long long)o->split_size,
+                           (unsigned long long)o->limits.max_depth, (unsigned long long)o->limits.max_members,
+                           (unsigned long long)o->limits.max_bytes, (unsigned long long)o->limits.max_ratio,
+                           (unsigned long long)o->limits.timeout, o->follow_symlinks);
+    for (size_t i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? "," : "", dets[i]->id);
+    return s;
+}
+
+/* --state: opened once the roots are known; its own file is never scanned. */
+static bool setup_state(struct run *run)
+{
+    const struct pd_scan_options *opts = run->opts;
+    if (!opts->state)
+        return true;
+    struct pd_diag diag = {{0}};
+    char *settings = state_settings(run);
+    enum pd_error err = settings ? pd_state_open(opts->state, settings, run->roots.v, run->roots.n, &run->state, &diag)
+                                 : pd_fail(&diag, PD_ERR_NOMEM, "out of memory");
+    free(settings);
+    if (err) {
+        fprintf(stderr, "pdpscan: %s\n", diag.text);
+        return false;
+    }
+    snprintf(run->state_notice, sizeof run->state_notice, "%s", pd_state_notice(run->state));
+    if (*run->state_notice)
+        fprintf(stderr, "pdpscan: warning: %s\n", run->state_notice);
     return true;
 }
 
@@ -284,6 +343,7 @@ static bool setup_scan(struct run *run)
                    .db_sample = opts->db_sample, .read_binary = opts->read_binary,
                    .stdin_name = opts->stdin_name,
                    .split_size = opts->split_size},
+        .state = run->state,
         .jobs = opts->jobs,
         .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .resolved = run->roots.v, .excludes = opts->excludes,
                  .n_excludes = opts->n_excludes, .follow_symlinks = opts->follow_symlinks},
@@ -292,6 +352,9 @@ static bool setup_scan(struct run *run)
         .submit = submit_unit,
         .submit_arg = run,
     };
+    uint64_t dev, ino;
+    if (run->state && pd_state_file_id(run->state, &dev, &ino))
+        run->own[run->config.n_own++] = (struct pd_file_id){(dev_t)dev, (ino_t)ino, "pdpscan's own --state file"};
     if (pd_scan_create(&run->config, &run->scan, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         return false;
@@ -330,6 +393,8 @@ static void teardown(struct run *run)
         pthread_join(run->signal_thread, NULL);
     }
     pd_scan_destroy(run->scan);
+    pd_state_close(run->state); /* after the report: carried units point at its strings */
+    pd_state_gone_free(run->gone, run->n_gone);
     pd_engine_destroy(run->engine);
     json_object_put(run->options);
     for (size_t i = 0; run->shown_roots && i < run->opts->n_roots; i++)
@@ -352,7 +417,7 @@ int pd_cli_scan(const struct pd_scan_options *opts)
     stop_signals(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     warn_missing_roots(opts);
-    if (!setup_engine(&run) || !setup_report(&run) || !setup_scan(&run))
+    if (!setup_engine(&run) || !setup_report(&run) || !setup_state(&run) || !setup_scan(&run))
         goto done;
     bool tty = isatty(STDERR_FILENO);
     struct pd_progress *progress = opts->progress == 1 || (opts->progress < 0 && tty && !opts->quiet)
@@ -363,12 +428,24 @@ int pd_cli_scan(const struct pd_scan_options *opts)
     if (walk_err)
         fprintf(stderr, "pdpscan: %s\n", diag.text);
     int sig = pd_scan_stopped(run.scan);
+    bool state_failed = false;
+    if (run.state) { /* only a whole walk can tell what is gone; what was read is kept either way */
+        uint64_t unlisted = 0;
+        struct pd_diag sdiag = {{0}};
+        if (pd_state_finish(run.state, !walk_err && !sig, &run.gone, &run.n_gone, &unlisted, &sdiag) != PD_OK) {
+            fprintf(stderr, "pdpscan: %s\n", sdiag.text);
+            state_failed = true;
+        }
+        if (strcmp(pd_state_notice(run.state), run.state_notice) != 0) /* it failed while in use */
+            fprintf(stderr, "pdpscan: warning: %s\n", pd_state_notice(run.state));
+        pd_report_set_gone(run.report, run.gone, run.n_gone, unlisted);
+    }
     struct pd_report_summary sum;
     enum pd_error rerr = pd_report_close(run.report, signal_name(sig), &sum, &diag);
     run.report = NULL;
     if (rerr)
         fprintf(stderr, "pdpscan: %s\n", diag.text);
-    else if (!walk_err)
+    else if (!walk_err && !state_failed)
         code = exit_code(opts, sig, &sum);
     unsigned removed = 0; /* older reports go only once this one is in place */
     /* a partial report (interrupted) is no reason to remove complete ones */

@@ -7,7 +7,7 @@
 
 #include "reports/writer.h"
 
-#define PD_REPORT_SCHEMA_VERSION "1.5.0"
+#define PD_REPORT_SCHEMA_VERSION "1.6.0"
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 #define SPILL_BUFFER (256u << 10) /* stdio's 4 KiB made a write() per few units: 2,400 for 6,000 files */
@@ -85,7 +85,14 @@ static enum pd_error json_end(void *state, const struct pd_report_summary *s)
     fputs("],\n\"violations\":[", w->out);
     if (pd_report_copy_spill(w->violations, w->out))
         return PD_ERR_IO;
-    fputs("],\n\"policies\":", w->out);
+    if (s->info->incremental) { /* --state: files no longer there */
+        fputs("],\n\"gone\":", w->out);
+        if (put(w->out, pd_json_gone(s)))
+            return PD_ERR_IO;
+        fputs(",\n\"policies\":", w->out);
+    } else {
+        fputs("],\n\"policies\":", w->out);
+    }
     if (put(w->out, pd_json_policies(s)))
         return PD_ERR_IO;
     fputs(",\n\"scan\":", w->out);

@@ -66,6 +66,14 @@ static enum pd_error jsonl_violation(void *state, const struct pd_violation *v)
 static enum pd_error jsonl_end(void *state, const struct pd_report_summary *s)
 {
     struct jsonl_writer *w = state;
+    for (size_t i = 0; i < s->n_gone; i++) { /* --state: files no longer there */
+        struct json_object *g = json_object_new_object();
+        json_object_object_add(g, "path", pd_json_string(s->gone[i].path));
+        json_object_object_add(g, "findings", json_object_new_int64((int64_t)s->gone[i].findings));
+        enum pd_error err = emit(w->out, "gone", g);
+        if (err)
+            return err;
+    }
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "scan", pd_json_scan(s));
     json_object_object_add(o, "counters", pd_json_counters(s));

@@ -237,7 +237,10 @@ enum pd_error pd_json_put_finding(FILE *out, const struct pd_finding *f, const s
         jb_lit(&b, ",\"clear\":");
         jb_str(&b, f->clear);
     }
-    jb_lit(&b, "},\"attributes\":{");
+    if (u->carried) /* --state: found by an earlier run in the same, unchanged file */
+        jb_lit(&b, "},\"carried\":true,\"attributes\":{");
+    else
+        jb_lit(&b, "},\"attributes\":{");
     for (unsigned i = 0; i < f->n_attrs; i++) {
         if (i)
             jb_raw(&b, ",", 1);
@@ -319,6 +322,8 @@ enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *t
         jb_lit(&b, ",\"uid\":");
         jb_int(&b, (long long)u->uid);
     }
+    if (u->carried)
+        jb_lit(&b, ",\"carried\":true");
     jb_lit(&b, ",\"findings\":");
     jb_int(&b, (long long)(u->n_findings + u->findings_unlisted));
     jb_lit(&b, ",\"findings_unlisted\":");
@@ -450,6 +455,10 @@ struct json_object *pd_json_counters(const struct pd_report_summary *s)
     json_object_object_add(o, "findings_unlisted", json_object_new_int64((int64_t)s->findings_unlisted));
     json_object_object_add(o, "units_with_findings", json_object_new_int64((int64_t)s->units_with_findings));
     json_object_object_add(o, "binary", json_object_new_int64((int64_t)s->binary_units));
+    if (s->info->incremental) { /* --state */
+        json_object_object_add(o, "carried", json_object_new_int64((int64_t)s->carried_units));
+        json_object_object_add(o, "gone", json_object_new_int64((int64_t)(s->n_gone + s->gone_unlisted)));
+    }
     if (s->info->baseline) { /* known since the baseline report, left out of everything else */
         json_object_object_add(o, "baseline_findings", json_object_new_int64((int64_t)s->baseline_findings));
         json_object_object_add(o, "baseline_violations", json_object_new_int64((int64_t)s->baseline_violations));
@@ -513,4 +522,16 @@ enum pd_error pd_report_copy_spill(FILE *from, FILE *to)
         if (fwrite(buf, 1, n, to) != n)
             return PD_ERR_IO;
     return ferror(from) ? PD_ERR_IO : PD_OK;
+}
+
+struct json_object *pd_json_gone(const struct pd_report_summary *s)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; i < s->n_gone; i++) {
+        struct json_object *g = json_object_new_object();
+        json_object_object_add(g, "path", pd_json_string(s->gone[i].path));
+        json_object_object_add(g, "findings", json_object_new_int64((int64_t)s->gone[i].findings));
+        json_object_array_add(a, g);
+    }
+    return a;
 }

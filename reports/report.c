@@ -260,7 +260,10 @@ static void count_unit(struct pd_report *r, const struct pd_unit *u)
     if (u->binary)
         s->binary_units++;
     s->bytes_total += u->size;
-    s->bytes_scanned += u->bytes_scanned;
+    if (u->carried) /* not read by this run */
+        s->carried_units++;
+    else
+        s->bytes_scanned += u->bytes_scanned;
     uint64_t total = u->n_findings + u->findings_unlisted;
     s->findings += total;
     s->findings_unlisted += u->findings_unlisted;
@@ -345,7 +348,7 @@ static void *report_thread(void *arg)
         if (r->sum.info->baseline)
             r->sum.baseline_findings += pd_unit_drop_findings(u, in_baseline, r->sum.info->baseline);
         count_unit(r, u);
-        if (!strchr(u->path, '!')) { /* a file or a table the walk queued, not a member of one */
+        if (!strchr(u->path, '!') && !u->carried) { /* a file or a table the walk queued, not a member */
             atomic_fetch_add(&r->files_done, 1);
             atomic_fetch_add(&r->bytes_done, u->size);
         }
@@ -437,6 +440,13 @@ static void write_failed(struct pd_diag *diag, enum pd_error err, int e, const c
                            "version is left as it was)", path, strerror(e));
     else
         pd_fail(diag, err, "writing report %s failed: %s", path, e ? strerror(e) : pd_strerror(err));
+}
+
+void pd_report_set_gone(struct pd_report *r, const struct pd_state_gone *gone, size_t n, uint64_t unlisted)
+{
+    r->sum.gone = gone; /* read by the writers' end, in pd_report_close */
+    r->sum.n_gone = n;
+    r->sum.gone_unlisted = unlisted;
 }
 
 enum pd_error pd_report_close(struct pd_report *r, const char *interrupted_by, struct pd_report_summary *out,

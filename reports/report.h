@@ -34,6 +34,10 @@ void pd_report_progress(struct pd_report *report, uint64_t *files, uint64_t *byt
 /* Hands a finished unit to the report thread (takes ownership; blocks while the queue is full). */
 void pd_report_submit(struct pd_report *report, struct pd_unit *unit);
 
+/* --state: the files kept in the state that the walk no longer found (the caller keeps them
+ * until pd_report_close returns). Before pd_report_close. */
+void pd_report_set_gone(struct pd_report *report, const struct pd_state_gone *gone, size_t n, uint64_t unlisted);
+
 /* Drains the queue, writes the end of every output and puts files in place. The summary's counts
  * are copied to *out_summary when it is not NULL (its by_detector is then freed by the report). */
 enum pd_error pd_report_close(struct pd_report *report, const char *interrupted_by,

@@ -225,6 +225,8 @@ static struct json_object *finding_result(struct sarif_writer *w, const struct p
         json_object_object_add(props, "clear", pd_json_string(f->clear));
     if (f->field)
         json_object_object_add(props, "field", pd_json_string(f->field));
+    if (u->carried) /* --state: found by an earlier run in the same, unchanged file */
+        json_object_object_add(props, "carried", json_object_new_boolean(true));
     for (unsigned i = 0; i < f->n_attrs; i++)
         json_object_object_add(props, f->attrs[i].key, json_object_new_string(f->attrs[i].value));
     json_object_object_add(r, "properties", props);

@@ -236,6 +236,18 @@ static enum pd_error text_end(void *state, const struct pd_report_summary *s)
             (unsigned long long)s->units, (unsigned long long)s->by_status[PD_UNIT_SCANNED],
             (unsigned long long)s->by_status[PD_UNIT_PARTIAL], (unsigned long long)s->by_status[PD_UNIT_SKIPPED],
             (unsigned long long)s->by_status[PD_UNIT_ERROR], scanned);
+    if (s->info->incremental) { /* --state: what was not read, and what is no longer there */
+        fprintf(o, "Unchanged since the state: %llu units carried, not read\n", (unsigned long long)s->carried_units);
+        fprintf(o, "Gone since the state: %llu files\n", (unsigned long long)(s->n_gone + s->gone_unlisted));
+        for (size_t i = 0; i < s->n_gone && i < 10; i++) {
+            fprintf(o, "  %8llu  ", (unsigned long long)s->gone[i].findings);
+            put_escaped(o, s->gone[i].path);
+            fputc('\n', o);
+        }
+        if (s->n_gone + s->gone_unlisted > 10)
+            fprintf(o, "  ... and %llu more (see the report)\n",
+                    (unsigned long long)(s->n_gone + s->gone_unlisted - 10));
+    }
     if (s->binary_units) /* skipped binary files are a choice the reader should see */
         fprintf(o, "Binary files: %llu (%s)\n", (unsigned long long)s->binary_units,
                 s->info->read_binary ? "their printable strings read"

@@ -12,6 +12,7 @@
 #include "detectors/detector.h"
 #include "policies/policy.h"
 #include "util/error.h"
+#include "scanner/state.h"
 #include "scanner/unit.h"
 
 struct json_object;
@@ -26,6 +27,7 @@ struct pd_report_info {
     bool reveal;
     bool read_binary; /* --binary: binary files were read for their strings, not skipped */
     const struct pd_baseline *baseline; /* --baseline: what an earlier report held, left out; or NULL */
+    bool incremental; /* --state: unchanged files carried, vanished ones reported gone */
     const struct pd_policy_set *policies; /* NULL: no policy evaluation */
 };
 
@@ -53,6 +55,10 @@ struct pd_report_summary {
     uint64_t findings, findings_unlisted, units_with_findings;
     uint64_t binary_units; /* binary files: skipped, or their printable strings read (--binary) */
     uint64_t baseline_findings, baseline_violations; /* left out: the baseline report held them */
+    uint64_t carried_units;                         /* --state: taken from the state, not read */
+    const struct pd_state_gone *gone;                /* --state: files kept but no longer there */
+    size_t n_gone;
+    uint64_t gone_unlisted;                         /* beyond PD_STATE_GONE_LISTED */
     uint64_t by_category[PD_CAT_COUNT];
     struct pd_detector_total *by_detector; /* in table order */
     size_t n_detectors;
@@ -112,6 +118,8 @@ struct json_object *pd_json_scan(const struct pd_report_summary *s);
 struct json_object *pd_json_counters(const struct pd_report_summary *s);
 struct json_object *pd_json_totals(const struct pd_report_summary *s);
 struct json_object *pd_json_policies(const struct pd_report_summary *s);
+/* --state: the files gone since the state was written (path, findings), as an array. */
+struct json_object *pd_json_gone(const struct pd_report_summary *s);
 struct json_object *pd_json_string(const char *maybe_invalid_utf8);
 /* The members every violation of a rule shares: title, remediation and legal_basis, in that
  * order, which follow rule, policy, severity, scope and subject in the record (violations.c). */

@@ -11,15 +11,23 @@
 
 #include "scanner/db/db.h"
 #include "scanner/queue.h"
+#include "scanner/state.h"
 
 #define JOB_QUEUE_LENGTH 4096
 
 enum job_kind { JOB_FILE, JOB_TABLE, JOB_SLICE };
+/* what a file job does first (--state) */
+enum job_check { CHECK_NONE, CHECK_CARRY, CHECK_CONTENT };
 
 /* What the job queue carries. */
 struct job {
     enum job_kind kind;
     const struct pd_root *root; /* files: where the walk found it */
+    /* --state: a file unchanged (carried from the state, read only if that fails) or whose
+     * times changed but not its size (read to compare its content hash first) */
+    enum job_check check;
+    struct pd_file_meta meta;
+    unsigned char content[32];
     union {
         char *path;
         struct pd_db_table *table;
@@ -31,6 +39,7 @@ struct worker_thread {
     struct pd_scan *scan;
     struct pd_worker *worker;
     pthread_t thread;
+    struct pd_state_record *record; /* --state: the units of the file at hand */
 };
 
 struct pd_scan {
@@ -117,9 +126,11 @@ static bool push_job(struct pd_scan *s, struct job *j, uint64_t weight)
     return false;
 }
 
-static bool push(struct pd_scan *s, enum job_kind kind, void *what, const struct pd_root *root, uint64_t weight)
+/* Queues a job for what; check: a file's --state check and facts (or NULL). */
+static bool push(struct pd_scan *s, enum job_kind kind, void *what, const struct pd_root *root, uint64_t weight,
+                 const struct job *check)
 {
-    struct job *j = malloc(sizeof *j);
+    struct job *j = check ? malloc(sizeof *j) : calloc(1, sizeof *j);
     if (!j) {
         if (kind == JOB_FILE)
             free(what);
@@ -127,6 +138,8 @@ static bool push(struct pd_scan *s, enum job_kind kind, void *what, const struct
             pd_db_table_destroy(what);
         return false;
     }
+    if (check)
+        *j = *check;
     j->kind = kind;
     j->root = root;
     if (kind == JOB_FILE)
@@ -147,6 +160,33 @@ static void job_done(struct pd_scan *s, bool was_job)
         pd_queue_close(s->jobs); /* safe to call twice */
 }
 
+/* --state: an unchanged file's units come from the state; a file whose times changed but not its
+ * size is carried when its bytes are the same. False: read it (a record that cannot be decoded
+ * is read too). */
+static bool carried(struct pd_scan *s, const struct job *j)
+{
+    unsigned char now[32];
+    struct pd_diag diag;
+    if (j->check == CHECK_CONTENT &&
+        (!pd_state_hash_file(j->as.path, &j->meta, now) || memcmp(now, j->content, sizeof now) != 0))
+        return false;
+    return pd_state_carry(s->cfg->state, j->root, j->as.path, j->check == CHECK_CONTENT ? &j->meta : NULL,
+                          s->cfg->submit, s->cfg->submit_arg, &diag) == PD_OK;
+}
+
+/* --state: the file's units (its members went by emit_unit) are kept for the next run. */
+static void record(struct worker_thread *wt, struct pd_unit *u)
+{
+    struct pd_scan *s = wt->scan;
+    if (!s->cfg->state)
+        return;
+    if (!wt->record)
+        wt->record = pd_state_record_begin();
+    pd_state_record_unit(wt->record, u);
+    pd_state_record_end(s->cfg->state, wt->record, u, atomic_load(&s->stop) != 0);
+    wt->record = NULL;
+}
+
 static struct pd_unit *run_job(struct worker_thread *wt, const struct job *j)
 {
     struct pd_scan *s = wt->scan;
@@ -154,19 +194,34 @@ static struct pd_unit *run_job(struct worker_thread *wt, const struct job *j)
     struct pd_unit *u = NULL;
     switch (j->kind) {
     case JOB_SLICE: /* the last slice of a file to finish returns the file's unit */
-        return pd_worker_scan_slice(wt->worker, j->as.slice, stopping);
+        if ((u = pd_worker_scan_slice(wt->worker, j->as.slice, stopping)) != NULL)
+            record(wt, u);
+        return u;
     case JOB_TABLE:
+        if (stopping) {
+            submit_not_read(s, j);
+            return NULL;
+        }
+        u = pd_worker_scan_db_table(wt->worker, j->as.table);
+        break;
     case JOB_FILE:
         if (stopping) {
             submit_not_read(s, j);
             return NULL;
         }
-        u = j->kind == JOB_TABLE ? pd_worker_scan_db_table(wt->worker, j->as.table)
-                                 : pd_worker_scan_file(wt->worker, j->as.path, j->root, &in_slices);
-        if (!u && !in_slices) /* in slices: the last one to finish submits the unit */
-            fprintf(stderr, "pdpscan: out of memory recording a unit\n");
+        if (j->check && carried(s, j))
+            return NULL;
+        if (s->cfg->state)
+            wt->record = pd_state_record_begin();
+        u = pd_worker_scan_file(wt->worker, j->as.path, j->root, &in_slices);
+        if (u)
+            record(wt, u);
+        pd_state_record_free(wt->record); /* in slices: the last one records the file */
+        wt->record = NULL;
         break;
     }
+    if (!u && !in_slices) /* in slices: the last one to finish submits the unit */
+        fprintf(stderr, "pdpscan: out of memory recording a unit\n");
     return u;
 }
 
@@ -187,13 +242,22 @@ static void *worker_main(void *arg)
 
 /* Jobs weigh their size, so that workers take the largest waiting file first: a big file picked up
  * last would otherwise leave one worker scanning alone at the end. Database tables go first. */
-static bool walk_file(void *arg, char *path, uint64_t size, const struct pd_root *root)
+static bool walk_file(void *arg, char *path, const struct stat *st, const struct pd_root *root)
 {
     struct pd_scan *s = arg;
+    uint64_t size = st ? (uint64_t)st->st_size : 0;
+    atomic_store(&s->walking, root);
+    struct job check = {.kind = JOB_FILE, .root = root};
+    if (s->cfg->state && st) { /* --state: an unchanged file is not read */
+        pd_file_meta_from_stat(&check.meta, st);
+        enum pd_state_verdict v = pd_state_check(s->cfg->state, root, path, &check.meta, check.content);
+        check.check = v == PD_STATE_CARRY ? CHECK_CARRY : v == PD_STATE_VERIFY ? CHECK_CONTENT : CHECK_NONE;
+    }
+    if (check.check == CHECK_CARRY) /* decoded by a worker, after the files to read */
+        return push(arg, JOB_FILE, path, root, 0, &check);
     atomic_fetch_add(&s->files_found, 1);
     atomic_fetch_add(&s->bytes_found, size);
-    atomic_store(&s->walking, root);
-    return push(arg, JOB_FILE, path, root, size);
+    return push(arg, JOB_FILE, path, root, size, check.check ? &check : NULL);
 }
 
 void pd_scan_progress(struct pd_scan *s, struct pd_scan_progress *out)
@@ -206,13 +270,27 @@ void pd_scan_progress(struct pd_scan *s, struct pd_scan_progress *out)
     out->root = root ? root->given : NULL;
 }
 
-static void walk_unit(void *arg, struct pd_unit *u) { submit(arg, u); }
+static void walk_unit(void *arg, struct pd_unit *u)
+{
+    struct pd_scan *s = arg;
+    if (s->cfg->state)
+        pd_state_note_walked(s->cfg->state, u);
+    submit(s, u);
+}
 
 /* Slices of large files, from the workers: taken before any waiting file. */
-static bool queue_slice(void *arg, struct pd_slice *slice) { return push(arg, JOB_SLICE, slice, NULL, UINT64_MAX); }
+static bool queue_slice(void *arg, struct pd_slice *slice)
+{
+    return push(arg, JOB_SLICE, slice, NULL, UINT64_MAX, NULL);
+}
 
-/* Archive members and document parts, from the workers. */
-static void emit_unit(void *arg, struct pd_unit *u) { submit(arg, u); }
+/* Archive members and document parts, from the workers: recorded with their file (--state). */
+static void emit_unit(void *arg, struct pd_unit *u)
+{
+    struct worker_thread *wt = arg;
+    pd_state_record_unit(wt->record, u);
+    submit(wt->scan, u);
+}
 
 /* Database roots become one job per table; a database that cannot be reached is an error unit. */
 static void queue_databases(struct pd_scan *s)
@@ -232,7 +310,7 @@ static void queue_databases(struct pd_scan *s)
                 submit(s, u);
             }
         }
-        for (; k < n && push(s, JOB_TABLE, tables[k], NULL, UINT64_MAX); k++)
+        for (; k < n && push(s, JOB_TABLE, tables[k], NULL, UINT64_MAX, NULL); k++)
             ;
         for (k = k < n ? k + 1 : n; k < n; k++)
             pd_db_table_destroy(tables[k]);
@@ -246,13 +324,14 @@ static size_t start_workers(struct pd_scan *s, struct worker_thread *threads, st
     struct pd_worker_config wc = cfg->worker;
     wc.stop = &s->stop;
     wc.emit = emit_unit;
-    wc.emit_arg = s;
+    wc.content_hash = cfg->state != NULL;
     wc.split_max = cfg->jobs > 1 ? 2 * cfg->jobs : 0;
     wc.split = queue_slice;
     wc.split_arg = s;
     size_t started = 0;
     for (size_t i = 0; i < cfg->jobs; i++) {
         threads[i].scan = s;
+        wc.emit_arg = &threads[i];
         if (pd_worker_create(&wc, &threads[i].worker, diag) != PD_OK)
             break;
         if (pthread_create(&threads[i].thread, NULL, worker_main, &threads[i]) != 0) {

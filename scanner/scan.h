@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "util/error.h"
+#include "scanner/state.h"
 #include "scanner/unit.h"
 #include "scanner/walker.h"
 #include "scanner/worker.h"
@@ -17,6 +18,8 @@ struct pd_scan_config {
     struct pd_worker_config worker;
     unsigned jobs; /* worker threads, at least 1 */
     struct pd_walk_options walk;
+    /* --state: unchanged files are carried from it, scanned ones recorded in it; NULL: none */
+    struct pd_state *state;
     /* files the caller writes (its report): skipped with a reason, never read back */
     const struct pd_file_id *own;
     size_t n_own;
@@ -45,7 +48,7 @@ int pd_scan_stopped(const struct pd_scan *scan);
 
 /* What the walk has found so far, for a progress line (from any thread). */
 struct pd_scan_progress {
-    uint64_t files, bytes;    /* files queued by the walk, and their sizes */
+    uint64_t files, bytes;    /* files queued by the walk, and their sizes (carried ones not) */
     uint64_t queued;          /* jobs waiting or being scanned */
     bool walk_over;           /* files and bytes are final: an ETA can be given */
     const char *root;         /* the root being walked (as given), or NULL */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <nettle/sha2.h>
 #include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -19,11 +20,18 @@ static ssize_t file_read(struct pd_source *src, void *buf, size_t n)
             return 0;
         }
     }
+    off_t at = src->content ? lseek(src->fd, 0, SEEK_CUR) : -1; /* where the hash goes on */
     ssize_t r;
     do
         r = read(src->fd, buf, n);
     while (r < 0 && errno == EINTR);
     if (r > 0) {
+        uint64_t from = (uint64_t)at;
+        if (at >= 0 && from <= src->content_at && from + (uint64_t)r > src->content_at) {
+            size_t skip = (size_t)(src->content_at - from);
+            sha256_update(src->content, (size_t)r - skip, (const uint8_t *)buf + skip);
+            src->content_at = from + (uint64_t)r;
+        }
         src->file_bytes_read += (uint64_t)r;
         /* A short read past the size the file had at open is its end: the read that would say
          * so is saved (one per small file). Short reads elsewhere (FUSE, a growing file) still
@@ -31,6 +39,21 @@ static ssize_t file_read(struct pd_source *src, void *buf, size_t n)
         src->file_ended = (size_t)r < n && src->file_bytes_read >= src->file_size;
     }
     return r;
+}
+
+void pd_source_hash_content(struct pd_source *src, struct sha256_ctx *ctx)
+{
+    sha256_init(ctx);
+    src->content = ctx;
+    src->content_at = 0;
+}
+
+bool pd_source_content_hash(struct pd_source *src, unsigned char out[32])
+{
+    if (!src->content || src->file_size == UINT64_MAX || src->content_at != src->file_size)
+        return false;
+    sha256_digest(src->content, SHA256_DIGEST_SIZE, out);
+    return true;
 }
 
 static bool pseudo_filesystem(int fd)

@@ -11,6 +11,8 @@
 
 #include "util/error.h"
 
+struct sha256_ctx;
+
 struct pd_source {
     const char *kind; /* "file", "memory", "archive member", "document part", "extractor" */
     /* Reads up to n bytes; returns the count, 0 at the end, -1 with errno set on failure.
@@ -35,6 +37,10 @@ struct pd_source {
     /* a file of a kernel pseudo-filesystem (proc, sysfs...): its size is fiction and some never
      * end (/proc/self/pagemap), so it is read up to PD_PSEUDO_FILE_MAX; capped: that was hit */
     bool pseudo, capped;
+    /* files, with pd_source_hash_content: SHA-256 of the bytes from 0 up to content_at, read in
+     * order (a rewind and reading again carries on where it had reached) */
+    struct sha256_ctx *content;
+    uint64_t content_at;
 };
 
 #define PD_PSEUDO_FILE_MAX (16u << 20)
@@ -43,6 +49,13 @@ struct pd_source {
  * resolve, without updating its access time where the kernel allows, and fills *st.
  * On failure names the cause in diag (errno preserved). */
 enum pd_error pd_source_open_file(struct pd_source *src, const char *path, struct stat *st, struct pd_diag *diag);
+/* Hashes the file's bytes as the scan reads them (ctx: the caller's, reset here), for --state. */
+void pd_source_hash_content(struct pd_source *src, struct sha256_ctx *ctx);
+/* The SHA-256 of the whole file, when every byte of it (its size at open) went through the
+ * source in order; false when the reader went around it (archives, extractors read the
+ * descriptor themselves) or stopped early. */
+bool pd_source_content_hash(struct pd_source *src, unsigned char out[32]);
+
 /* Standard input (`pdpscan scan -`): a pipe, or a file redirected into it, read once. */
 enum pd_error pd_source_open_stdin(struct pd_source *src, struct stat *st, struct pd_diag *diag);
 

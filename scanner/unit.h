@@ -59,6 +59,12 @@ struct pd_unit {
     mode_t mode;
     uid_t uid;
     bool have_stat;
+    /* top-level files: what --state compares next time (scanner/state.h) */
+    uint64_t dev, ino;
+    int64_t mtime_ns, ctime_ns;
+    unsigned char content_hash[32]; /* SHA-256 of the file's bytes, when have_content_hash */
+    bool have_content_hash;         /* the scan read the whole file in order (not in slices) */
+    bool carried;                   /* not read: taken unchanged from the --state file */
     char mime[96];
     const char *encoding; /* static string or NULL */
     bool binary;          /* binary data: skipped, or only its printable strings read (--binary) */

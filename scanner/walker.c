@@ -222,13 +222,14 @@ static enum pd_error visit(struct walk *w, const char *path, const struct stat *
     if (S_ISREG(st.st_mode)) {
         for (size_t i = 0; i < w->sink->n_own; i++)
             if (w->sink->own[i].dev == st.st_dev && w->sink->own[i].ino == st.st_ino) {
-                emit_unit(w, path, PD_UNIT_SKIPPED, "%s", "pdpscan's own report");
+                emit_unit(w, path, PD_UNIT_SKIPPED, "%s", w->sink->own[i].what ? w->sink->own[i].what
+                                                                              : "pdpscan's own report");
                 return PD_OK;
             }
         char *copy = strdup(path);
         if (!copy)
             return PD_ERR_NOMEM;
-        if (!w->sink->file(w->sink->arg, copy, (uint64_t)st.st_size, w->root))
+        if (!w->sink->file(w->sink->arg, copy, &st, w->root))
             w->stopped = true;
         return PD_OK;
     }
@@ -305,7 +306,7 @@ enum pd_error pd_walk(const struct pd_walk_options *opts, const struct pd_walk_s
             char *copy = strdup(root);
             if (!copy)
                 return PD_ERR_NOMEM;
-            if (!sink->file(sink->arg, copy, 0, w.root))
+            if (!sink->file(sink->arg, copy, NULL, w.root))
                 break;
             continue;
         }

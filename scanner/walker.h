@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "util/error.h"
@@ -25,12 +26,13 @@ struct pd_walk_options {
 struct pd_file_id {
     dev_t dev;
     ino_t ino;
+    const char *what; /* the skip reason; NULL: "pdpscan's own report" */
 };
 
 struct pd_walk_sink {
-    /* takes ownership of path; root: where it was found (NULL without resolved roots); false:
-     * stop walking */
-    bool (*file)(void *arg, char *path, uint64_t size, const struct pd_root *root);
+    /* takes ownership of path; st: what stat() said of it (NULL: standard input); root: where it
+     * was found (NULL without resolved roots); false: stop walking */
+    bool (*file)(void *arg, char *path, const struct stat *st, const struct pd_root *root);
     void (*unit)(void *arg, struct pd_unit *unit); /* takes ownership */
     void *arg;
     /* files pdpscan itself writes (its report): skipped with a reason, never read back */

@@ -10,6 +10,7 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#include <nettle/sha2.h>
 #endif
 
 #include "detectors/digest.h"
@@ -41,6 +42,7 @@ struct pd_worker {
     struct pd_db_slot db;
     bool handed_over; /* the unit being scanned went on in slices (split.c) */
     struct pd_fields *fields; /* the structure of the text being scanned (fields.h) */
+    struct sha256_ctx content; /* cfg.content_hash: the top-level file's bytes */
 };
 
 enum pd_error pd_worker_create(const struct pd_worker_config *cfg, struct pd_worker **out, struct pd_diag *diag)
@@ -694,6 +696,12 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
     u->mtime = (int64_t)st.st_mtime;
     u->mode = st.st_mode;
     u->uid = st.st_uid;
+    u->dev = (uint64_t)st.st_dev;
+    u->ino = (uint64_t)st.st_ino;
+    u->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    u->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+    if (w->cfg.content_hash && !from_stdin && S_ISREG(st.st_mode) && !src.pseudo)
+        pd_source_hash_content(&src, &w->content);
     if (from_stdin && !S_ISREG(st.st_mode))
         u->size = 0; /* a pipe's size is what was read from it (below) */
     if (!S_ISREG(st.st_mode) && !from_stdin) {
@@ -717,6 +725,8 @@ struct pd_unit *pd_worker_scan_file(struct pd_worker *w, const char *path, const
             u->size = u->bytes_scanned;
         else if (!src.pseudo)
             pd_worker_check_shrunk(u);
+        if (u->status == PD_UNIT_SCANNED)
+            u->have_content_hash = pd_source_content_hash(&src, u->content_hash);
     }
     src.close(&src);
     return u;

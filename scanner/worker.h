@@ -27,6 +27,7 @@ struct pd_worker_config {
     uint64_t db_sample;                    /* rows per table, 0: every row */
     bool read_binary;                      /* binary data: its printable strings read, not skipped */
     const char *stdin_name;                /* the unit that standard input (root "-") is named; NULL: "-" */
+    bool content_hash;                     /* hash each file's bytes as it is read (--state) */
     /* Receives archive members and document parts as units of their own (takes ownership).
      * NULL: they are counted into their parent only. */
     void (*emit)(void *arg, struct pd_unit *unit);

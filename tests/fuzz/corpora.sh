@@ -28,5 +28,6 @@ fuzz-mail mail
 fuzz-fields fields
 fuzz-policy policy
 fuzz-legacy legacy
+fuzz-state state
 LIST
 echo "$runs passed, 0 failed"

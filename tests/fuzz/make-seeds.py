@@ -97,6 +97,16 @@ for name in sorted(os.listdir(os.path.join(src, "policies"))):
         put("policy", name, open(os.path.join(src, "policies", name), "rb").read())
 put("policy", "overlay.json", open(os.path.join(src, "examples", "policy-overlay.json"), "rb").read())
 
+# --state records: one file's units as pdpscan keeps them (scanner/state.c)
+H = "0123456789abcdef" * 2
+put("state", "text.json", '[{"p":"hr/a.txt","s":0,"z":60,"b":60,"m":"text/plain","e":"utf-8","t":1700000000,"o":420,'
+    '"u":1000,"f":[["vn.cccd",28,12,2,10,90,"001*******56","%s","%s",null,"birth_year","1987","sex","male"],'
+    '["email",45,20,3,8,85,"a***@e***.vn","%s","%s","Email"]]}]' % (H, H, H, H))
+put("state", "archive.json", '[{"p":"a.zip!x/id.txt","s":0,"z":22,"f":[["vn.cccd",9,12,1,10,90,"001*******56","%s",'
+    '"%s",null]]},{"p":"a.zip!big.txt","s":0,"ul":3,"un":{"vn.phone":3},"f":[]},'
+    '{"p":"a.zip","s":0,"z":300,"m":"application/zip","f":[]}]' % (H, H))
+put("state", "skipped.json", '[{"p":"blob.bin","s":2,"r":"binary data","x":true,"f":[]}]')
+
 # legacy encodings
 text = "Họ và tên: Phạm Minh Tuấn\nĐịa chỉ: 12 Lê Lợi\nTỐI MẬT\n"
 for enc in ("TCVN5712-1", "VISCII", "CP1258"):

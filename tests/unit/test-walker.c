@@ -22,13 +22,13 @@ struct seen {
     size_t stop_after; /* 0: never */
 };
 
-static bool on_file(void *arg, char *path, uint64_t size, const struct pd_root *root)
+static bool on_file(void *arg, char *path, const struct stat *st, const struct pd_root *root)
 {
     struct seen *s = arg;
     (void)root;
     if (s->n_files < 32) {
         snprintf(s->files[s->n_files], sizeof s->files[0], "%s", path);
-        s->sizes[s->n_files++] = size;
+        s->sizes[s->n_files++] = st ? (uint64_t)st->st_size : 0;
     }
     free(path);
     return !s->stop_after || s->n_files < s->stop_after;
@@ -93,7 +93,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/report.json", dir);
     struct stat st;
     stat(path, &st);
-    struct pd_file_id own = {st.st_dev, st.st_ino};
+    struct pd_file_id own = {st.st_dev, st.st_ino, NULL};
     snprintf(missing, sizeof missing, "%s/missing", dir);
 
     char *roots[] = {dir, missing}, *excludes[] = {"*.log"};
