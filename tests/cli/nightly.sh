@@ -25,12 +25,18 @@ expect_rc 0
 [ "$(rq "$T/state/hr/new-since-last.json" "(len(r['findings']['new']), len(r['violations']['new']), r['findings']['unchanged'] > 10)")" = "(0, 0, True)" ] ||
     fail "the second night finds something new: $(cat "$T/state/hr/new-since-last.json")"
 [ "$(rq "$latest" "len(r['findings']) > 10")" = True ] || fail "a night's report is not whole"
+[ "$(rq "$latest" "(r['counters']['carried'] == r['counters']['units'], r['counters']['bytes_scanned'])")" = "(True, 0)" ] ||
+    fail "the second night read unchanged files again: $(rq "$latest" "r['counters']")"
+[ "$(stat -c %a "$T/state/hr/files.state")" = 600 ] || fail "the state file is readable by others"
+ok
 printf 'Liên hệ: SĐT 0987654321\n' >"$T/share/planted.txt"
 night
 expect_rc 1
 [ "$(rq "$T/state/hr/new-since-last.json" "[(f['detector'], f['location']['path'].rsplit('/', 1)[1]) for f in r['findings']['new']]")" = \
   "[('vn.phone', 'planted.txt')]" ] || fail "after a planted change: $(cat "$T/state/hr/new-since-last.json")"
 [ "$(ls "$T/state/hr" | grep -c '^20.*\.json$')" = 3 ] || fail "reports: $(ls "$T/state/hr")"
+[ "$(rq "$latest" "[u['path'].rsplit('/', 1)[1] for u in r['units'] if not u.get('carried')]")" = "['planted.txt']" ] ||
+    fail "the third night read more than the planted file: $(rq "$latest" "r['counters']")"
 ok
 # the units, checked by systemd's own tool when it is installed (the script's path made real)
 if command -v systemd-analyze >/dev/null 2>&1; then
