@@ -31,7 +31,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp" \
     ONLY_TESTS="tests/unit/test-queue tests/unit/test-split tests/unit/test-worker tests/cli/containers.sh \
     tests/cli/documents.sh tests/cli/mail.sh tests/cli/slices.sh tests/cli/interrupt.sh tests/cli/report-files.sh \
-    tests/cli/sqlite.sh tests/cli/postgres.sh tests/cli/mariadb.sh" run_variant tsan --enable-tsan
+    tests/cli/sqlite.sh tests/cli/postgres.sh tests/cli/mariadb.sh tests/cli/state.sh" run_variant tsan --enable-tsan
 echo "=== packaging: distcheck, in-tree build, make install DESTDIR"
 tests/packaging.sh "$top/build-plain" || status=1
 # the fuzz targets under libFuzzer, 60 s per parser corpus, where clang is installed
