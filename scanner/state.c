@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "detectors/detector.h"
@@ -25,29 +26,35 @@ static const char schema[] =
     " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, content BLOB, findings INTEGER, units TEXT NOT NULL,"
     " PRIMARY KEY(root, path));";
 
-/* what this run adds, kept out of the file until the end */
-static const char temp_schema[] =
-    "CREATE TEMP TABLE seen(root TEXT, path TEXT, PRIMARY KEY(root, path));"
-    "CREATE TEMP TABLE fresh(root TEXT, path TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,"
+/* what this run adds, in a scratch database of its own connection until the end: a damaged state
+ * file puts its connection in an error state that would fail these writes too */
+static const char work_schema[] =
+    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+    "CREATE TABLE seen(root TEXT, path TEXT, PRIMARY KEY(root, path));"
+    "CREATE TABLE fresh(root TEXT, path TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,"
     " ctime_ns INTEGER, content BLOB, findings INTEGER, units TEXT, PRIMARY KEY(root, path));"
-    "CREATE TEMP TABLE moved(root TEXT, path TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,"
+    "CREATE TABLE moved(root TEXT, path TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,"
     " ctime_ns INTEGER, PRIMARY KEY(root, path));"
-    "CREATE TEMP TABLE walked(root TEXT, path TEXT, keep INTEGER, PRIMARY KEY(root, path));";
+    "CREATE TABLE walked(root TEXT, path TEXT, keep INTEGER, PRIMARY KEY(root, path));";
 
 enum stmt { LOOKUP, SEEN, UNITS, MOVED, FRESH, WALKED, STMT_COUNT };
 
 static const char *const stmt_sql[STMT_COUNT] = {
     [LOOKUP] = "SELECT dev, ino, size, mtime_ns, ctime_ns, content FROM main.files WHERE root = ?1 AND path = ?2",
-    [SEEN] = "INSERT OR IGNORE INTO temp.seen VALUES (?1, ?2)",
+    [SEEN] = "INSERT OR IGNORE INTO seen VALUES (?1, ?2)",
     [UNITS] = "SELECT units FROM main.files WHERE root = ?1 AND path = ?2",
-    [MOVED] = "INSERT OR REPLACE INTO temp.moved VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [FRESH] = "INSERT OR REPLACE INTO temp.fresh VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    [WALKED] = "INSERT OR REPLACE INTO temp.walked VALUES (?1, ?2, ?3)",
+    [MOVED] = "INSERT OR REPLACE INTO moved VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [FRESH] = "INSERT OR REPLACE INTO fresh VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [WALKED] = "INSERT OR REPLACE INTO walked VALUES (?1, ?2, ?3)",
 };
+static bool on_work(enum stmt i) { return i != LOOKUP && i != UNITS; }
 
 struct pd_state {
     pthread_mutex_t lock;
-    sqlite3 *db;
+    sqlite3 *db;   /* the state file: read during the run, written at its end */
+    sqlite3 *work; /* this run's scratch tables (seen, fresh, moved, walked) */
+    char *work_path;
+    int lock_fd;   /* flock()ed: one run at a time */
     sqlite3_stmt *stmt[STMT_COUNT];
     char *path, *settings;
     const struct pd_root *roots;
@@ -91,6 +98,9 @@ static void close_db(struct pd_state *s)
     }
     sqlite3_close(s->db);
     s->db = NULL;
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    s->lock_fd = -1;
 }
 
 /* Creates path 0600 when missing; an existing one must be a regular file of ours, and loses any
@@ -112,8 +122,17 @@ static enum pd_error prepare_file(struct pd_state *s, struct pd_diag *diag)
                       strerror(errno));
     s->dev = (uint64_t)st.st_dev;
     s->ino = (uint64_t)st.st_ino;
-    close(fd);
-    return err;
+    if (!err && flock(fd, LOCK_EX | LOCK_NB) != 0)
+        err = errno == EWOULDBLOCK ? pd_fail(diag, PD_ERR_USAGE, "--state %s is in use by another pdpscan run", s->path)
+                                   : pd_fail(diag, PD_ERR_IO, "--state %s: cannot lock: %s", s->path, strerror(errno));
+    if (err) {
+        close(fd);
+        return err;
+    }
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    s->lock_fd = fd; /* held until the state closes */
+    return PD_OK;
 }
 
 static enum pd_error open_db(struct pd_state *s, struct pd_diag *diag)
@@ -233,12 +252,43 @@ static void check_settings(struct pd_state *s)
     sqlite3_finalize(q);
 }
 
+/* The scratch database: a file of this user only (0600) in $TMPDIR, removed when the state closes. */
+static enum pd_error open_work(struct pd_state *s, struct pd_diag *diag)
+{
+    const char *dir = getenv("TMPDIR");
+    size_t n = strlen(dir && *dir ? dir : "/tmp") + sizeof "/pdpscan-state-XXXXXX";
+    if (!(s->work_path = malloc(n)))
+        return pd_fail(diag, PD_ERR_NOMEM, "out of memory");
+    snprintf(s->work_path, n, "%s/pdpscan-state-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(s->work_path);
+    if (fd < 0) {
+        enum pd_error err = pd_fail(diag, PD_ERR_IO, "--state: cannot create a scratch file %s: %s", s->work_path,
+                                    strerror(errno));
+        free(s->work_path);
+        s->work_path = NULL;
+        return err;
+    }
+    close(fd);
+    char *msg = NULL;
+    if (sqlite3_open_v2(s->work_path, &s->work, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->work, work_schema, NULL, NULL, &msg) != SQLITE_OK) {
+        enum pd_error err = pd_fail(diag, PD_ERR_IO, "--state: scratch file %s: %s", s->work_path,
+                                    msg ? msg : s->work ? sqlite3_errmsg(s->work) : "out of memory");
+        sqlite3_free(msg);
+        return err;
+    }
+    sqlite3_exec(s->work, "BEGIN", NULL, NULL, NULL); /* one transaction: a row per file costs no sync */
+    return PD_OK;
+}
+
 enum pd_error pd_state_open(const char *path, const char *settings, const struct pd_root *roots, size_t n_roots,
                             struct pd_state **out, struct pd_diag *diag)
 {
     struct pd_state *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         pthread_mutex_init(&s->lock, NULL);
+        s->lock_fd = -1;
+    }
     if (!s || !(s->path = strdup(path)) || !(s->settings = strdup(settings))) {
         pd_state_close(s);
         return pd_fail(diag, PD_ERR_NOMEM, "out of memory");
@@ -271,17 +321,14 @@ enum pd_error pd_state_open(const char *path, const char *settings, const struct
     }
     if (!err)
         check_settings(s);
-    /* BEGIN IMMEDIATE: one run at a time holds the state; nothing reaches the file before the end */
-    if (!err && (sqlite3_exec(s->db, temp_schema, NULL, NULL, &msg) != SQLITE_OK ||
-                 sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)) {
-        bool busy = (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY;
-        err = busy ? pd_fail(diag, PD_ERR_USAGE, "--state %s is in use by another pdpscan run", path)
-                   : pd_fail(diag, PD_ERR_IO, "--state %s: %s", path, msg ? msg : "cannot start");
-    }
     sqlite3_free(msg);
-    for (int i = 0; !err && i < STMT_COUNT; i++)
-        if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->stmt[i], NULL) != SQLITE_OK)
-            err = pd_fail(diag, PD_ERR_IO, "--state %s: %s", path, sqlite3_errmsg(s->db));
+    if (!err)
+        err = open_work(s, diag);
+    for (int i = 0; !err && i < STMT_COUNT; i++) {
+        sqlite3 *db = on_work((enum stmt)i) ? s->work : s->db;
+        if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &s->stmt[i], NULL) != SQLITE_OK)
+            err = pd_fail(diag, PD_ERR_IO, "--state %s: %s", path, sqlite3_errmsg(db));
+    }
     if (err) {
         pd_state_close(s);
         return err;
@@ -345,7 +392,7 @@ static int step(struct pd_state *s, sqlite3_stmt *q)
     int rc = sqlite3_step(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && !s->broken && corrupt_code(rc)) {
         s->broken = true;
-        snprintf(s->broken_why, sizeof s->broken_why, "%s", sqlite3_errmsg(s->db));
+        snprintf(s->broken_why, sizeof s->broken_why, "%s", sqlite3_errmsg(sqlite3_db_handle(q)));
     }
     return rc;
 }
@@ -796,18 +843,23 @@ static const struct walked *walked_over(const struct walked *w, size_t n, const 
     return NULL;
 }
 
-static enum pd_error exec(struct pd_state *s, const char *sql, struct pd_diag *diag)
+static enum pd_error exec_on(struct pd_state *s, sqlite3 *db, const char *sql, struct pd_diag *diag)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
         return PD_OK;
     enum pd_error err = pd_fail(diag, PD_ERR_IO, "--state %s: %s", s->path, msg ? msg : "write failed");
-    if (corrupt_code(sqlite3_errcode(s->db)) && !s->broken) {
+    if (db == s->db && corrupt_code(sqlite3_errcode(db)) && !s->broken) {
         s->broken = true;
         snprintf(s->broken_why, sizeof s->broken_why, "%s", msg ? msg : "corrupt");
     }
     sqlite3_free(msg);
     return err;
+}
+
+static enum pd_error exec(struct pd_state *s, const char *sql, struct pd_diag *diag)
+{
+    return exec_on(s, s->db, sql, diag);
 }
 
 /* Lists the files of one root kept but not seen, except those the walk said something of (an
@@ -819,7 +871,7 @@ static enum pd_error sweep_root(struct pd_state *s, const struct pd_root *root, 
     size_t nw = 0;
     sqlite3_stmt *q = NULL;
     enum pd_error err = PD_OK;
-    if (sqlite3_prepare_v2(s->db, "SELECT path, keep FROM temp.walked WHERE root = ?1", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT path, keep FROM work.walked WHERE root = ?1", -1, &q, NULL) != SQLITE_OK)
         return pd_fail(diag, PD_ERR_IO, "--state %s: %s", s->path, sqlite3_errmsg(s->db));
     sqlite3_bind_text(q, 1, root->id, -1, SQLITE_STATIC);
     while (!err && step(s, q) == SQLITE_ROW) {
@@ -835,7 +887,7 @@ static enum pd_error sweep_root(struct pd_state *s, const struct pd_root *root, 
     sqlite3_finalize(q);
     q = NULL;
     if (!err && sqlite3_prepare_v2(s->db, "SELECT path, findings FROM main.files f WHERE root = ?1 AND NOT EXISTS "
-                                          "(SELECT 1 FROM temp.seen t WHERE t.root = f.root AND t.path = f.path)",
+                                          "(SELECT 1 FROM work.seen t WHERE t.root = f.root AND t.path = f.path)",
                                    -1, &q, NULL) != SQLITE_OK)
         err = pd_fail(diag, PD_ERR_IO, "--state %s: %s", s->path, sqlite3_errmsg(s->db));
     if (!err)
@@ -888,9 +940,9 @@ static enum pd_error sweep(struct pd_state *s, struct pd_state_gone **gone, size
 }
 
 static const char apply_sql[] =
-    "INSERT OR REPLACE INTO main.files SELECT * FROM temp.fresh;"
+    "INSERT OR REPLACE INTO main.files SELECT * FROM work.fresh;"
     "INSERT OR REPLACE INTO main.files SELECT f.root, f.path, m.dev, m.ino, m.size, m.mtime_ns, m.ctime_ns,"
-    " f.content, f.findings, f.units FROM main.files f JOIN temp.moved m ON m.root = f.root AND m.path = f.path;";
+    " f.content, f.findings, f.units FROM main.files f JOIN work.moved m ON m.root = f.root AND m.path = f.path;";
 
 /* Deletes, under this run's roots, the kept files the walk did not see: gone, excluded now or no
  * longer regular files. Those under a directory it could not read stay, as nothing is known of
@@ -898,9 +950,9 @@ static const char apply_sql[] =
 static enum pd_error drop_unseen(struct pd_state *s, struct pd_diag *diag)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "DELETE FROM main.files WHERE root = ?1 AND NOT EXISTS (SELECT 1 FROM temp.seen t "
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM main.files WHERE root = ?1 AND NOT EXISTS (SELECT 1 FROM work.seen t "
                                   "WHERE t.root = main.files.root AND t.path = main.files.path) AND NOT EXISTS "
-                                  "(SELECT 1 FROM temp.walked w WHERE w.root = main.files.root AND w.keep = 1 AND "
+                                  "(SELECT 1 FROM work.walked w WHERE w.root = main.files.root AND w.keep = 1 AND "
                                   "(w.path = '' OR main.files.path = w.path OR "
                                   "substr(main.files.path, 1, length(w.path) + 1) = w.path || '/'))",
                            -1, &q, NULL) != SQLITE_OK)
@@ -933,25 +985,26 @@ static enum pd_error rebuild_at_end(struct pd_state *s, struct pd_diag *diag)
                                : PD_OK;
     if (fd >= 0)
         close(fd);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL); /* the damaged file: nothing of it is kept */
+    /* the scratch connection writes the new file: ATTACH needs no transaction open */
     char *sql = err ? NULL : sqlite3_mprintf("ATTACH %Q AS rebuilt", fresh);
     if (!err && !sql)
         err = pd_fail(diag, PD_ERR_NOMEM, "out of memory");
     if (!err)
-        err = exec(s, sql, diag);
+        err = exec_on(s, s->work, sql, diag);
     sqlite3_free(sql);
     if (!err)
-        err = exec(s, "BEGIN;"
+        err = exec_on(s, s->work, "BEGIN;"
                       "CREATE TABLE rebuilt.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                       "CREATE TABLE rebuilt.files(root TEXT NOT NULL, path TEXT NOT NULL, dev INTEGER, ino INTEGER,"
                       " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, content BLOB, findings INTEGER,"
                       " units TEXT NOT NULL, PRIMARY KEY(root, path));"
-                      "INSERT INTO rebuilt.files SELECT * FROM temp.fresh;"
+                      "INSERT INTO rebuilt.files SELECT * FROM main.fresh;"
                       "INSERT INTO rebuilt.meta VALUES ('format', '" STATE_FORMAT "');",
                    diag);
     if (!err) {
         sql = sqlite3_mprintf("INSERT INTO rebuilt.meta VALUES ('settings', %Q); COMMIT; DETACH rebuilt", s->settings);
-        err = sql ? exec(s, sql, diag) : pd_fail(diag, PD_ERR_NOMEM, "out of memory");
+        err = sql ? exec_on(s, s->work, sql, diag) : pd_fail(diag, PD_ERR_NOMEM, "out of memory");
         sqlite3_free(sql);
     }
     if (!err && rename(fresh, s->path) != 0)
@@ -970,8 +1023,18 @@ enum pd_error pd_state_finish(struct pd_state *s, bool complete, struct pd_state
     *n_gone = 0;
     *unlisted = 0;
     pthread_mutex_lock(&s->lock);
-    enum pd_error err = PD_OK;
-    if (complete && !s->broken)
+    enum pd_error err = exec_on(s, s->work, "COMMIT", diag); /* readable from the state's connection */
+    char *attach = sqlite3_mprintf("ATTACH %Q AS work", s->work_path);
+    if (!err && !s->broken)
+        err = attach ? exec(s, attach, diag) : pd_fail(diag, PD_ERR_NOMEM, "out of memory");
+    sqlite3_free(attach);
+    if (!err && !s->broken && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        if (corrupt_code(sqlite3_errcode(s->db)))
+            exec(s, "BEGIN IMMEDIATE", diag); /* marks it broken */
+        else
+            err = pd_fail(diag, PD_ERR_IO, "--state %s: cannot write: %s", s->path, sqlite3_errmsg(s->db));
+    }
+    if (!err && complete && !s->broken)
         err = sweep(s, gone, n_gone, unlisted, diag);
     if (!err && !s->broken && s->reset)
         err = exec(s, "DELETE FROM main.files", diag);
@@ -987,6 +1050,7 @@ enum pd_error pd_state_finish(struct pd_state *s, bool complete, struct pd_state
         sqlite3_free(sql);
     }
     if (s->broken) { /* what failed said why; the gone list cannot be trusted */
+        err = PD_OK;
         pd_state_gone_free(*gone, *n_gone);
         *gone = NULL;
         *n_gone = 0;
@@ -1010,10 +1074,13 @@ void pd_state_close(struct pd_state *s)
 {
     if (!s)
         return;
-    if (s->db) {
+    if (s->db)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL); /* a no-op after COMMIT */
-        close_db(s);
-    }
+    close_db(s); /* and its lock */
+    sqlite3_close(s->work);
+    if (s->work_path)
+        unlink(s->work_path);
+    free(s->work_path);
     for (size_t i = 0; i < s->n_interned; i++)
         free((char *)s->interned[i]);
     pthread_mutex_destroy(&s->lock);
