@@ -21,6 +21,21 @@ ok
 [ "$(rq "$T/lc.json" "sorted({f['location'].get('field') for f in r['findings'] if f['location']['path'].endswith('mysql-dump.sql') and f['detector'] == 'vn.cmnd'})")" = "['nhan_vien.so_cmnd']" ] ||
     fail "SQL dump column of a CMND"
 ok
+# a value's span in a dump is the value: not its closing quote (pdpscan redact replaces the span)
+"$PY" - "$T/lc.json" <<'PYEOF' || fail "SQL dump spans"
+import json, sys
+r = json.load(open(sys.argv[1]))
+seen = 0
+for f in r["findings"]:
+    p = f["location"]["path"]
+    if p.endswith(".sql"):
+        b = open(p, "rb").read()
+        span = b[f["location"]["offset"]:f["location"]["offset"] + f["location"]["length"]]
+        assert span[-1:] != b"'" and span[:1] != b"'", (p, span)
+        seen += 1
+assert seen > 10, seen
+PYEOF
+ok
 # the text summary a user reads names the same findings
 "$PDPSCAN" scan "$T/lc/files/sql/pg-dump.sql" >"$T/text" 2>&1 || true
 grep -q "person_name" "$T/text" || fail "text summary of a dump lists no name"

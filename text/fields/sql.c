@@ -372,6 +372,12 @@ static void tuple_byte(struct pd_fields *f, struct pd_fields_out *o, struct sql_
             s->escape = true; /* '' is a quote: the second one is written as escaped */
         } else if (c == '\'') {
             s->in_string = false;
+            if (s->value_open) { /* the value ends at its quote: a finding that ends it ends there, not
+                                  * at the ',' after the quote (pdpscan redact replaces the span) */
+                pd_fields_close(f, o, i);
+                pd_fields_put(o, '\n', i);
+                s->value_open = false;
+            }
         } else {
             pd_fields_put(o, c == '\n' ? ' ' : c, i);
         }
