@@ -296,6 +296,7 @@ struct window_state {
     bool paged;           /* count form feeds as pages */
     uint64_t page;        /* page at buf[line_pos] */
     struct pd_fields *fields; /* the structure being read, or NULL */
+    const struct pd_worker_config *cfg;
 };
 
 /* How many bytes of p[0, n) equal c. A memchr per line costs a call per 60-300 bytes of prose;
@@ -351,7 +352,7 @@ static bool on_finding(void *arg, struct pd_finding *f)
             f->field = pd_unit_field_name(s->unit, path, path);
     }
     f->offset += s->base;
-    if (s->unit->n_findings >= PD_UNIT_MAX_FINDINGS) /* only counted: no line, no page */
+    if (!s->cfg->finding && s->unit->n_findings >= PD_UNIT_MAX_FINDINGS) /* only counted: no line, no page */
         return pd_unit_add_finding(s->unit, f) == PD_OK;
     count_lines(s, (size_t)(f->offset - s->base));
     f->line = s->line;
@@ -360,6 +361,11 @@ static bool on_finding(void *arg, struct pd_finding *f)
         f->attrs[f->n_attrs].key = "page";
         snprintf(f->attrs[f->n_attrs].value, sizeof f->attrs[0].value, "%llu", (unsigned long long)s->page);
         f->n_attrs++;
+    }
+    if (s->cfg->finding) { /* taken by the caller, whatever their number */
+        s->cfg->finding(s->cfg->finding_arg, s->unit, f);
+        pd_finding_clear(f);
+        return true;
     }
     if (pd_unit_add_finding(s->unit, f) != PD_OK) {
         s->failed = true;
@@ -432,7 +438,7 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
     struct window_state s = {.unit = u, .buf = buf, .base = r->base, .line_pos = (size_t)(r->lo - r->base), .line = 1,
                              .line_start = r->lo, .unit_size = pd_encoding_unit(enc),
                              .big_endian = enc == PD_ENC_UTF16BE, .paged = src->paged, .page = 1,
-                             .fields = w->text.fields};
+                             .fields = w->text.fields, .cfg = &w->cfg};
     bool first = true, eof = n < W;
     size_t own_hi = 0;
     for (;;) {
@@ -456,7 +462,8 @@ void pd_worker_scan_range(struct pd_worker *w, struct pd_unit *u, struct pd_sour
         uint64_t line_at_start = s.line, line_start_at_start = s.line_start, page_at_start = s.page;
         size_t line_pos_at_start = s.line_pos;
         /* values are masked and hashed only for findings the unit still lists */
-        size_t room = u->n_findings < PD_UNIT_MAX_FINDINGS ? PD_UNIT_MAX_FINDINGS - u->n_findings : 0;
+        size_t room = w->cfg.finding ? SIZE_MAX
+                      : u->n_findings < PD_UNIT_MAX_FINDINGS ? PD_UNIT_MAX_FINDINGS - u->n_findings : 0;
         err = pd_engine_scan(w->scratch, &w->text, own_lo, own_hi, room, on_finding, &s, &truncated);
         if (err || s.failed) {
             pd_unit_set(u, PD_UNIT_ERROR, "detection failed at offset %llu: %s", (unsigned long long)s.base,

@@ -28,6 +28,10 @@ struct pd_worker_config {
     bool read_binary;                      /* binary data: its printable strings read, not skipped */
     const char *stdin_name;                /* the unit that standard input (root "-") is named; NULL: "-" */
     bool content_hash;                     /* hash each file's bytes as it is read (--state) */
+    /* Takes every finding (offset, line, field, hash, mask) instead of the unit, which then lists
+     * and counts none: no cap of PD_UNIT_MAX_FINDINGS (pdpscan redact). NULL: the unit keeps them. */
+    void (*finding)(void *arg, const struct pd_unit *unit, const struct pd_finding *f);
+    void *finding_arg;
     /* Receives archive members and document parts as units of their own (takes ownership).
      * NULL: they are counted into their parent only. */
     void (*emit)(void *arg, struct pd_unit *unit);
