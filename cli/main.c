@@ -13,6 +13,7 @@
 #include "reports/report.h"
 #include "cli/options.h"
 #include "cli/policy.h"
+#include "cli/redact.h"
 #include "cli/scan.h"
 
 static void usage(FILE *out)
@@ -28,6 +29,7 @@ static void usage(FILE *out)
             "       pdpscan key init [--system]\n"
             "       pdpscan diff [-f text|json] OLD.json NEW.json   (exit 0: nothing new, 1: something new)\n"
             "       pdpscan config [--config FILE] [OPTIONS]   (the settings in effect, and where each is from)\n"
+            "       pdpscan redact [OPTIONS] INPUT... -o OUTPUT   (a cleaned, verified copy; redact --help)\n"
             "       pdpscan --version | --help\n"
             "\n"
             "Scan options:\n");
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
         }
         return anything_new ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
     }
+    if (strcmp(cmd, "redact") == 0)
+        return pd_cli_redact(argc - 1, argv + 1);
     if (strcmp(cmd, "scan") == 0) {
         struct pd_scan_options opts;
         int code = PD_EXIT_FATAL;

@@ -29,5 +29,7 @@ fuzz-fields fields
 fuzz-policy policy
 fuzz-legacy legacy
 fuzz-state state
+fuzz-redact-policy redact-policy
+fuzz-redact-office workbook office
 LIST
 echo "$runs passed, 0 failed"

@@ -107,6 +107,13 @@ put("state", "archive.json", '[{"p":"a.zip!x/id.txt","s":0,"z":22,"f":[["vn.cccd
     '{"p":"a.zip","s":0,"z":300,"m":"application/zip","f":[]}]' % (H, H))
 put("state", "skipped.json", '[{"p":"blob.bin","s":2,"r":"binary data","x":true,"f":[]}]')
 
+# redaction policy files (pdpscan redact --policy)
+put("redact-policy", "full.json", '{"redaction_policy": 1, "description": "x", "min_confidence": "medium", "rules": '
+    '{"vn.cccd": "hash:digits", "person_name": "replace:<TEN>", "email": "mask:1,3", "sensitive": "drop", '
+    '"state_secret": "replace", "vn.phone": "keep"}}')
+put("redact-policy", "minimal.json", '{"redaction_policy": 1}')
+put("redact-policy", "bad.json", '{"redaction_policy": 1, "rules": {"vn.cccd": "mask:x"}, "min_confidence": 101}')
+
 # legacy encodings
 text = "Họ và tên: Phạm Minh Tuấn\nĐịa chỉ: 12 Lê Lợi\nTỐI MẬT\n"
 for enc in ("TCVN5712-1", "VISCII", "CP1258"):
