@@ -248,7 +248,10 @@ static void hash_digits(const struct pd_redact_value *v, char *out)
 
 static void hash_apply(const struct pd_redact_value *v, const char *arg, char *out)
 {
-    if (strcmp(arg, "digits") == 0 || v->number) {
+    /* the shape is kept for identifiers made of digits; an e-mail or a name so shaped would
+     * still read as one */
+    bool shaped = strcmp(arg, "digits") == 0 && v->detector->mask == PD_MASK_DIGITS;
+    if (shaped || v->number) {
         hash_digits(v, out);
         if (v->number)
             as_number(out);
