@@ -89,4 +89,16 @@ struct pd_redact_texts {
 enum pd_error pd_redact_ooxml(const struct pd_redact_texts *t, bool workbook, int in_fd, int out_fd, char *why,
                               size_t cap);
 
+/* drop.c: which columns of a table (delim ',' or '\t'; unit 1, or 2 for UTF-16) hold the sorted
+ * offsets (drop[column] set, for columns below max); then the table written again without them,
+ * the rest byte for byte. */
+enum pd_error pd_redact_columns_of(int fd, unsigned unit, bool big_endian, char delim, const uint64_t *offsets,
+                                   size_t n, bool *drop, size_t max);
+enum pd_error pd_redact_remove_columns(int in, int out, unsigned unit, bool big_endian, char delim, const bool *drop,
+                                       size_t max);
+/* JSON (or JSON Lines, a record per line) at in_path written to out without the keys whose field
+ * path ("khach_hang[].so_cccd") is listed; *removed counts the keys removed. */
+enum pd_error pd_redact_drop_keys(const char *in_path, int out, bool lines, char *const *paths, size_t n,
+                                  size_t *removed, char *why, size_t cap);
+
 #endif

@@ -455,6 +455,80 @@ static enum pd_error write_copy(struct run *r, struct file_result *res, int in, 
     return err;
 }
 
+/* ---- drop: whole columns and keys ---- */
+
+#define MAX_COLUMNS 16384
+
+/* The columns (CSV, TSV) or keys (JSON, JSON Lines) that held a value the drop operator took go
+ * whole from the copy at *tmp, which is replaced by a new temporary file. */
+static enum pd_error drop_structure(struct run *r, struct file_result *res, const struct pd_redact_format *fmt,
+                                    const struct syntax *syn, int in, char **tmp, char *why, size_t cap)
+{
+    bool table = strcmp(fmt->name, "csv") == 0 || strcmp(fmt->name, "tsv") == 0;
+    bool json = (strcmp(fmt->name, "json") == 0 || strcmp(fmt->name, "jsonl") == 0) && syn->unit == 1;
+    if (!table && !json)
+        return PD_OK;
+    uint64_t *offsets = calloc(r->fs.n + 1, sizeof *offsets);
+    char **paths = calloc(r->fs.n_fields + 1, sizeof *paths);
+    bool *seen_field = calloc(r->fs.n_fields + 1, sizeof *seen_field);
+    size_t n_off = 0, n_paths = 0;
+    enum pd_error err = offsets && paths && seen_field ? PD_OK : PD_ERR_NOMEM;
+    for (size_t i = 0; !err && i < r->fs.n; i++) {
+        const struct found *x = &r->fs.v[i];
+        struct pd_redact_choice choice;
+        if (!x->chosen)
+            continue;
+        pd_redact_rules_choose(r->o->rules, &r->table[x->detector], &choice);
+        if (choice.op != &pd_redact_op_drop)
+            continue;
+        offsets[n_off++] = x->offset; /* in order: the findings are sorted */
+        if (x->field && !seen_field[x->field]) {
+            seen_field[x->field] = true;
+            paths[n_paths++] = r->fs.fields[x->field - 1];
+        }
+    }
+    bool *drop = table && n_off ? calloc(MAX_COLUMNS, sizeof *drop) : NULL;
+    if (!err && table && n_off && !drop)
+        err = PD_ERR_NOMEM;
+    char delim = fmt->name[0] == 'c' ? ',' : '\t';
+    if (!err && table && n_off)
+        err = pd_redact_columns_of(in, syn->unit, syn->big_endian, delim, offsets, n_off, drop, MAX_COLUMNS);
+    bool work = !err && ((table && n_off) || (json && n_paths));
+    char *next = NULL;
+    int out = work ? open_temp(res->output, &next) : -1;
+    if (work && out < 0)
+        err = PD_ERR_IO;
+    if (!err && work && table) {
+        int from = open(*tmp, O_RDONLY | O_CLOEXEC);
+        err = from < 0 ? PD_ERR_IO : pd_redact_remove_columns(from, out, syn->unit, syn->big_endian, delim, drop,
+                                                                 MAX_COLUMNS);
+        if (from >= 0)
+            close(from);
+    } else if (!err && work) {
+        size_t removed = 0;
+        err = pd_redact_drop_keys(*tmp, out, strcmp(fmt->name, "jsonl") == 0, paths, n_paths, &removed, why, cap);
+    }
+    if (!err && work && fsync(out) != 0)
+        err = PD_ERR_IO;
+    if (out >= 0)
+        close(out);
+    if (!err && work) {
+        unlink(*tmp);
+        free(*tmp);
+        *tmp = next;
+    } else if (next) {
+        unlink(next);
+        free(next);
+    }
+    if (err && !*why)
+        snprintf(why, cap, "%s", err == PD_ERR_NOMEM ? "out of memory" : strerror(errno ? errno : EIO));
+    free(offsets);
+    free(paths);
+    free(seen_field);
+    free(drop);
+    return err;
+}
+
 /* ---- checking the format ---- */
 
 /* JSON parses (UTF-8 text; other encodings are left to the rescan); JSON Lines line by line. A
@@ -730,6 +804,8 @@ static void redact_file(struct run *r, const char *path)
                 set_status(res, "error", "cannot write %s: %s", res->output, why[0] ? why : strerror(errno));
         } else if (write_copy(r, res, in, out, u->size, &syn) != PD_OK || fsync(out) != 0) {
             set_status(res, "error", "cannot write %s: %s", res->output, strerror(errno ? errno : EIO));
+        } else if (drop_structure(r, res, fmt, &syn, in, &tmp, why, sizeof why) != PD_OK) {
+            set_status(res, "error", "cannot drop columns or keys from %s: %s", res->output, why);
         } else if (!format_ok(fmt, tmp, &syn, why, sizeof why)) {
             set_status(res, "error", "the redacted copy would not parse as %s (%s): not written", fmt->name, why);
         }

@@ -31,5 +31,6 @@ fuzz-legacy legacy
 fuzz-state state
 fuzz-redact-policy redact-policy
 fuzz-redact-office workbook office
+fuzz-redact-table fields legacy
 LIST
 echo "$runs passed, 0 failed"
