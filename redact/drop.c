@@ -167,6 +167,8 @@ static void flush_cut(struct cut *c)
 
 static void put(struct cut *c, const void *p, size_t n)
 {
+    if (n == 0) /* an empty cell may have no buffer at all */
+        return;
     if (c->olen + n > BUF)
         flush_cut(c);
     if (n > BUF) {

@@ -202,6 +202,8 @@ static bool grow(void **v, size_t *cap, size_t n, size_t size)
 
 static void add_text(struct part *p, const char *s, size_t n)
 {
+    if (n == 0 && p->text)
+        return;
     while (p->text_len + n + 1 > p->text_cap) {
         size_t nc = p->text_cap ? 2 * p->text_cap : 65536;
         char *t = realloc(p->text, nc);
@@ -358,7 +360,8 @@ static bool parse_part(struct part *p, const struct member *m, char *why, size_t
 {
     p->data = (const char *)m->data;
     p->data_len = m->len;
-    if (!(p->parser = XML_ParserCreate("UTF-8")))
+    add_text(p, "", 0); /* a text buffer even for a part without text: items point into it */
+    if (p->failed || !(p->parser = XML_ParserCreate("UTF-8")))
         return false;
     XML_SetUserData(p->parser, p);
     XML_SetElementHandler(p->parser, on_start, on_end);

@@ -274,7 +274,8 @@ static void choose(struct findings *fs, int min_confidence)
                     (labelled && x->field && (labelled[x->field] >> x->detector & 1));
     }
     free(labelled);
-    qsort(fs->v, fs->n, sizeof *fs->v, by_offset);
+    if (fs->n)
+        qsort(fs->v, fs->n, sizeof *fs->v, by_offset);
     uint64_t end = 0;
     for (size_t i = 0; i < fs->n; i++) {
         struct found *x = &fs->v[i];
@@ -462,7 +463,7 @@ static enum pd_error write_copy(struct run *r, struct file_result *res, int in, 
 /* The columns (CSV, TSV) or keys (JSON, JSON Lines) that held a value the drop operator took go
  * whole from the copy at *tmp, which is replaced by a new temporary file. */
 static enum pd_error drop_structure(struct run *r, struct file_result *res, const struct pd_redact_format *fmt,
-                                    const struct syntax *syn, int in, char **tmp, char *why, size_t cap)
+                                    const struct syntax *syn, int in, size_t ragged, char **tmp, char *why, size_t cap)
 {
     bool table = strcmp(fmt->name, "csv") == 0 || strcmp(fmt->name, "tsv") == 0;
     bool json = (strcmp(fmt->name, "json") == 0 || strcmp(fmt->name, "jsonl") == 0) && syn->unit == 1;
@@ -491,6 +492,11 @@ static enum pd_error drop_structure(struct run *r, struct file_result *res, cons
     if (!err && table && n_off && !drop)
         err = PD_ERR_NOMEM;
     char delim = fmt->name[0] == 'c' ? ',' : '\t';
+    if (!err && table && n_off && ragged) {
+        snprintf(why, cap, "its rows do not all have the header's number of fields (row %zu): no column to cut",
+                 ragged);
+        err = PD_ERR_FORMAT;
+    }
     if (!err && table && n_off)
         err = pd_redact_columns_of(in, syn->unit, syn->big_endian, delim, offsets, n_off, drop, MAX_COLUMNS);
     bool work = !err && ((table && n_off) || (json && n_paths));
@@ -593,9 +599,11 @@ static bool json_ok(const char *path, bool lines, char *why, size_t cap)
     return ok;
 }
 
-/* A CSV or TSV (one byte per character) whose quotes close and whose rows have the header's
- * number of fields; a failure names the row. */
-static bool table_ok(const char *path, char sep, char *why, size_t cap)
+/* A CSV or TSV (one byte per character) whose quoted fields close; a failure names the line.
+ * Rows with another number of fields than the header (an export that did not quote a comma)
+ * are no reason to refuse a redaction in place: the first is named in *ragged (a row number,
+ * 0: none), for the report and for the drop operator, which cannot cut such a table by column. */
+static bool table_ok(const char *path, char sep, size_t *ragged, char *why, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -603,10 +611,10 @@ static bool table_ok(const char *path, char sep, char *why, size_t cap)
         return false;
     }
     size_t fields = 1, header = 0, row = 1, line = 1, row_line = 1;
-    bool quoted = false, ok = true, any = false;
+    bool quoted = false;
     int c, prev = '\n';
-    while (ok && (c = getc(f)) != EOF) {
-        any = true;
+    *ragged = 0;
+    while ((c = getc(f)) != EOF) {
         if (c == '"' && sep == ',')
             quoted = !quoted;
         else if (c == sep && !quoted)
@@ -616,39 +624,36 @@ static bool table_ok(const char *path, char sep, char *why, size_t cap)
             if (!quoted) {
                 if (row == 1)
                     header = fields;
-                else if (fields != header && !(fields == 1 && prev == '\n'))
-                    ok = false;
-                if (ok) {
-                    row++;
-                    fields = 1;
-                    row_line = line;
+                else if (fields != header && !(fields == 1 && prev == '\n') && !*ragged) {
+                    *ragged = row;
+                    snprintf(why, cap, "row %zu (line %zu) has %zu fields, the header %zu", row, row_line, fields,
+                             header);
                 }
+                row++;
+                fields = 1;
+                row_line = line;
             }
         }
         prev = c;
     }
-    if (ok && quoted) {
-        snprintf(why, cap, "a quoted field opened on line %zu never closes", row_line);
-        ok = false;
-    } else if (!ok) {
-        snprintf(why, cap, "row %zu (line %zu) has %zu fields, the header %zu", row, row_line, fields, header);
-    } else if (any && prev != '\n' && row > 1 && fields != header) {
-        snprintf(why, cap, "the last row (line %zu) has %zu fields, the header %zu", row_line, fields, header);
-        ok = false;
-    }
     fclose(f);
-    return ok;
+    if (quoted) {
+        snprintf(why, cap, "a quoted field opened on line %zu never closes", row_line);
+        return false;
+    }
+    return true;
 }
 
-static bool format_ok(const struct pd_redact_format *fmt, const char *path, const struct syntax *syn, char *why,
-                      size_t cap)
+static bool format_ok(const struct pd_redact_format *fmt, const char *path, const struct syntax *syn, size_t *ragged,
+                      char *why, size_t cap)
 {
+    *ragged = 0;
     if (syn->unit != 1) /* UTF-16: the rescan reads it; these checks read bytes */
         return true;
     if (strcmp(fmt->name, "json") == 0 || strcmp(fmt->name, "jsonl") == 0)
         return json_ok(path, strcmp(fmt->name, "jsonl") == 0, why, cap);
     if (strcmp(fmt->name, "csv") == 0 || strcmp(fmt->name, "tsv") == 0)
-        return table_ok(path, fmt->name[0] == 'c' ? ',' : '\t', why, cap);
+        return table_ok(path, fmt->name[0] == 'c' ? ',' : '\t', ragged, why, cap);
     return true;
 }
 
@@ -788,7 +793,12 @@ static void redact_file(struct run *r, const char *path)
         choose(&r->fs, o->min_confidence);
         char *tmp = NULL;
         int in = -1, out = -1;
-        if (!format_ok(fmt, path, &syn, why, sizeof why)) {
+        size_t ragged = 0, ragged_copy = 0;
+        char ragged_why[200] = "";
+        bool input_ok = format_ok(fmt, path, &syn, &ragged, why, sizeof why);
+        if (ragged) /* kept for the report: why gets other messages */
+            snprintf(ragged_why, sizeof ragged_why, "%s", why);
+        if (!input_ok) {
             set_status(res, "error", "malformed input, nothing written: %s", why);
         } else if ((in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
             set_status(res, "error", "cannot open: %s", strerror(errno));
@@ -804,9 +814,9 @@ static void redact_file(struct run *r, const char *path)
                 set_status(res, "error", "cannot write %s: %s", res->output, why[0] ? why : strerror(errno));
         } else if (write_copy(r, res, in, out, u->size, &syn) != PD_OK || fsync(out) != 0) {
             set_status(res, "error", "cannot write %s: %s", res->output, strerror(errno ? errno : EIO));
-        } else if (drop_structure(r, res, fmt, &syn, in, &tmp, why, sizeof why) != PD_OK) {
+        } else if (drop_structure(r, res, fmt, &syn, in, ragged, &tmp, why, sizeof why) != PD_OK) {
             set_status(res, "error", "cannot drop columns or keys from %s: %s", res->output, why);
-        } else if (!format_ok(fmt, tmp, &syn, why, sizeof why)) {
+        } else if (!format_ok(fmt, tmp, &syn, &ragged_copy, why, sizeof why)) {
             set_status(res, "error", "the redacted copy would not parse as %s (%s): not written", fmt->name, why);
         }
         if (in >= 0)
@@ -824,6 +834,9 @@ static void redact_file(struct run *r, const char *path)
                 set_status(res, "failed", "%llu findings at or above confidence %d remain in the copy%s",
                            (unsigned long long)res->remaining, o->min_confidence,
                            o->keep_failed ? " (kept: --keep-failed)" : ": not written");
+            else if (ragged)
+                set_status(res, "redacted", "redacted in place, rows as they were; %s (a comma not quoted?)",
+                           ragged_why);
             else
                 set_status(res, "redacted", NULL);
             pd_unit_destroy(again);

@@ -240,6 +240,18 @@ expect_rc 4
 grep -q "invalid JSON at line 2" "$T/badout.redaction.json" || fail "JSON error position: $(cat "$T/badout.redaction.json")"
 grep -q "quoted field opened on line 3 never closes" "$T/badout.redaction.json" || fail "CSV error position"
 ok
+# a comma not quoted: redacted in place with a note; a column cannot be cut from it
+mkdir -p "$T/rag"
+printf 'ho_ten,so_cccd,ghi_chu\nNguyễn Văn An,001087123456,giao hàng, gọi trước\n' >"$T/rag/rag.csv"
+redact ragout "$T/rag"
+expect_rc 0
+[ "$(rq "$T/ragout.redaction.json" "r['files'][0]['status']")" = redacted ] && grep -q "row 2 (line 2) has 4 fields, the header 3" "$T/ragout.redaction.json" ||
+    fail "a ragged table: $(cat "$T/ragout.redaction.json")"
+grep -q "giao hàng, gọi trước" "$T/ragout/rag.csv" && ! grep -q 001087123456 "$T/ragout/rag.csv" || fail "ragged copy: $(cat "$T/ragout/rag.csv")"
+redact ragdrop --operator vn.cccd=drop "$T/rag"
+expect_rc 4
+grep -q "no column to cut" "$T/ragdrop.redaction.json" || fail "drop on a ragged table: $(cat "$T/ragdrop.redaction.json")"
+ok
 
 # 5. refused: output inside an input, bad operators, a malformed policy; a policy file applied
 rc=0; "$PDPSCAN" redact -q -o "$T/in/clean" "$T/in" 2>"$T/stderr" || rc=$?
