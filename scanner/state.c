@@ -1034,7 +1034,9 @@ enum pd_error pd_state_finish(struct pd_state *s, bool complete, struct pd_state
         else
             err = pd_fail(diag, PD_ERR_IO, "--state %s: cannot write: %s", s->path, sqlite3_errmsg(s->db));
     }
-    if (!err && complete && !s->broken)
+    /* under other settings (another shard, other limits) a file not seen may simply not be this
+     * run's: nothing is reported gone, the old records go */
+    if (!err && complete && !s->broken && !s->reset)
         err = sweep(s, gone, n_gone, unlisted, diag);
     if (!err && !s->broken && s->reset)
         err = exec(s, "DELETE FROM main.files", diag);
