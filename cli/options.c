@@ -8,6 +8,7 @@
 #include "reports/report.h"
 #include "scanner/db/db.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <getopt.h>
@@ -50,6 +51,68 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
         return false;
     *out = v;
     return true;
+}
+
+static bool add_string(char ***list, size_t *n, const char *s);
+
+/* --files-from: each entry a root; NUL-separated when the list holds a NUL, else one per line
+ * (a trailing \r dropped). Empty entries are skipped. */
+static bool read_files_from(struct pd_scan_options *o)
+{
+    bool from_stdin = strcmp(o->files_from, "-") == 0;
+    for (size_t i = 0; from_stdin && i < o->n_roots; i++)
+        if (strcmp(o->roots[i], "-") == 0) {
+            fprintf(stderr, "pdpscan scan: --files-from - and the PATH - both read standard input: give one\n");
+            return false;
+        }
+    FILE *f = from_stdin ? stdin : fopen(o->files_from, "rb");
+    if (!f) {
+        fprintf(stderr, "pdpscan scan: --files-from %s: %s\n", o->files_from, strerror(errno));
+        return false;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    bool ok = true;
+    do {
+        if (len + 65536 > cap) {
+            char *t = realloc(text, cap = 2 * cap + 65536);
+            if (!t) {
+                ok = false;
+                break;
+            }
+            text = t;
+        }
+        got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+    } while (got > 0);
+    if (ferror(f)) {
+        fprintf(stderr, "pdpscan scan: --files-from %s: %s\n", o->files_from, strerror(errno));
+        ok = false;
+    }
+    if (!from_stdin)
+        fclose(f);
+    char sep = ok && memchr(text, '\0', len) ? '\0' : '\n';
+    size_t added = 0;
+    for (size_t at = 0; ok && at < len;) {
+        char *end = memchr(text + at, sep, len - at);
+        size_t n = end ? (size_t)(end - (text + at)) : len - at;
+        if (sep == '\n' && n && text[at + n - 1] == '\r')
+            n--;
+        if (n) {
+            char saved = text[at + n];
+            text[at + n] = '\0';
+            ok = add_string(&o->roots, &o->n_roots, text + at);
+            text[at + n] = saved;
+            added++;
+        }
+        at += (end ? (size_t)(end - (text + at)) : len - at) + 1;
+    }
+    free(text);
+    if (ok && !added && !o->n_roots) {
+        fprintf(stderr, "pdpscan scan: --files-from %s lists no path\n", o->files_from);
+        return false;
+    }
+    return ok;
 }
 
 static bool add_string(char ***list, size_t *n, const char *s)
@@ -189,6 +252,25 @@ static bool set_baseline(struct pd_scan_options *o, const char *a)
     o->baseline = a;
     return *a != '\0';
 }
+static bool set_files_from(struct pd_scan_options *o, const char *a)
+{
+    o->files_from = a;
+    return *a != '\0';
+}
+static bool set_shard(struct pd_scan_options *o, const char *a)
+{
+    char *end = NULL;
+    unsigned long k = strtoul(a, &end, 10), n;
+    if (end == a || *end != '/' || !isdigit((unsigned char)end[1]))
+        return false;
+    const char *ns = end + 1;
+    n = strtoul(ns, &end, 10);
+    if (*end || n < 1 || n > 100000 || k >= n)
+        return false;
+    o->shard_k = (unsigned)k;
+    o->shard_n = (unsigned)n;
+    return true;
+}
 static bool set_state(struct pd_scan_options *o, const char *a)
 {
     o->state = a;
@@ -297,6 +379,13 @@ const struct pd_option pd_scan_option_table[] = {
      "incremental scans: keep in FILE (SQLite, 0600) what each file\n"
      "was and what it held; unchanged files are not read again,\n"
      "their findings carried into the report"},
+    {"files-from", 0, "FILE", set_files_from, NULL, NULL, "a file listing paths, or -",
+     "scan the paths FILE lists as roots, one per line, or NUL-separated\n"
+     "when FILE holds a NUL (names with line breaks); - reads standard input"},
+    {"shard", 0, "K/N", set_shard, NULL, NULL, "K/N with 0 <= K < N <= 100000",
+     "scan only the files and tables whose identity (--root-id and the\n"
+     "path under it) hashes to shard K of N: N processes cover the roots\n"
+     "once between them, whatever order their walks take"},
     {"fail-on", 0, "SEVERITY", set_fail_on, NULL, NULL, "info, low, medium, high or critical",
      "exit 1 only for a violation at least this severe\n"
      "(info, low, medium, high, critical); 0 otherwise"},
@@ -535,6 +624,8 @@ static bool parse_options(int argc, char **argv, struct pd_scan_options *o, bool
     for (int i = optind; i < argc; i++)
         if (!add_string(&o->roots, &o->n_roots, argv[i]))
             return false;
+    if (o->files_from && !o->settings_only && !read_files_from(o))
+        return false;
     if (o->n_roots == 0 && !o->settings_only) {
         fprintf(stderr, "pdpscan scan: name at least one PATH to scan\n");
         return false;

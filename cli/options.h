@@ -50,6 +50,9 @@ struct pd_scan_options {
     const char *baseline;           /* --baseline: an earlier JSON report whose findings are left out */
     bool read_binary;               /* --binary: read binary files' printable strings */
     const char *state;              /* --state: the incremental scan's SQLite file */
+    const char *files_from;         /* --files-from: a list of roots (newline- or NUL-separated; - stdin) */
+    unsigned shard_k, shard_n;      /* --shard K/N: this process scans the units whose identity hashes
+                                     * to K of N; shard_n 0: not sharded */
     uint64_t split_size;            /* text files of twice this are scanned in slices; 0: never */
     /* where each option's value came from (pdpscan config): NULL the default, else "command
      * line" or a configuration file's path; and the value as written (the last one given) */

@@ -129,6 +129,10 @@ static struct json_object *options_json(const struct pd_scan_options *o, bool ep
     json_object_object_add(j, "binary", json_object_new_boolean(o->read_binary));
     json_object_object_add(j, "baseline", o->baseline ? json_object_new_string(o->baseline) : NULL);
     json_object_object_add(j, "stdin_name", o->stdin_name ? json_object_new_string(o->stdin_name) : NULL);
+    json_object_object_add(j, "files_from", o->files_from ? json_object_new_string(o->files_from) : NULL);
+    char shard[32];
+    snprintf(shard, sizeof shard, "%u/%u", o->shard_k, o->shard_n);
+    json_object_object_add(j, "shard", o->shard_n ? json_object_new_string(shard) : NULL);
     json_object_object_add(j, "follow_symlinks", json_object_new_boolean(o->follow_symlinks));
     json_object_object_add(j, "detectors", o->detectors ? json_object_new_string(o->detectors) : NULL);
     json_object_object_add(j, "skip_detectors", o->skip_detectors ? json_object_new_string(o->skip_detectors) : NULL);
@@ -299,12 +303,13 @@ static char *state_settings(const struct run *run)
     if (!s)
         return NULL;
     len = (size_t)snprintf(s, cap, "pdpscan=%s; key=%s; min_confidence=%d; max_file_size=%llu; binary=%d; "
-                           "window=%zu; split=%llu; archive=%llu/%llu/%llu/%llu/%llu; follow_symlinks=%d; detectors=",
+                           "window=%zu; split=%llu; archive=%llu/%llu/%llu/%llu/%llu; follow_symlinks=%d; shard=%u/%u; "
+                           "detectors=",
                            PACKAGE_VERSION, key_id, o->min_confidence, (unsigned long long)o->max_file_size,
                            o->read_binary, o->window_size, (unsigned long long)o->split_size,
                            (unsigned long long)o->limits.max_depth, (unsigned long long)o->limits.max_members,
                            (unsigned long long)o->limits.max_bytes, (unsigned long long)o->limits.max_ratio,
-                           (unsigned long long)o->limits.timeout, o->follow_symlinks);
+                           (unsigned long long)o->limits.timeout, o->follow_symlinks, o->shard_k, o->shard_n);
     for (size_t i = 0; i < n && len < cap; i++)
         len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? "," : "", dets[i]->id);
     return s;
@@ -344,6 +349,8 @@ static bool setup_scan(struct run *run)
                    .stdin_name = opts->stdin_name,
                    .split_size = opts->split_size},
         .state = run->state,
+        .shard_k = opts->shard_k,
+        .shard_n = opts->shard_n,
         .jobs = opts->jobs,
         .walk = {.roots = opts->roots, .n_roots = opts->n_roots, .resolved = run->roots.v, .excludes = opts->excludes,
                  .n_excludes = opts->n_excludes, .follow_symlinks = opts->follow_symlinks},

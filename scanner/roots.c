@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,6 +107,26 @@ static char *under(const struct pd_unit *u, const char *base)
         p[bl++] = '/'; /* the root was "/" */
     memcpy(p + bl, rel, rl + 1);
     return p;
+}
+
+char *pd_root_identity_of(const struct pd_root *root, const char *path)
+{
+    struct pd_unit u = {.path = (char *)path};
+    pd_unit_set_root(&u, root);
+    return pd_unit_identity_path(&u);
+}
+
+unsigned pd_shard_of(const char *identity, unsigned n)
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(identity), (const uint8_t *)identity);
+    sha256_digest(&ctx, sizeof digest, digest);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | digest[i];
+    return n ? (unsigned)(v % n) : 0;
 }
 
 char *pd_unit_canonical_path(const struct pd_unit *u)

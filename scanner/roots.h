@@ -31,6 +31,13 @@ void pd_roots_free(struct pd_roots *roots);
 /* Gives the unit its root: path (the unit's) starts with root->given. */
 void pd_unit_set_root(struct pd_unit *unit, const struct pd_root *root);
 
+/* The identity path of a path found under root (as pd_unit_identity_path gives it). */
+char *pd_root_identity_of(const struct pd_root *root, const char *path);
+
+/* Which of n shards a unit belongs to, by its identity path (or a table's name): the first 64
+ * bits of its SHA-256, modulo n. The same on every machine, whatever order the walk takes. */
+unsigned pd_shard_of(const char *identity, unsigned n);
+
 /* The unit's canonical path and identity path (malloc'd; NULL when out of memory). A unit without
  * a root (a database table) has its own path for both. */
 char *pd_unit_canonical_path(const struct pd_unit *unit);

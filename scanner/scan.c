@@ -242,9 +242,24 @@ static void *worker_main(void *arg)
 
 /* Jobs weigh their size, so that workers take the largest waiting file first: a big file picked up
  * last would otherwise leave one worker scanning alone at the end. Database tables go first. */
+/* --shard: whether this process scans what the walk found at path under root (or a table). */
+static bool in_shard(const struct pd_scan *s, const struct pd_root *root, const char *path)
+{
+    if (s->cfg->shard_n <= 1)
+        return true;
+    char *id = root && root->id ? pd_root_identity_of(root, path) : strdup(path);
+    bool mine = !id || pd_shard_of(id, s->cfg->shard_n) == s->cfg->shard_k; /* out of memory: scanned */
+    free(id);
+    return mine;
+}
+
 static bool walk_file(void *arg, char *path, const struct stat *st, const struct pd_root *root)
 {
     struct pd_scan *s = arg;
+    if (!in_shard(s, root, path)) { /* another shard's */
+        free(path);
+        return true;
+    }
     uint64_t size = st ? (uint64_t)st->st_size : 0;
     atomic_store(&s->walking, root);
     struct job check = {.kind = JOB_FILE, .root = root};
@@ -273,6 +288,10 @@ void pd_scan_progress(struct pd_scan *s, struct pd_scan_progress *out)
 static void walk_unit(void *arg, struct pd_unit *u)
 {
     struct pd_scan *s = arg;
+    if (!in_shard(s, u->root, u->path)) {
+        pd_unit_destroy(u);
+        return;
+    }
     if (s->cfg->state)
         pd_state_note_walked(s->cfg->state, u);
     submit(s, u);
@@ -304,12 +323,22 @@ static void queue_databases(struct pd_scan *s)
         size_t n = 0, k = 0;
         struct pd_diag diag = {{0}};
         if (pd_database_tables(walk->roots[i], &tables, &n, display, sizeof display, &diag) != PD_OK) {
-            struct pd_unit *u = pd_unit_create(display);
+            struct pd_unit *u = in_shard(s, NULL, display) ? pd_unit_create(display) : NULL;
             if (u) {
                 pd_unit_set(u, PD_UNIT_ERROR, "%s", diag.text);
                 submit(s, u);
             }
         }
+        size_t mine = 0; /* --shard: tables by their name */
+        for (size_t t = 0; t < n; t++) {
+            char *name = s->cfg->shard_n > 1 ? pd_db_table_name(tables[t]) : NULL;
+            if (s->cfg->shard_n > 1 && name && pd_shard_of(name, s->cfg->shard_n) != s->cfg->shard_k)
+                pd_db_table_destroy(tables[t]);
+            else
+                tables[mine++] = tables[t];
+            free(name);
+        }
+        n = mine;
         for (; k < n && push(s, JOB_TABLE, tables[k], NULL, UINT64_MAX, NULL); k++)
             ;
         for (k = k < n ? k + 1 : n; k < n; k++)

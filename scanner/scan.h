@@ -18,6 +18,8 @@ struct pd_scan_config {
     struct pd_worker_config worker;
     unsigned jobs; /* worker threads, at least 1 */
     struct pd_walk_options walk;
+    /* --shard K/N: only the files, walk units and tables of shard K; shard_n 0: all */
+    unsigned shard_k, shard_n;
     /* --state: unchanged files are carried from it, scanned ones recorded in it; NULL: none */
     struct pd_state *state;
     /* files the caller writes (its report): skipped with a reason, never read back */
