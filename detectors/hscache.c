@@ -1,5 +1,6 @@
 /* The compiled-database cache: naming, trust checks, integrity and atomic replacement. */
 #include "detectors/hscache.h"
+#include "util/io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -127,21 +128,6 @@ static hs_database_t *load(const char *dir, const char *name)
     return db;
 }
 
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* Best effort: a cache that cannot be written only costs the next run a compilation. */
 static void store(const char *dir, const char *name, const hs_database_t *db)
 {
@@ -156,8 +142,8 @@ static void store(const char *dir, const char *name, const hs_database_t *db)
         (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) < sizeof tmp && sha256(bytes, len, md)) {
         int fd = mkstemp(tmp); /* 0600 */
         if (fd >= 0) {
-            bool ok = write_all(fd, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) && write_all(fd, md, sizeof md) &&
-                      write_all(fd, bytes, len);
+            bool ok = pd_write_all(fd, CACHE_MAGIC, sizeof CACHE_MAGIC - 1) && pd_write_all(fd, md, sizeof md) &&
+                      pd_write_all(fd, bytes, len);
             ok = close(fd) == 0 && ok;
             if (!ok || rename(tmp, path) != 0) /* rename: readers see the old entry or the new, whole */
                 unlink(tmp);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "redact/redact-int.h"
+#include "util/io.h"
 
 #define BUF (1u << 20)
 
@@ -160,8 +161,7 @@ struct cut {
 
 static void flush_cut(struct cut *c)
 {
-    ssize_t w = write(c->out, c->obuf, c->olen);
-    c->failed |= w != (ssize_t)c->olen;
+    c->failed |= !pd_write_all(c->out, c->obuf, c->olen);
     c->olen = 0;
 }
 
@@ -172,7 +172,7 @@ static void put(struct cut *c, const void *p, size_t n)
     if (c->olen + n > BUF)
         flush_cut(c);
     if (n > BUF) {
-        c->failed |= write(c->out, p, n) != (ssize_t)n;
+        c->failed |= !pd_write_all(c->out, p, n);
         return;
     }
     memcpy(c->obuf + c->olen, p, n);

@@ -47,7 +47,7 @@ static void as_number(char *out)
             out[k++] = out[i];
     out[k] = '\0';
     if (k == 0)
-        strcpy(out, "0");
+        snprintf(out, PD_REDACT_OUT_MAX, "0");
     else if (out[0] == '0' && k > 1)
         out[0] = '1';
 }
@@ -148,7 +148,7 @@ static void mask_apply(const struct pd_redact_value *v, const char *arg, char *o
         case PD_MASK_EMAIL: mask_email(c, n, out); break;
         case PD_MASK_WORDS: mask_words(c, n, out); break;
         case PD_MASK_HIDDEN: mask_keep(c, n, 1, 0, out); break;
-        case PD_MASK_SECRET: strcpy(out, "***"); break; /* not even its length */
+        case PD_MASK_SECRET: snprintf(out, PD_REDACT_OUT_MAX, "***"); break; /* not even its length */
         case PD_MASK_NONE: mask_keep(c, n, 0, 0, out); break;
         }
     }
@@ -172,7 +172,7 @@ static bool replace_check(const char *arg)
 static void replace_apply(const struct pd_redact_value *v, const char *arg, char *out)
 {
     if (v->number)
-        strcpy(out, "0");
+        snprintf(out, PD_REDACT_OUT_MAX, "0");
     else if (*arg)
         snprintf(out, PD_REDACT_OUT_MAX, "%s", arg);
     else
@@ -271,7 +271,7 @@ static bool no_argument(const char *arg) { return !*arg; }
 static void drop_apply(const struct pd_redact_value *v, const char *arg, char *out)
 {
     (void)arg;
-    strcpy(out, v->number ? "0" : "");
+    snprintf(out, PD_REDACT_OUT_MAX, "%s", v->number ? "0" : "");
 }
 
 const struct pd_redact_operator pd_redact_op_drop = {

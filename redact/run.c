@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "redact/redact-int.h"
+#include "util/io.h"
 #include "scanner/walker.h"
 #include "scanner/worker.h"
 
@@ -234,21 +235,6 @@ static int open_temp(const char *target, char **tmp)
     return fd;
 }
 
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* ---- choosing what to redact ---- */
 
 static int by_offset(const void *a, const void *b)
@@ -329,6 +315,27 @@ static bool outside_string_value(const struct syntax *s)
     return s->kind == PD_SYNTAX_JSON || s->last == ',' || s->last == '(';
 }
 
+/* ---- replacing ---- */
+
+/* The replacement of a chosen finding whose raw bytes are given (false: its operator keeps it),
+ * counted for the report. */
+static bool replacement(struct run *r, struct file_result *res, const struct found *x, const unsigned char *raw,
+                        size_t len, const struct syntax *syn, bool number, char out[PD_REDACT_OUT_MAX])
+{
+    struct pd_redact_choice choice;
+    const struct pd_detector *d = &r->table[x->detector];
+    pd_redact_rules_choose(r->o->rules, d, &choice);
+    if (choice.op == &pd_redact_op_keep)
+        return false;
+    struct pd_redact_value v = {.detector = d, .raw = raw, .len = len, .unit = syn->unit,
+                                .big_endian = syn->big_endian, .hash = x->hash, .number = number};
+    choice.op->apply(&v, choice.arg, out);
+    res->findings++;
+    res->by_detector[x->detector]++;
+    res->op[x->detector] = choice.op;
+    return true;
+}
+
 /* The copy's input and output, both buffered: a CSV holds a value every few dozen bytes, and a
  * read and a write per value cost more than the scan. */
 struct stream {
@@ -361,11 +368,11 @@ static const unsigned char *input_at(struct stream *st, uint64_t at, size_t n)
 static void output(struct stream *st, const void *p, size_t n)
 {
     if (st->olen + n > COPY_BUFFER) {
-        st->failed |= !write_all(st->out, st->obuf, st->olen);
+        st->failed |= !pd_write_all(st->out, st->obuf, st->olen);
         st->olen = 0;
     }
     if (n > COPY_BUFFER) {
-        st->failed |= !write_all(st->out, p, n);
+        st->failed |= !pd_write_all(st->out, p, n);
         return;
     }
     memcpy(st->obuf + st->olen, p, n);
@@ -374,7 +381,7 @@ static void output(struct stream *st, const void *p, size_t n)
 
 static bool flush_output(struct stream *st)
 {
-    st->failed |= !write_all(st->out, st->obuf, st->olen);
+    st->failed |= !pd_write_all(st->out, st->obuf, st->olen);
     st->olen = 0;
     return !st->failed;
 }
@@ -423,31 +430,24 @@ static enum pd_error write_copy(struct run *r, struct file_result *res, int in, 
         const struct found *x = &r->fs.v[i];
         if (!x->chosen)
             continue;
-        struct pd_redact_choice choice;
-        const struct pd_detector *d = &r->table[x->detector];
-        pd_redact_rules_choose(r->o->rules, d, &choice);
-        if (choice.op == &pd_redact_op_keep)
-            continue;
+        /* what comes before the value decides whether it is in a string: copied first */
         if (!copy_range(&st, pos, x->offset, syn)) {
             err = PD_ERR_IO;
             break;
         }
         size_t len = x->length < VALUE_READ_MAX ? x->length : VALUE_READ_MAX;
         const unsigned char *value = input_at(&st, x->offset, len);
+        char text[PD_REDACT_OUT_MAX];
         if (!value) {
             err = PD_ERR_IO;
             break;
         }
-        struct pd_redact_value v = {.detector = d, .raw = value, .len = len, .unit = syn->unit,
-                                    .big_endian = syn->big_endian, .hash = x->hash,
-                                    .number = outside_string_value(syn)};
-        char replacement[PD_REDACT_OUT_MAX];
-        choice.op->apply(&v, choice.arg, replacement);
-        write_replacement(&st, replacement, syn);
+        if (!replacement(r, res, x, value, len, syn, outside_string_value(syn), text)) {
+            pos = x->offset; /* kept: copied with what follows */
+            continue;
+        }
+        write_replacement(&st, text, syn);
         pos = x->offset + x->length;
-        res->findings++;
-        res->by_detector[x->detector]++;
-        res->op[x->detector] = choice.op;
     }
     if (!err && (!copy_range(&st, pos, size, syn) || !flush_output(&st)))
         err = PD_ERR_IO;
@@ -681,24 +681,17 @@ static enum pd_error text_edits(void *arg, const char *name, const char *text, s
     if (!edits)
         return PD_ERR_NOMEM;
     size_t n = 0;
+    const struct syntax utf8 = {.kind = PD_SYNTAX_TEXT, .unit = 1};
     for (size_t i = 0; i < r->fs.n; i++) {
         const struct found *x = &r->fs.v[i];
         if (!x->chosen || x->offset + x->length > len)
             continue;
-        struct pd_redact_choice choice;
-        const struct pd_detector *d = &r->table[x->detector];
-        pd_redact_rules_choose(r->o->rules, d, &choice);
-        if (choice.op == &pd_redact_op_keep)
-            continue;
-        struct pd_redact_value v = {.detector = d, .raw = (const unsigned char *)text + x->offset, .len = x->length,
-                                    .unit = 1, .hash = x->hash, .number = number_at && number_at(narg, x->offset)};
-        edits[n].offset = (size_t)x->offset;
-        edits[n].length = x->length;
-        choice.op->apply(&v, choice.arg, edits[n].text);
-        n++;
-        r->current->findings++;
-        r->current->by_detector[x->detector]++;
-        r->current->op[x->detector] = choice.op;
+        if (replacement(r, r->current, x, (const unsigned char *)text + x->offset, x->length, &utf8,
+                        number_at && number_at(narg, x->offset), edits[n].text)) {
+            edits[n].offset = (size_t)x->offset;
+            edits[n].length = x->length;
+            n++;
+        }
     }
     *out = edits;
     *n_out = n;
@@ -982,7 +975,7 @@ static enum pd_error write_report(const struct run *r, time_t started, struct pd
     const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *tmp = NULL;
     int fd = make_parents(o->report) ? open_temp(o->report, &tmp) : -1;
-    bool ok = fd >= 0 && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1) && fsync(fd) == 0;
+    bool ok = fd >= 0 && pd_write_all(fd, text, strlen(text)) && pd_write_all(fd, "\n", 1) && fsync(fd) == 0;
     if (fd >= 0)
         close(fd);
     ok = ok && rename(tmp, o->report) == 0;
