@@ -124,13 +124,21 @@ int pd_cli_redact(int argc, char **argv)
         if (!confidence_given)
             o.min_confidence = file_confidence;
     }
-    if (!o.report) {
-        size_t n = strlen(o.output) + sizeof ".redaction.json";
+    for (size_t i = 0; i < o.n_inputs; i++)
+        if (strcmp(o.inputs[i], "-") == 0) {
+            fprintf(stderr, "pdpscan redact: standard input (-) cannot be redacted: give files or folders\n");
+            goto done;
+        }
+    if (!o.report) { /* beside the output, never inside it: publish/ gives publish.redaction.json */
+        size_t len = strlen(o.output);
+        while (len > 1 && o.output[len - 1] == '/')
+            len--;
+        size_t n = len + sizeof ".redaction.json";
         if (!(report = malloc(n))) {
             fprintf(stderr, "pdpscan redact: out of memory\n");
             goto done;
         }
-        snprintf(report, n, "%s.redaction.json", o.output);
+        snprintf(report, n, "%.*s.redaction.json", (int)len, o.output);
         o.report = report;
     }
     unsigned char key[PD_KEY_MAX];

@@ -257,6 +257,12 @@ ok
 rc=0; "$PDPSCAN" redact -q -o "$T/in/clean" "$T/in" 2>"$T/stderr" || rc=$?
 expect_rc 2
 grep -q "inside the input" "$T/stderr" || fail "output inside input: $(cat "$T/stderr")"
+rc=0; "$PDPSCAN" redact -q -o "$T/x" - <"$T/in/khach.csv" 2>"$T/stderr" || rc=$?
+expect_rc 2
+# the report goes beside a folder given with a slash, not into the publishable copy
+rc=0; "$PDPSCAN" redact -q -o "$T/slash/" "$T/in/sub" 2>"$T/stderr" || rc=$?
+expect_rc 0
+[ -f "$T/slash.redaction.json" ] && [ "$(ls -A "$T/slash")" = khach.tsv ] || fail "report placement: $(ls -A "$T/slash" "$T")"
 rc=0; "$PDPSCAN" redact -q --operator vn.cccd=shred -o "$T/x" "$T/in" 2>"$T/stderr" || rc=$?
 expect_rc 2
 grep -q "unknown operator 'shred'" "$T/stderr" || fail "bad operator: $(cat "$T/stderr")"
