@@ -215,7 +215,12 @@ static bool make_parents(const char *path)
 /* A temporary file beside target (0600), renamed over it once complete. */
 static int open_temp(const char *target, char **tmp)
 {
-    size_t n = strlen(target) + 32;
+    /* the target's extension kept: the rescan reads the copy as it will be read under its name */
+    const char *base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+    const char *ext = strrchr(base, '.');
+    if (!ext || ext == base || strlen(ext) > 16)
+        ext = "";
+    size_t n = strlen(target) + 48;
     char *copy = strdup(target);
     *tmp = malloc(n);
     if (!copy || !*tmp) {
@@ -224,10 +229,9 @@ static int open_temp(const char *target, char **tmp)
         *tmp = NULL;
         return -1;
     }
-    char *dir = dirname(copy);
-    snprintf(*tmp, n, "%s/.pdpscan-redact-XXXXXX", dir);
+    snprintf(*tmp, n, "%s/.pdpscan-redact-XXXXXX%s", dirname(copy), ext);
     free(copy);
-    int fd = mkstemp(*tmp); /* 0600 */
+    int fd = mkstemps(*tmp, (int)strlen(ext)); /* 0600 */
     if (fd < 0) {
         free(*tmp);
         *tmp = NULL;
