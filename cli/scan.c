@@ -33,6 +33,7 @@ struct run {
     unsigned char key[PD_KEY_MAX];
     size_t key_len;
     bool ephemeral_key; /* a key of this run only (--ephemeral-key, no key file) */
+    char key_id[33];    /* the key's one-way identity: in the report and the --state settings */
     struct pd_engine *engine;
     struct json_object *options;
     char **shown_roots;
@@ -214,6 +215,19 @@ static void warn_missing_roots(const struct pd_scan_options *opts)
     }
 }
 
+/* The key's identity: a keyed digest of a fixed text, which tells keys apart and gives nothing of
+ * them away. */
+static bool key_identity(struct run *run)
+{
+    struct pd_digest *d = NULL;
+    const char *part[] = {"pdpscan-key-id"};
+    if (pd_digest_create(run->key, run->key_len, &d) != PD_OK)
+        return false;
+    pd_digest_hex128(d, part, 1, run->key_id);
+    pd_digest_destroy(d);
+    return true;
+}
+
 /* Policies, key and engine: what the scan needs before the report opens. */
 static bool setup_engine(struct run *run)
 {
@@ -229,6 +243,10 @@ static bool setup_engine(struct run *run)
         return false;
     }
     run->ephemeral_key = ephemeral;
+    if (!key_identity(run)) {
+        fprintf(stderr, "pdpscan: out of memory\n");
+        return false;
+    }
     if (ephemeral)
         fprintf(stderr, "pdpscan: warning: no key file: --ephemeral-key hashes with a key of this run only; "
                         "its value hashes and fingerprints match no other run's\n");
@@ -257,6 +275,12 @@ static bool setup_report(struct run *run)
         fprintf(stderr, "pdpscan: --baseline: %s\n", diag.text);
         return false;
     }
+    const char *old_key = run->baseline ? pd_baseline_key_id(run->baseline) : NULL;
+    if (old_key && strcmp(old_key, run->key_id) != 0) { /* nothing would match: everything would be new */
+        fprintf(stderr, "pdpscan: --baseline: %s was hashed with another key (key id %.8s..., this run %.8s...): its "
+                        "fingerprints cannot match this run's\n", opts->baseline, old_key, run->key_id);
+        return false;
+    }
     if (pd_roots_resolve(opts->roots, opts->n_roots, opts->root_ids, opts->n_root_ids, &run->roots, &diag) != PD_OK) {
         fprintf(stderr, "pdpscan: %s\n", diag.text);
         return false;
@@ -273,6 +297,7 @@ static bool setup_report(struct run *run)
                                   .options = run->options, .reveal = opts->reveal,
                                   .read_binary = opts->read_binary, .baseline = run->baseline,
                                   .incremental = opts->state != NULL,
+                                  .key_id = run->ephemeral_key ? NULL : run->key_id,
                                   .policies = run->policies};
     bool summary = !opts->quiet && strcmp(opts->format, "text") != 0;
     if (pd_report_open(opts->no_report ? NULL : opts->format, opts->output, summary, &run->info, &run->report,
@@ -284,17 +309,11 @@ static bool setup_report(struct run *run)
 }
 
 /* Everything that decides what a file's scan gives, for --state: a state written under other
- * settings carries nothing. The key is named by a keyed digest of a fixed text (one-way). */
+ * settings carries nothing. */
 static char *state_settings(const struct run *run)
 {
     const struct pd_scan_options *o = run->opts;
-    struct pd_digest *d = NULL;
-    char key_id[33] = "";
-    const char *part[] = {"pdpscan-state-key"};
-    if (pd_digest_create(run->key, run->key_len, &d) != PD_OK)
-        return NULL;
-    pd_digest_hex128(d, part, 1, key_id);
-    pd_digest_destroy(d);
+    const char *key_id = run->key_id;
     size_t n = 0, len = 0, cap = 1024;
     const struct pd_detector *const *dets = pd_engine_detectors(run->engine, &n);
     for (size_t i = 0; i < n; i++)

@@ -47,6 +47,12 @@ struct json_object *pd_report_load(const char *path, struct pd_diag *diag)
     return NULL;
 }
 
+const char *pd_report_key_id(struct json_object *report)
+{
+    struct json_object *scan = pd_report_member(report, "scan", json_type_object);
+    return scan ? pd_report_string(scan, "key_id") : NULL;
+}
+
 char *pd_report_violation_key(const char *rule, const char *scope, const char *subject)
 {
     size_t n = strlen(rule ? rule : "") + strlen(scope ? scope : "") + strlen(subject ? subject : "") + 3;
@@ -58,6 +64,7 @@ char *pd_report_violation_key(const char *rule, const char *scope, const char *s
 
 struct pd_baseline {
     struct json_object *findings, *violations; /* keys only: fingerprint, violation identity */
+    char key_id[33]; /* its key's identity; "" when it has none */
 };
 
 enum pd_error pd_baseline_load(const char *path, struct pd_baseline **out, struct pd_diag *diag)
@@ -70,6 +77,7 @@ enum pd_error pd_baseline_load(const char *path, struct pd_baseline **out, struc
     enum pd_error err = PD_ERR_NOMEM;
     if (b && (b->findings = json_object_new_object()) && (b->violations = json_object_new_object())) {
         err = PD_OK;
+        snprintf(b->key_id, sizeof b->key_id, "%s", pd_report_key_id(r) ? pd_report_key_id(r) : "");
         struct json_object *f = pd_report_member(r, "findings", json_type_array);
         struct json_object *v = pd_report_member(r, "violations", json_type_array);
         for (size_t i = 0; f && i < json_object_array_length(f); i++) {
@@ -96,6 +104,8 @@ enum pd_error pd_baseline_load(const char *path, struct pd_baseline **out, struc
     *out = b;
     return PD_OK;
 }
+
+const char *pd_baseline_key_id(const struct pd_baseline *b) { return b->key_id[0] ? b->key_id : NULL; }
 
 void pd_baseline_free(struct pd_baseline *b)
 {

@@ -89,7 +89,11 @@ enum pd_error pd_report_diff(const char *old_path, const char *new_path, bool js
     }
     struct side a = {0}, b = {0};
     enum pd_error err = PD_OK;
-    if (!index_report(old, &a) || !index_report(new, &b)) {
+    const char *ka = pd_report_key_id(old), *kb = pd_report_key_id(new);
+    if (ka && kb && strcmp(ka, kb) != 0) { /* every finding would look new and every old one fixed */
+        err = pd_fail(diag, PD_ERR_USAGE, "%s and %s were hashed with different keys (key ids %.8s... and %.8s...): "
+                      "their fingerprints cannot match; compare reports made with one key", old_path, new_path, ka, kb);
+    } else if (!index_report(old, &a) || !index_report(new, &b)) {
         err = pd_fail(diag, PD_ERR_NOMEM, "out of memory comparing %s and %s", old_path, new_path);
     } else {
         size_t same_f, same_v, ignored;

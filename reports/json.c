@@ -7,7 +7,7 @@
 
 #include "reports/writer.h"
 
-#define PD_REPORT_SCHEMA_VERSION "1.6.0"
+#define PD_REPORT_SCHEMA_VERSION "1.7.0"
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 #define SPILL_BUFFER (256u << 10) /* stdio's 4 KiB made a write() per few units: 2,400 for 6,000 files */

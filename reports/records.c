@@ -425,6 +425,8 @@ struct json_object *pd_json_scan(const struct pd_report_summary *s)
     json_object_object_add(o, "duration_seconds", json_object_new_int64((int64_t)difftime(s->finished, s->info->started)));
     json_object_object_add(o, "partial", json_object_new_boolean(s->partial));
     json_object_object_add(o, "interrupted_by", s->interrupted_by ? json_object_new_string(s->interrupted_by) : NULL);
+    if (s->info->key_id) /* reports hashed with different keys cannot be compared: diff and --baseline check */
+        json_object_object_add(o, "key_id", json_object_new_string(s->info->key_id));
     for (size_t i = 0; i < s->info->n_roots; i++)
         json_object_array_add(roots, pd_json_string(s->info->roots[i]));
     json_object_object_add(o, "roots", roots);

@@ -64,6 +64,8 @@ enum pd_error pd_report_keep_latest(const char *pattern, unsigned keep, unsigned
 struct pd_baseline;
 enum pd_error pd_baseline_load(const char *path, struct pd_baseline **out, struct pd_diag *diag);
 void pd_baseline_free(struct pd_baseline *baseline);
+/* The identity of the key the baseline report was hashed with (scan.key_id), or NULL. */
+const char *pd_baseline_key_id(const struct pd_baseline *baseline);
 bool pd_baseline_has_finding(const struct pd_baseline *baseline, const char *fingerprint);
 bool pd_baseline_has_violation(const struct pd_baseline *baseline, const char *rule, const char *scope,
                                const char *subject);

@@ -10,6 +10,8 @@
 /* Loads a pdpscan JSON report (schema 1.x); NULL with the reason in diag. A report hashed with
  * --ephemeral-key is refused: its fingerprints match no other run's. */
 struct json_object *pd_report_load(const char *path, struct pd_diag *diag);
+/* The report's key identity (scan.key_id), or NULL when it has none (a report before 1.7.0). */
+const char *pd_report_key_id(struct json_object *report);
 
 /* A member of o of that type, or NULL. */
 struct json_object *pd_report_member(struct json_object *o, const char *key, json_type type);

@@ -28,6 +28,7 @@ struct pd_report_info {
     bool read_binary; /* --binary: binary files were read for their strings, not skipped */
     const struct pd_baseline *baseline; /* --baseline: what an earlier report held, left out; or NULL */
     bool incremental; /* --state: unchanged files carried, vanished ones reported gone */
+    const char *key_id; /* one-way identity of the hashing key (32 hex), or NULL */
     const struct pd_policy_set *policies; /* NULL: no policy evaluation */
 };
 

@@ -65,6 +65,22 @@ rc=0
 expect_rc 2
 grep -q "ephemeral-key" "$T/stderr" || fail "an ephemeral-key report is not refused: $(cat "$T/stderr")"
 ok
+# reports hashed with another key: refused by diff and by --baseline (nothing would match)
+head -c 32 /dev/urandom >"$T/other.key"
+chmod 600 "$T/other.key"
+PDPSCAN_KEY_FILE="$T/other.key" scan "$T/other.json" "$T/share"
+[ "$(rq "$T/other.json" "len(r['scan']['key_id'])")" = 32 ] && [ "$(rq "$T/other.json" "r['scan']['key_id']")" != "$(rq "$T/night3.json" "r['scan']['key_id']")" ] ||
+    fail "key ids: $(rq "$T/other.json" "r['scan'].get('key_id')")"
+rc=0
+"$PDPSCAN" diff "$T/night3.json" "$T/other.json" >/dev/null 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "were hashed with different keys" "$T/stderr" || fail "diff across keys: $(cat "$T/stderr")"
+rc=0
+"$PDPSCAN" scan -q -o "$T/x.json" --baseline "$T/other.json" "$T/share" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q -- "--baseline: $T/other.json was hashed with another key" "$T/stderr" || fail "baseline across keys: $(cat "$T/stderr")"
+never_in "$T/other.json" "$(head -c 8 "$T/other.key" | od -An -tx1 | tr -d ' \n')"
+ok
 # --baseline: a scan reports, counts and gates only what the baseline report does not hold
 cp -r "$PD_SRCDIR/examples/share" "$T/nightly"
 scan "$T/n1.json" "$T/nightly"
