@@ -96,8 +96,26 @@ static bool check_address(struct pd_candidate *c)
     return false;
 }
 
+/* A value that is a redaction's placeholder, not data: "<SUC_KHOE>", "[da xoa]", "***" (what
+ * pdpscan redact and others write after a label). */
+static bool placeholder(const struct pd_candidate *c)
+{
+    const char *f = fold_at(c) + c->start;
+    size_t n = c->end - c->start;
+    while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '.' || f[n - 1] == ','))
+        n--;
+    if (n >= 2 && ((f[0] == '<' && f[n - 1] == '>') || (f[0] == '[' && f[n - 1] == ']')))
+        return true;
+    size_t stars = 0;
+    for (size_t i = 0; i < n; i++)
+        stars += f[i] == '*';
+    return n > 0 && stars * 2 >= n; /* mostly stars: masked */
+}
+
 static bool check_capitalised_value(struct pd_candidate *c)
 {
+    if (placeholder(c))
+        return false;
     char orig[64];
     pd_text_original(c->text, c->start, c->end, orig, sizeof orig);
     return pd_text_starts_upper(orig);
@@ -106,7 +124,7 @@ static bool check_capitalised_value(struct pd_candidate *c)
 static bool check_labelled_value(struct pd_candidate *c)
 {
     pd_check_trim_end(c);
-    if (c->end - c->start < 2)
+    if (c->end - c->start < 2 || placeholder(c))
         return false;
     return !pd_check_span_in_list(c, NONE_VALUES);
 }
@@ -183,7 +201,7 @@ static bool check_criminal_record(struct pd_candidate *c)
     if (strstr(label, "sử") || strstr(label, "Sử") || strstr(label, "SỬ"))
         return false;
     pd_check_trim_end(c);
-    if (c->end - c->start < 2)
+    if (c->end - c->start < 2 || placeholder(c))
         return false;
     if (pd_check_span_in_list(c, NONE_VALUES))
         c->confidence = 40;

@@ -175,6 +175,18 @@ for op in replace hash hash:digits drop; do
     ok
 done
 
+# the bundled sample share, as the README's quick start scans it: every file redacted and verified
+# (a tag after a label, "Tiền sử bệnh: <SUC_KHOE>", is no health data)
+redact sample "$PD_SRCDIR/examples/share"
+expect_rc 0
+[ "$(rq "$T/sample.redaction.json" "(r['verification']['passed'], r['totals']['redacted'] == r['totals']['files'])")" = "(True, True)" ] ||
+    fail "the sample share: $(rq "$T/sample.redaction.json" "[(f['input'], f['status'], f['reason']) for f in r['files']]")"
+printf 'Tiền sử bệnh: <SUC_KHOE>\nDân tộc: [da xoa]\nTôn giáo: ***\nTiền án: <LY_LICH_TU_PHAP>\nMật khẩu: ***\n' >"$T/placeholders.txt"
+rc=0; "$PDPSCAN" scan -q -f json -o "$T/ph.json" --min-confidence low "$T/placeholders.txt" 2>"$T/stderr" || rc=$?
+[ "$(rq "$T/ph.json" "[(f['detector'], f['value']['masked']) for f in r['findings']]")" = "[]" ] ||
+    fail "placeholders read as data: $(rq "$T/ph.json" "[(f['detector'], f['value']['masked']) for f in r['findings']]")"
+ok
+
 # 2. --copy-unsupported copies the zip, and the run is whole (exit 0)
 redact out2 --copy-unsupported "$T/in"
 expect_rc 0
