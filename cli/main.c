@@ -12,6 +12,7 @@
 #include "policies/policy.h"
 #include "reports/report.h"
 #include "cli/options.h"
+#include "cli/merge.h"
 #include "cli/policy.h"
 #include "cli/redact.h"
 #include "cli/scan.h"
@@ -30,6 +31,7 @@ static void usage(FILE *out)
             "       pdpscan diff [-f text|json] OLD.json NEW.json   (exit 0: nothing new, 1: something new)\n"
             "       pdpscan config [--config FILE] [OPTIONS]   (the settings in effect, and where each is from)\n"
             "       pdpscan redact [OPTIONS] INPUT... -o OUTPUT   (a cleaned, verified copy; redact --help)\n"
+            "       pdpscan merge [-f FMT] [-o OUT] REPORT...   (the reports of --shard runs made one)\n"
             "       pdpscan --version | --help\n"
             "\n"
             "Scan options:\n");
@@ -125,6 +127,8 @@ int main(int argc, char **argv)
         }
         return anything_new ? PD_EXIT_FINDINGS : PD_EXIT_CLEAN;
     }
+    if (strcmp(cmd, "merge") == 0)
+        return pd_cli_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "redact") == 0)
         return pd_cli_redact(argc - 1, argv + 1);
     if (strcmp(cmd, "scan") == 0) {

@@ -76,6 +76,21 @@ bool pd_baseline_has_violation(const struct pd_baseline *baseline, const char *r
 enum pd_error pd_report_diff(const char *old_path, const char *new_path, bool json, FILE *out, bool *anything_new,
                              struct pd_diag *diag);
 
+/* pdpscan merge: the JSON reports of one scan's shards (--shard K/N, each of 0..N-1 once, one
+ * version, key, set of roots, options and policy files; else PD_ERR_USAGE naming the difference)
+ * made into one report, as one run over all the roots would write it: units and findings read
+ * back and submitted, counters and every policy rule evaluated again. */
+struct pd_merge;
+enum pd_error pd_merge_load(char *const *paths, size_t n, struct pd_merge **out, struct pd_diag *diag);
+/* The shards' options (without their shard): which policies to load. */
+struct json_object *pd_merge_options(const struct pd_merge *merge);
+/* Refuses a policy set other than the one the shards were evaluated with (by sha256). */
+enum pd_error pd_merge_check_policies(const struct pd_merge *merge, const struct pd_policy_set *set,
+                                      struct pd_diag *diag);
+enum pd_error pd_merge_write(struct pd_merge *merge, const char *format, const char *output, bool summary,
+                             const struct pd_policy_set *policies, struct pd_report_summary *out, struct pd_diag *diag);
+void pd_merge_free(struct pd_merge *merge);
+
 /* Text for `pdpscan policy list`, and for `pdpscan policy explain RULE` (false: no such rule). */
 void pd_report_policy_list(const struct pd_policy_set *set, FILE *out);
 bool pd_report_policy_explain(const struct pd_policy_set *set, const char *rule_id, FILE *out);

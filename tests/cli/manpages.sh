@@ -13,7 +13,7 @@ sed -n '/^\.SH OPTIONS/,/^\.SH EXIT STATUS/p' "$man1" | grep -E '^\\fB' | sed 's
 [ -s "$T/help-options" ] || fail "no option read from --help"
 diff -u "$T/help-options" "$T/man-options" >"$T/diff" || fail "pdpscan.1 and --help differ: $(cat "$T/diff")"
 ok
-for cmd in "scan" "diff" "detectors" "policy check" "policy list" "key init" "config" "redact"; do
+for cmd in "scan" "diff" "detectors" "policy check" "policy list" "key init" "config" "redact" "merge"; do
     grep -q "pdpscan $cmd" "$T/help" || fail "--help lacks 'pdpscan $cmd'"
     grep -q "^\.B pdpscan $cmd" "$man1" || fail "pdpscan.1 lacks 'pdpscan $cmd' in its synopsis"
 done

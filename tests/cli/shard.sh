@@ -1,7 +1,10 @@
 #!/bin/sh
-# --shard K/N and --files-from: N processes cover a tree (files, archive members, what the walk
-# says of links, SQLite tables) exactly once between them, for N = 1, 2, 4 and 7, whatever way the
-# root is typed; a NUL-separated list with line breaks in names scans what the folder scan does.
+# --shard K/N, --files-from and pdpscan merge: N processes cover a tree (files, archive members,
+# what the walk says of links, SQLite tables) exactly once between them, for N = 1, 2, 4 and 7,
+# whatever way the root is typed, and their merged report equals the single run's, apart from
+# times, including a folder rule that only the whole folder triggers; mismatched, duplicated and
+# missing shards are refused; a NUL-separated list with line breaks in names scans what the folder
+# scan does.
 . "$PD_SRCDIR/tests/cli/lib.sh"
 export PDPSCAN_KEY_FILE="$T/key"
 cp "$PD_SRCDIR/tests/data/test.key" "$T/key"
@@ -15,6 +18,11 @@ for i in range(40):
     sub = os.path.join(d, "phong-%d" % (i % 5), "nam-%d" % (i % 3))
     os.makedirs(sub, exist_ok=True)
     open(os.path.join(sub, "ho-so-%02d.txt" % i), "w").write("Số CCCD: 0010871%05d\nSĐT: 09123%05d\n" % (i, i))
+bulk = os.path.join(d, "bulk")                                 # 130 distinct CCCDs in one folder:
+os.makedirs(bulk)                                              # a folder rule (100) no shard sees alone
+for i in range(26):
+    open(os.path.join(bulk, "danh-sach-%02d.txt" % i), "w").write(
+        "".join("Số CCCD: 0010872%05d\n" % (i * 5 + j) for j in range(5)))
 os.makedirs(os.path.join(d, "la\nbel"), exist_ok=True)       # a line break in a folder's name
 open(os.path.join(d, "la\nbel", "ten\nfile.txt"), "w").write("Số CCCD: 079203004321\n")
 with zipfile.ZipFile(os.path.join(d, "kho.zip"), "w") as z:
@@ -59,7 +67,68 @@ for n in 1 2 4 7; do
     done
     sort "$T/union.txt" | diff -u "$T/all.txt" - >"$T/diff" || fail "$n shards do not cover the scan once: $(head -20 "$T/diff")"
     ok
+    # merged: the single run's report, apart from times
+    set --
+    k=0
+    while [ $k -lt $n ]; do set -- "$@" "$T/s$k.json"; k=$((k + 1)); done
+    rc=0
+    "$PDPSCAN" merge -q -o "$T/merged$n.json" "$@" 2>"$T/stderr" || rc=$?
+    expect_rc 1
+    validate "$T/merged$n.json"
+    "$PY" - "$T/all.json" "$T/merged$n.json" <<'PYEOF' || fail "merged report of $n shards differs from the single run"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+rows = lambda r, k: sorted(json.dumps(x, sort_keys=True) for x in r[k])
+for k in ("units", "findings", "violations"):
+    if rows(a, k) != rows(b, k):
+        print(k, sorted(set(rows(a, k)) ^ set(rows(b, k)))[:3], file=sys.stderr)
+        sys.exit(1)
+for k in ("counters", "totals", "policies"):
+    assert a[k] == b[k], (k, a[k], b[k])
+for r in (a, b):
+    r["scan"]["options"].pop("output")  # each report names its own file
+assert {k: v for k, v in a["scan"].items() if not k.endswith(("_at", "seconds"))} == \
+       {k: v for k, v in b["scan"].items() if not k.endswith(("_at", "seconds"))}, (a["scan"], b["scan"])
+PYEOF
+    ok
 done
+# the folder rule held in the single run, and no shard of 2 saw it alone
+[ "$(rq "$T/all.json" "[v['subject'] for v in r['violations'] if v['scope'] == 'folder']")" = "['$T/tree/bulk']" ] ||
+    fail "the folder rule: $(rq "$T/all.json" "[(v['rule'], v['scope'], v['subject']) for v in r['violations']]")"
+for k in 0 1; do
+    "$PDPSCAN" scan -q -f json -o "$T/h$k.json" --shard "$k/2" "$T/tree" "$DB" 2>/dev/null || true
+    [ "$(rq "$T/h$k.json" "[v['subject'] for v in r['violations'] if v['scope'] == 'folder']")" = "[]" ] ||
+        fail "shard $k/2 alone saw the folder rule: the merge test proves nothing"
+done
+ok
+# refused: a shard twice, a shard missing, another key, another version, other policies
+rc=0; "$PDPSCAN" merge -q -o "$T/x.json" "$T/h0.json" "$T/h0.json" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "shard 0/2 appears twice" "$T/stderr" || fail "twice: $(cat "$T/stderr")"
+rc=0; "$PDPSCAN" merge -q -o "$T/x.json" "$T/h1.json" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "shard 0/2 is missing" "$T/stderr" || fail "missing: $(cat "$T/stderr")"
+head -c 32 /dev/urandom >"$T/key2"
+chmod 600 "$T/key2"
+PDPSCAN_KEY_FILE="$T/key2" "$PDPSCAN" scan -q -f json -o "$T/k1.json" --shard 1/2 "$T/tree" "$DB" 2>/dev/null || true
+rc=0; "$PDPSCAN" merge -q -o "$T/x.json" "$T/h0.json" "$T/k1.json" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "were hashed with different keys" "$T/stderr" || fail "keys: $(cat "$T/stderr")"
+"$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); r['tool']['version']='0.0.9'; json.dump(r,open(sys.argv[2],'w'))" \
+    "$T/h1.json" "$T/v1.json"
+rc=0; "$PDPSCAN" merge -q -o "$T/x.json" "$T/h0.json" "$T/v1.json" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "different pdpscan versions" "$T/stderr" || fail "versions: $(cat "$T/stderr")"
+"$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); r['policies']['files'][0]['sha256']='0'*64; json.dump(r,open(sys.argv[2],'w'))" \
+    "$T/h1.json" "$T/p1.json"
+rc=0; "$PDPSCAN" merge -q -o "$T/x.json" "$T/h0.json" "$T/p1.json" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "different policy files" "$T/stderr" || fail "policies: $(cat "$T/stderr")"
+"$PDPSCAN" scan -q -f json -o "$T/o1.json" --shard 1/2 --max-file-size 1M "$T/tree" "$DB" 2>/dev/null || true
+rc=0; "$PDPSCAN" merge -q -o "$T/x.json" "$T/h0.json" "$T/o1.json" 2>"$T/stderr" || rc=$?
+expect_rc 2
+grep -q "were run with different --max_file_size" "$T/stderr" || fail "options: $(cat "$T/stderr")"
+ok
 # the hash spreads the work: none of the 7 shards (the last N above) is empty
 [ "$(for k in 0 1 2 3 4 5 6; do rq "$T/s$k.json" "len(r['units'])"; done | grep -c '^0$')" = 0 ] ||
     fail "an empty shard among 7 over some 60 units"

@@ -32,5 +32,6 @@ fuzz-state state
 fuzz-redact-policy redact-policy
 fuzz-redact-office workbook office
 fuzz-redact-table fields legacy
+fuzz-merge report
 LIST
 echo "$runs passed, 0 failed"

@@ -3,7 +3,7 @@
 OOXML and ODF packages (stored, not compressed, so that mutations reach the XML), workbooks,
 Word tables, mail, policy files, legacy-encoded text and structured text. Usage:
 make-seeds.py OUTDIR SRCDIR."""
-import gzip, io, lzma, bz2, os, sys, tarfile, zipfile
+import gzip, io, json, lzma, bz2, os, sys, tarfile, zipfile
 
 out, src = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(src, "tests"))
@@ -113,6 +113,42 @@ put("redact-policy", "full.json", '{"redaction_policy": 1, "description": "x", "
     '"state_secret": "replace", "vn.phone": "keep"}}')
 put("redact-policy", "minimal.json", '{"redaction_policy": 1}')
 put("redact-policy", "bad.json", '{"redaction_policy": 1, "rules": {"vn.cccd": "mask:x"}, "min_confidence": 101}')
+
+# shard reports for pdpscan merge: a real report of the sample share, one unit with findings of
+# every kind of location, and a shard of two
+import subprocess as _sp  # noqa: E402
+_bin = os.environ.get("PDPSCAN")
+if _bin and os.path.exists(_bin):
+    _r = _sp.run([_bin, "scan", "-q", "-f", "json", "-o", "-", os.path.join(src, "examples", "share")],
+                 capture_output=True, env=dict(os.environ, PDPSCAN_KEY_FILE=os.path.join(src, "tests", "data", "test.key")))
+    if _r.stdout:
+        put("report", "sample.json", _r.stdout)
+_H = "0123456789abcdef" * 2
+put("report", "shard.json", json.dumps({
+    "schema_version": "1.7.0", "tool": {"name": "pdpscan", "version": "0.1.0"},
+    "findings": [{"fingerprint": _H, "detector": "vn.cccd", "category": "basic", "confidence": 90,
+                  "confidence_level": "high", "location": {"path": "share/a.txt", "offset": 9, "length": 12, "line": 1,
+                  "column": 10, "page": 2, "field": "so_cccd"}, "value": {"masked": "001*******56", "hash": _H},
+                  "carried": True, "attributes": {"birth_year": "1987", "sex": "male"}},
+                 {"fingerprint": _H, "detector": "vn.phone", "category": "basic", "confidence": 90,
+                  "confidence_level": "high", "location": {"path": "db#main.t.sdt", "field": "sdt", "row": 3,
+                  "offset": 0, "length": 10, "line": 3, "column": 1}, "value": {"masked": "+84*******78", "hash": _H},
+                  "attributes": {}}],
+    "units": [{"path": "share/a.txt", "status": "scanned", "reason": None, "size": 30, "bytes_scanned": 30,
+               "mime": "text/plain", "encoding": "utf-8", "mtime": "2024-01-02T03:04:05Z", "mode": "0644", "uid": 0,
+               "carried": True, "findings": 1, "findings_unlisted": 0},
+              {"path": "db#main.t", "status": "scanned", "reason": None, "size": 0, "bytes_scanned": 0, "mime": None,
+               "encoding": None, "findings": 1, "findings_unlisted": 0, "rows": 3, "columns": [{"name": "sdt",
+               "rows": 3, "detectors": [{"detector": "vn.phone", "category": "basic", "findings": 1, "rows": 1,
+               "share": 0.33, "distinct_values": 1, "confidence": 90, "examples": ["+84*******78"]}]}]}],
+    "violations": [], "gone": [{"path": "share/old.txt", "findings": 2}],
+    "policies": {"evaluated": False, "files": [], "expired_exceptions": []},
+    "scan": {"started_at": "2026-01-01T00:00:00Z", "finished_at": "2026-01-01T00:00:01Z", "duration_seconds": 1,
+             "partial": False, "interrupted_by": None, "key_id": _H, "roots": ["share", "sqlite:///db"],
+             "resolved_roots": [{"given": "share", "canonical": "/srv/share", "id": "/srv/share"},
+                                {"given": "sqlite:///db", "canonical": None, "id": None}],
+             "options": {"jobs": 1, "shard": "0/1", "binary": False, "reveal": False, "baseline": None}},
+    "counters": {"carried": 1}, "totals": {}}))
 
 # legacy encodings
 text = "Họ và tên: Phạm Minh Tuấn\nĐịa chỉ: 12 Lê Lợi\nTỐI MẬT\n"

@@ -26,7 +26,7 @@ run() { # TARGET CORPUS...: a growing corpus of its own, seeded with the real fi
 status=0
 set -- "fuzz-archive archive" "fuzz-office office" "fuzz-workbook workbook" "fuzz-word-table word-table" \
     "fuzz-mail mail" "fuzz-fields fields" "fuzz-policy policy" "fuzz-legacy legacy" "fuzz-state state" "fuzz-redact-policy redact-policy" \
-    "fuzz-redact-office workbook office" "fuzz-redact-table fields legacy" \
+    "fuzz-redact-office workbook office" "fuzz-redact-table fields legacy" "fuzz-merge report" \
     "fuzz-scan archive office mail fields legacy"
 while [ $# -gt 0 ]; do
     # shellcheck disable=SC2086
