@@ -5,7 +5,7 @@ packages="build-essential autoconf automake libtool pkg-config
   libpcre2-dev libmagic-dev libmagic-mgc libarchive-dev libjson-c-dev libutf8proc-dev nettle-dev libexpat1-dev libgmime-3.0-dev
   libseccomp-dev libsqlite3-dev libpq-dev postgresql sqlite3 libmariadb-dev mariadb-server mariadb-client
   poppler-utils catdoc
-  python3 python3-jsonschema util-linux time gzip bzip2 xz-utils zstd lz4 zip p7zip-full libarchive-tools
+  python3 python3-jsonschema python3-yaml util-linux time gzip bzip2 xz-utils zstd lz4 zip p7zip-full libarchive-tools
   ripgrep bc chromium"
 # Hyperscan is x86-64 only; its drop-in fork Vectorscan builds everywhere else
 case "$(dpkg --print-architecture)" in
