@@ -359,10 +359,19 @@ static struct pd_unit *unit_of(struct pd_merge *m, struct json_object *rec, stru
     enum pd_error err = cols ? add_columns(u, cols) : PD_OK;
     for (size_t i = 0; !err && findings && i < json_object_array_length(findings); i++)
         err = add_finding(m, u, json_object_array_get_idx(findings, i));
-    /* beyond 10,000 a unit's findings are counted, not listed: their detectors are not known */
-    int64_t unlisted = get_int(rec, "findings_unlisted");
-    if (!err && unlisted > 0)
-        u->findings_unlisted = (uint64_t)unlisted;
+    /* beyond 10,000 a unit's findings are counted, not listed, by detector */
+    struct json_object *by = pd_report_member(rec, "unlisted_by_detector", json_type_object);
+    size_t nd = 0;
+    const struct pd_detector *table = pd_detectors(&nd);
+    if (!err && by) {
+        json_object_object_foreach(by, id, count) {
+            const struct pd_detector *d = pd_detector_find(id);
+            if (d && (size_t)(d - table) < PD_MAX_DETECTORS && json_object_get_int64(count) > 0) {
+                u->unlisted_by_detector[d - table] = (uint64_t)json_object_get_int64(count);
+                u->findings_unlisted += (uint64_t)json_object_get_int64(count);
+            }
+        }
+    }
     if (err) {
         pd_unit_destroy(u);
         return NULL;

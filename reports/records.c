@@ -328,6 +328,16 @@ enum pd_error pd_json_put_unit(FILE *out, const struct pd_unit *u, const char *t
     jb_int(&b, (long long)(u->n_findings + u->findings_unlisted));
     jb_lit(&b, ",\"findings_unlisted\":");
     jb_int(&b, (long long)u->findings_unlisted);
+    if (u->findings_unlisted) { /* by detector, so that a merge of shards counts them as one run */
+        size_t n = 0;
+        const struct pd_detector *table = pd_detectors(&n);
+        struct json_object *by = json_object_new_object();
+        for (size_t i = 0; by && i < n && i < PD_MAX_DETECTORS; i++)
+            if (u->unlisted_by_detector[i])
+                json_object_object_add(by, table[i].id, json_object_new_int64((int64_t)u->unlisted_by_detector[i]));
+        jb_lit(&b, ",\"unlisted_by_detector\":");
+        jb_json(&b, by);
+    }
     if (u->columns) {
         jb_lit(&b, ",\"rows\":");
         jb_int(&b, (long long)u->rows);

@@ -25,6 +25,9 @@ def check_report(report, schema):
     listed = len(report["findings"])
     if c["findings"] != listed + c["findings_unlisted"]:
         fail(f"counters.findings={c['findings']} but {listed} listed + {c['findings_unlisted']} unlisted")
+    for u in units:
+        if u["findings_unlisted"] and sum(u.get("unlisted_by_detector", {}).values()) != u["findings_unlisted"]:
+            fail(f"unit {u['path']}: unlisted_by_detector does not add up to findings_unlisted")
     if sum(u["findings"] for u in units) != c["findings"]:
         fail("unit finding counts do not add up to counters.findings")
     by_cat = report["totals"]["by_category"]

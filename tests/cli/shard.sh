@@ -23,6 +23,8 @@ os.makedirs(bulk)                                              # a folder rule (
 for i in range(26):
     open(os.path.join(bulk, "danh-sach-%02d.txt" % i), "w").write(
         "".join("Số CCCD: 0010872%05d\n" % (i * 5 + j) for j in range(5)))
+os.makedirs(os.path.join(d, "lon"))                            # past 10,000 findings: counted, not listed
+open(os.path.join(d, "lon", "rat-lon.txt"), "w").write("".join("SĐT: 0912%06d\n" % i for i in range(10100)))
 os.makedirs(os.path.join(d, "la\nbel"), exist_ok=True)       # a line break in a folder's name
 open(os.path.join(d, "la\nbel", "ten\nfile.txt"), "w").write("Số CCCD: 079203004321\n")
 with zipfile.ZipFile(os.path.join(d, "kho.zip"), "w") as z:
@@ -93,11 +95,11 @@ PYEOF
     ok
 done
 # the folder rule held in the single run, and no shard of 2 saw it alone
-[ "$(rq "$T/all.json" "[v['subject'] for v in r['violations'] if v['scope'] == 'folder']")" = "['$T/tree/bulk']" ] ||
+[ "$(rq "$T/all.json" "'$T/tree/bulk' in [v['subject'] for v in r['violations'] if v['scope'] == 'folder']")" = True ] ||
     fail "the folder rule: $(rq "$T/all.json" "[(v['rule'], v['scope'], v['subject']) for v in r['violations']]")"
 for k in 0 1; do
     "$PDPSCAN" scan -q -f json -o "$T/h$k.json" --shard "$k/2" "$T/tree" "$DB" 2>/dev/null || true
-    [ "$(rq "$T/h$k.json" "[v['subject'] for v in r['violations'] if v['scope'] == 'folder']")" = "[]" ] ||
+    [ "$(rq "$T/h$k.json" "'$T/tree/bulk' in [v['subject'] for v in r['violations'] if v['scope'] == 'folder']")" = False ] ||
         fail "shard $k/2 alone saw the folder rule: the merge test proves nothing"
 done
 ok
