@@ -237,14 +237,6 @@ static time_t parse_time(const char *iso)
     return timegm(&tm);
 }
 
-static const char *encoding_named(const char *name)
-{
-    for (int e = PD_ENC_UTF8; name && e <= PD_ENC_BINARY; e++)
-        if (strcmp(pd_encoding_name((enum pd_encoding)e), name) == 0)
-            return pd_encoding_name((enum pd_encoding)e);
-    return NULL;
-}
-
 /* A finding record into unit u. */
 static enum pd_error add_finding(struct pd_merge *m, struct pd_unit *u, struct json_object *f)
 {
@@ -345,7 +337,7 @@ static struct pd_unit *unit_of(struct pd_merge *m, struct json_object *rec, stru
     u->size = (uint64_t)get_int(rec, "size");
     u->bytes_scanned = (uint64_t)get_int(rec, "bytes_scanned");
     snprintf(u->mime, sizeof u->mime, "%s", pd_report_string(rec, "mime") ? pd_report_string(rec, "mime") : "");
-    u->encoding = encoding_named(pd_report_string(rec, "encoding"));
+    u->encoding = pd_encoding_known(pd_report_string(rec, "encoding"));
     u->binary = (u->encoding && strcmp(u->encoding, "binary") == 0) || strncmp(u->reason, "binary data", 11) == 0;
     const char *mtime = pd_report_string(rec, "mtime"), *mode = pd_report_string(rec, "mode");
     if ((u->have_stat = mtime != NULL)) {

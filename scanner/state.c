@@ -635,14 +635,6 @@ static int64_t get_int(struct json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
 }
 
-static const char *encoding_named(const char *name)
-{
-    for (int e = PD_ENC_UTF8; name && e <= PD_ENC_BINARY; e++)
-        if (strcmp(pd_encoding_name((enum pd_encoding)e), name) == 0)
-            return pd_encoding_name((enum pd_encoding)e);
-    return NULL;
-}
-
 static void copy_str(char *out, size_t cap, const char *v)
 {
     snprintf(out, cap, "%s", v ? v : "");
@@ -723,7 +715,7 @@ static enum pd_error decode_unit(struct pd_state *s, struct json_object *o, cons
     u->size = (uint64_t)get_int(o, "z");
     u->bytes_scanned = (uint64_t)get_int(o, "b");
     copy_str(u->mime, sizeof u->mime, get_str(o, "m"));
-    u->encoding = encoding_named(get_str(o, "e"));
+    u->encoding = pd_encoding_known(get_str(o, "e"));
     if ((u->have_stat = json_object_object_get_ex(o, "t", NULL))) {
         u->mtime = get_int(o, "t");
         u->mode = (mode_t)get_int(o, "o");

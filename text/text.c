@@ -11,6 +11,14 @@
 
 #define DEFAULT_MAX_BYTES ((size_t)64 << 20)
 
+const char *pd_encoding_known(const char *name)
+{
+    for (int e = PD_ENC_UTF8; name && e <= PD_ENC_BINARY; e++)
+        if (strcmp(pd_encoding_name((enum pd_encoding)e), name) == 0)
+            return pd_encoding_name((enum pd_encoding)e);
+    return NULL;
+}
+
 const char *pd_encoding_name(enum pd_encoding enc)
 {
     switch (enc) {

@@ -32,6 +32,8 @@ enum pd_encoding {
 };
 
 const char *pd_encoding_name(enum pd_encoding enc);
+/* The static name pd_encoding_name gives for name (a report's, a state's), or NULL. */
+const char *pd_encoding_known(const char *name);
 /* Bytes per code unit for line and column counting: 2 for UTF-16, else 1. */
 unsigned pd_encoding_unit(enum pd_encoding enc);
 
