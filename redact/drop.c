@@ -202,9 +202,11 @@ static bool write_kept(void *arg, size_t column, uint64_t start, uint64_t end, b
         size_t bom = c->unit == 1 && n >= 3 && memcmp(bytes, "\xef\xbb\xbf", 3) == 0 ? 3
                      : c->unit == 2 && n >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) ||
                                                   (bytes[0] == 0xFE && bytes[1] == 0xFF)) ? 2 : 0;
-        put(c, bytes, bom);
-        bytes += bom;
-        n -= bom;
+        if (bom) { /* an empty first cell may have no buffer: no offset on it */
+            put(c, bytes, bom);
+            bytes += bom;
+            n -= bom;
+        }
     }
     if (column >= c->max || !c->drop[column]) {
         if (c->any_in_record)

@@ -87,6 +87,8 @@ static enum pd_error same_scan(struct pd_merge *m, size_t i, struct pd_diag *dia
             return pd_fail(diag, PD_ERR_USAGE, "%s and %s scanned different roots", pa, pb);
     }
     struct json_object *oa = options_of(a), *ob = options_of(b);
+    if (!oa || !ob)
+        return pd_fail(diag, PD_ERR_FORMAT, "%s has no scan.options: not a shard's report", oa ? pb : pa);
     json_object_object_foreach(oa, key, value) {
         struct json_object *other = NULL;
         if (per_shard_option(key))
@@ -139,6 +141,8 @@ enum pd_error pd_merge_load(char *const *paths, size_t n, struct pd_merge **out,
     const char **seen = NULL;
     if (!err && !shard_of(options_of(m->reports[0]), &k, &count))
         err = pd_fail(diag, PD_ERR_FORMAT, "%s: its shard is not K/N", paths[0]);
+    if (!err && (count < 1 || count > 100000))
+        err = pd_fail(diag, PD_ERR_FORMAT, "%s: shard count %u is not 1 to 100000", paths[0], count);
     if (!err && !(seen = calloc(count, sizeof *seen)))
         err = pd_fail(diag, PD_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !err; i++) {
@@ -180,8 +184,11 @@ enum pd_error pd_merge_load(char *const *paths, size_t n, struct pd_merge **out,
         m->roots.n = i + 1;
     }
     m->n_given = nr;
+    struct json_object *first = err ? NULL : options_of(m->reports[0]);
+    if (!err && !first)
+        err = pd_fail(diag, PD_ERR_FORMAT, "%s has no scan.options: not a shard's report", paths[0]);
     if (!err && (m->options = json_object_new_object())) {
-        json_object_object_foreach(options_of(m->reports[0]), key, value)
+        json_object_object_foreach(first, key, value)
             json_object_object_add(m->options, key, strcmp(key, "shard") == 0 ? NULL : json_object_get(value));
     }
     if (err) {
@@ -307,10 +314,9 @@ static enum pd_error add_columns(struct pd_unit *u, struct json_object *cols)
             st->count = (uint64_t)get_int(d, "findings");
             st->rows = (uint64_t)get_int(d, "rows");
             st->confidence = (int)get_int(d, "confidence");
-            /* the distinct values as many: only their number is reported */
-            for (int64_t v = get_int(d, "distinct_values"); v > 0; v--)
-                if (!pd_hashset_add(&st->distinct, (uint64_t)v))
-                    return PD_ERR_NOMEM;
+            /* only the number of distinct values is reported: the values themselves are not kept */
+            int64_t distinct = get_int(d, "distinct_values");
+            st->distinct.count = distinct > 0 ? (size_t)distinct : 0;
             if ((ex = pd_report_member(d, "examples", json_type_array)) != NULL)
                 for (size_t e = 0; e < json_object_array_length(ex) && st->n_examples < PD_COLUMN_EXAMPLES; e++)
                     snprintf(st->examples[st->n_examples++], sizeof st->examples[0], "%s",
